@@ -1,0 +1,1 @@
+"""Application layer: the event store application, use cases, authorization and settings."""

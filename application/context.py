@@ -1,0 +1,50 @@
+"""The caller of a use case, and business dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidValue
+from domain.shared import Audit
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated account acting, and the request it acts in."""
+
+    account_id: str
+    name: str
+    role: str
+    unit: str | None = None
+    enterprise: str | None = None
+    correlation_id: str = ""
+
+    def audit(self) -> Audit:
+        return Audit(actor_id=self.account_id, actor_name=self.name, role=self.role,
+                     unit=self.unit, correlation_id=self.correlation_id)
+
+
+SYSTEM = Caller(account_id="system", name="system", role="admin", correlation_id="system")
+
+
+class Clock:
+    """Today's date in the office's time zone; replaceable in tests."""
+
+    def __init__(self, timezone: str = "Asia/Shanghai") -> None:
+        self.zone = ZoneInfo(timezone)
+
+    def today(self) -> date:
+        return datetime.now(self.zone).date()
+
+    def business_date(self, on: date | None, field: str = "on") -> date:
+        """The business date of a step: today when omitted, never in the future."""
+        today = self.today()
+        if on is None:
+            return today
+        if on > today:
+            msg = (f"{field} {on.isoformat()} is in the future (today is {today.isoformat()}); "
+                   f"record steps on or after the day they happen / 业务日期不能晚于今天")
+            raise InvalidValue(msg)
+        return on

@@ -1,0 +1,31 @@
+"""Errors raised by use cases, mapped to HTTP status codes in api/errors.py."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """Base of use-case errors."""
+
+
+class NotFound(ApplicationError):
+    """No item with that id (HTTP 404)."""
+
+
+class Unauthenticated(ApplicationError):
+    """Missing, unknown or revoked token (HTTP 401)."""
+
+
+class Forbidden(ApplicationError):
+    """The caller's role or unit may not do this (HTTP 403)."""
+
+
+class StaleVersion(ApplicationError):
+    """If-Match names a version that is no longer current (HTTP 412)."""
+
+
+class ConcurrentUpdate(ApplicationError):
+    """Another writer saved the same item first (HTTP 409); reload and try again."""
+
+
+class NotReady(ApplicationError):
+    """A read model has not yet reached the asked position (HTTP 503)."""

@@ -1,0 +1,45 @@
+"""An item's events as audit-journal entries: who, which unit, when, why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.shared import Audit
+
+_ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic",
+                       "audit"})
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    label: str
+    recorded_at: datetime
+    actor: dict[str, str | None]
+    correlation_id: str
+    data: dict[str, Any]
+
+
+def history_entries(events: list[Any], labels: dict[str, str]) -> list[HistoryEntry]:
+    entries = []
+    for e in events:
+        audit: Audit | None = getattr(e, "audit", None)
+        name = type(e).__qualname__.rsplit(".", 1)[-1]
+        entries.append(HistoryEntry(
+            version=e.originator_version,
+            type=name,
+            label=labels.get(name, name),
+            recorded_at=e.timestamp,
+            actor={
+                "id": audit.actor_id if audit else None,
+                "name": audit.actor_name if audit else None,
+                "role": audit.role if audit else None,
+                "unit": audit.unit if audit else None,
+            },
+            correlation_id=audit.correlation_id if audit else "",
+            data={k: v for k, v in e.__dict__.items() if k not in _ENVELOPE},
+        ))
+    return entries

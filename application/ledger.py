@@ -1,0 +1,90 @@
+"""The event store application: one eventsourcing Application, one global log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+
+from application.persistence import Database
+from application.settings import Settings
+from domain.account import Account, TokenIndex
+from domain.project import Project
+from domain.shared import Audit
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class AuditAsDict(Transcoding):
+    type = Audit
+    name = "audit"
+
+    def encode(self, obj: Audit) -> dict[str, str | None]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, str | None]) -> Audit:
+        return Audit.from_dict(data)
+
+
+class Ledger(Application):
+    """All aggregates of investledger in one store, so one notification log orders them all."""
+
+    name = "Ledger"
+    def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
+        super().__init__(env)
+        # Instance-level so one process can hold ledgers with different intervals (tests).
+        self.snapshotting_intervals = dict.fromkeys(SNAPSHOTTED, snapshot_interval)
+        self._save_listeners: list[Callable[[int], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(AuditAsDict())
+
+    def on_saved(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each successful save (wakes in-process followers)."""
+        self._save_listeners.append(listener)
+
+    def save(self, *objs: MutableOrImmutableAggregate[Any] | ProcessingEvent[Any] | None,
+             **kwargs: Any) -> list[Recording[Any]]:
+        recordings = super().save(*objs, **kwargs)
+        position = last_position(recordings)
+        if position:
+            for listener in self._save_listeners:
+                listener(position)
+        return recordings
+
+    def head(self) -> int:
+        """The last position of the global log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+
+def last_position(recordings: Sequence[Recording[Any]]) -> int:
+    ids = [r.notification.id for r in recordings if r.notification.id]
+    return max(ids) if ids else 0
+
+
+SNAPSHOTTED = (Project, Account, TokenIndex)
+
+
+def build_ledger(settings: Settings) -> Ledger:
+    """Construct the Ledger for these settings. Environment keys carry the app prefix so
+    stray unprefixed variables in os.environ cannot redirect it."""
+    env = Database.parse(settings.database_url).eventsourcing_env(settings)
+    if settings.snapshot_interval:
+        env["IS_SNAPSHOTTING_ENABLED"] = "y"
+    prefixed = {f"{Ledger.name.upper()}_{k}": v for k, v in env.items()}
+    return Ledger(env=prefixed, snapshot_interval=settings.snapshot_interval)

@@ -1,0 +1,88 @@
+"""Turns a database URL into eventsourcing's environment and a view-store URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from application.settings import Settings
+
+
+@dataclass(frozen=True)
+class Database:
+    """A parsed database URL."""
+
+    kind: str  # "sqlite", "postgres" or "memory"
+    path: str = ""  # sqlite file
+    host: str = ""
+    port: int = 5432
+    user: str = ""
+    password: str = ""
+    dbname: str = ""
+    schema: str = ""
+
+    @classmethod
+    def parse(cls, url: str) -> Database:
+        if url.startswith("memory://"):
+            return cls(kind="memory")
+        if url.startswith("sqlite://"):
+            path = url.removeprefix("sqlite://")
+            # sqlite:///relative and sqlite:////absolute, as SQLAlchemy spells them.
+            path = path[1:] if path.startswith("/") else path
+            if not path:
+                msg = "a sqlite URL needs a file path: sqlite:///var/investledger.db"
+                raise ValueError(msg)
+            return cls(kind="sqlite", path=path)
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres"):
+            msg = f"unsupported database URL scheme {parts.scheme!r}"
+            raise ValueError(msg)
+        query = parse_qs(parts.query)
+        return cls(
+            kind="postgres",
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            dbname=(parts.path or "/").lstrip("/") or "postgres",
+            schema=(query.get("schema") or [""])[0],
+        )
+
+    def eventsourcing_env(self, settings: Settings) -> dict[str, str]:
+        """Environment for the eventsourcing Application (keys without the app prefix)."""
+        env: dict[str, str] = {}
+        if self.kind == "memory":
+            env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+        elif self.kind == "sqlite":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+            env["SQLITE_DBNAME"] = self.path
+            env["SQLITE_LOCK_TIMEOUT"] = "10"
+        else:
+            env.update({
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": self.dbname,
+                "POSTGRES_HOST": self.host,
+                "POSTGRES_PORT": str(self.port),
+                "POSTGRES_USER": self.user,
+                "POSTGRES_PASSWORD": self.password,
+                "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+                "POSTGRES_LOCK_TIMEOUT": "10",
+            })
+            if self.schema:
+                env["POSTGRES_SCHEMA"] = self.schema
+        if settings.cipher_key:
+            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+            env["CIPHER_KEY"] = settings.cipher_key
+        return env
+
+    def views_url(self) -> str:
+        """Default location of the read models for this event store."""
+        if self.kind == "sqlite":
+            return f"sqlite:///{self.path}.views"
+        if self.kind == "memory":
+            return "sqlite:///:memory:"
+        userinfo = self.user + (f":{self.password}" if self.password else "")
+        query = f"?schema={self.schema}" if self.schema else ""
+        return f"postgresql://{userinfo}@{self.host}:{self.port}/{self.dbname}{query}"

@@ -1,0 +1,64 @@
+"""One Settings object, read from the environment, for the API, CLI, workers and compose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/investledger.db"
+
+
+class Settings(BaseSettings):
+    """Configuration; every field is read from `LEDGER_<FIELD>` (e.g. LEDGER_DATABASE_URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="sqlite:///PATH (embedded) or postgresql://USER:PASS@HOST:PORT/DB[?schema=S]",
+    )
+    views_database_url: str | None = Field(
+        None,
+        description="Where read models live; default: the same PostgreSQL database, or a "
+        "sibling SQLite file (PATH.views) so projection writes never block event writes.",
+    )
+    timezone: str = Field("Asia/Shanghai", description="Zone of business dates (today's date).")
+    follow_in_process: bool | None = Field(
+        None,
+        description="Follow projections inside the API process; default: yes on SQLite, "
+        "no on PostgreSQL (run `investledger projections follow`).",
+    )
+    wait_timeout: float = Field(5.0, ge=0, le=60,
+                                description="Longest wait of a read for min_position, seconds.")
+    snapshot_interval: int = Field(50, ge=0, description="Snapshot every N versions; 0: never.")
+    cipher_key: str | None = Field(
+        None, description="Base64 AES key; when set, event payloads are encrypted at rest."
+    )
+    postgres_pool_size: int = Field(5, ge=1, le=100)
+    projection_batch_size: int = Field(500, ge=1, le=100_000)
+    poll_interval: float = Field(0.5, gt=0, le=60,
+                                 description="How often a follower polls when not woken.")
+    units_file: Path | None = Field(None, description="Unit reference list (JSON); default: "
+                                    "the bundled Liuzhou-like set.")
+    demo_tokens_file: Path = Field(Path("var/demo-tokens.txt"),
+                                   description="Where demo tokens are kept (demo mode only).")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgres://", "memory://")):
+            msg = "LEDGER_DATABASE_URL must start with sqlite://, postgresql:// or memory://"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def follows_in_process(self) -> bool:
+        if self.follow_in_process is None:
+            return not self.is_postgres
+        return self.follow_in_process

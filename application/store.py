@@ -1,0 +1,52 @@
+"""Loading and saving aggregates with optimistic concurrency, for every use-case module."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from application.errors import ConcurrentUpdate, NotFound, StaleVersion
+from application.ledger import Ledger, last_position
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Store:
+    """Typed access to the Ledger's repository: load checks type and If-Match; save maps a
+    lost race to ConcurrentUpdate and returns the global position."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def load(self, cls: type[A], item_id: UUID, expected_version: int | None = None,
+             version: int | None = None) -> A:
+        try:
+            item = self.ledger.repository.get(item_id, version=version)
+        except AggregateNotFoundError:
+            item = None
+        if not isinstance(item, cls):
+            msg = f"no {cls.__name__.lower()} with id {item_id}"
+            raise NotFound(msg)
+        if expected_version is not None and item.version != expected_version:
+            msg = (f"{cls.__name__.lower()} {item_id} is at version {item.version}, "
+                   f"If-Match named {expected_version}; reload and retry")
+            raise StaleVersion(msg)
+        return item
+
+    def exists(self, item_id: UUID) -> bool:
+        return item_id in self.ledger.repository
+
+    def save(self, *items: Any) -> int:
+        try:
+            recordings = self.ledger.save(*items)
+        except IntegrityError:
+            msg = "another change to this item was saved first; reload and retry"
+            raise ConcurrentUpdate(msg) from None
+        return last_position(recordings)
+
+    def events(self, item_id: UUID) -> list[Any]:
+        return list(self.ledger.repository.event_store.get(item_id))

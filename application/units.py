@@ -1,0 +1,57 @@
+"""Units (单位): reference data of departments, counties, zones and the park office."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from domain.errors import InvalidValue
+
+UNIT_KINDS = ("department", "county", "zone", "park_office")
+KIND_LABELS = {"department": "市级部门", "county": "县区", "zone": "开发区",
+               "park_office": "园区办"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+
+
+class Units:
+    """The unit reference list, loaded once from a JSON file: [{code, name, kind}]."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self._by_code = {u.code: u for u in units}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Units:
+        if path is None:
+            text = resources.files("application").joinpath("data/units.json").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        units = [Unit(code=u["code"], name=u["name"], kind=u["kind"]) for u in json.loads(text)]
+        bad = [u.code for u in units if u.kind not in UNIT_KINDS]
+        if bad:
+            msg = f"units {', '.join(bad)} have an unknown kind; kinds are {', '.join(UNIT_KINDS)}"
+            raise ValueError(msg)
+        return cls(units)
+
+    def all(self) -> list[Unit]:
+        return list(self._by_code.values())
+
+    def get(self, code: str) -> Unit | None:
+        return self._by_code.get(code)
+
+    def require(self, code: str, field: str, kinds: tuple[str, ...] = UNIT_KINDS) -> str:
+        unit = self._by_code.get(code)
+        if unit is None:
+            msg = f"{field}: unknown unit code {code!r}; see GET /api/v1/units"
+            raise InvalidValue(msg)
+        if unit.kind not in kinds:
+            msg = f"{field}: {code} ({unit.name}) is a {unit.kind}, expected {' or '.join(kinds)}"
+            raise InvalidValue(msg)
+        return code

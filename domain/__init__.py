@@ -1,0 +1,1 @@
+"""Domain model of investledger: aggregates, value objects and rules. Pure: no I/O."""

@@ -1,0 +1,76 @@
+"""Accounts: who may act, in which role and unit. Event-sourced so every change is audited."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidValue, RuleViolation
+from domain.shared import Audit, Role, require_text
+
+UNIT_ROLES = frozenset({Role.unit.value})
+ENTERPRISE_ROLES = frozenset({Role.enterprise.value})
+_TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/token")
+
+
+class Account(Aggregate):
+    """An account: a person or office that acts through a bearer token."""
+
+    @event("Registered")
+    def __init__(self, name: str, role: str, unit: str | None, enterprise: str | None,
+                 token_hash: str, audit: Audit) -> None:
+        self.name = name
+        self.role = role
+        self.unit = unit
+        self.enterprise = enterprise
+        self.token_hash = token_hash
+        self.active = True
+
+    @classmethod
+    def open(cls, name: str, role: str, unit: str | None, enterprise: str | None,
+             token_hash: str, audit: Audit) -> Account:
+        name = require_text(name, "name", limit=100)
+        if role not in {r.value for r in Role}:
+            msg = f"role must be one of {', '.join(r.value for r in Role)}, got {role!r}"
+            raise InvalidValue(msg)
+        if role in UNIT_ROLES and not unit:
+            msg = f"a {role} account needs a unit code (--unit)"
+            raise InvalidValue(msg)
+        if role in ENTERPRISE_ROLES and not enterprise:
+            msg = "an enterprise account needs the enterprise's credit code (--enterprise)"
+            raise InvalidValue(msg)
+        return cls(name=name, role=role, unit=unit or None, enterprise=enterprise or None,
+                   token_hash=token_hash, audit=audit)
+
+    def reissue_token(self, token_hash: str, audit: Audit) -> None:
+        if not self.active:
+            msg = "account is deactivated; cannot issue a token"
+            raise RuleViolation(msg)
+        self._token_issued(token_hash=token_hash, audit=audit)
+
+    @event("TokenIssued")
+    def _token_issued(self, token_hash: str, audit: Audit) -> None:
+        self.token_hash = token_hash
+
+    def deactivate(self, reason: str, audit: Audit) -> None:
+        if not self.active:
+            msg = "account is already deactivated"
+            raise RuleViolation(msg)
+        self._deactivated(reason=require_text(reason, "reason"), audit=audit)
+
+    @event("Deactivated")
+    def _deactivated(self, reason: str, audit: Audit) -> None:
+        self.active = False
+
+
+class TokenIndex(Aggregate):
+    """Maps a token's hash to its account; its id is derived from the hash."""
+
+    @staticmethod
+    def create_id(token_hash: str) -> UUID:
+        return uuid5(_TOKEN_NAMESPACE, token_hash)
+
+    @event("Indexed")
+    def __init__(self, token_hash: str, account_id: UUID) -> None:
+        self.account_id = account_id

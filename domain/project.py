@@ -1,0 +1,420 @@
+"""招商项目: an investment project, from negotiation (在谈) to production (投产)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidValue, RuleViolation
+from domain.shared import (
+    MAX_NAME,
+    Audit,
+    optional_text,
+    require_amount,
+    require_not_before,
+    require_text,
+)
+
+
+class Stage(str, Enum):
+    """Stages of a project; they only move forward."""
+
+    negotiating = "negotiating"  # 在谈
+    signed = "signed"  # 签约
+    under_construction = "under_construction"  # 开工
+    in_production = "in_production"  # 投产
+    terminated = "terminated"  # 终止
+
+
+STAGE_LABELS = {
+    "negotiating": "在谈",
+    "signed": "签约",
+    "under_construction": "开工",
+    "in_production": "投产",
+    "terminated": "终止",
+}
+OPEN_STAGES = frozenset({Stage.negotiating, Stage.signed, Stage.under_construction})
+NEXT_STEP = {
+    Stage.negotiating: "sign or terminate",
+    Stage.signed: "start-construction or terminate",
+    Stage.under_construction: "start-production or terminate",
+    Stage.in_production: "no further stage",
+    Stage.terminated: "nothing but comments",
+}
+PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12]|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
+
+# Fields `revise` may change, with their checker.
+REVISABLE = ("name", "investor", "industry", "total_investment", "origin", "county", "park",
+             "liaison_leader", "planned_sign", "planned_start", "planned_production")
+
+
+@dataclass(frozen=True)
+class ProjectDetails:
+    """The descriptive ledger fields of a project, checked."""
+
+    name: str
+    investor: str
+    industry: str
+    total_investment: Decimal
+    county: str
+    responsible_unit: str
+    park: str | None = None
+    origin: str | None = None
+    liaison_leader: str | None = None
+    planned_sign: date | None = None
+    planned_start: date | None = None
+    planned_production: date | None = None
+
+    def checked(self) -> ProjectDetails:
+        return ProjectDetails(
+            name=require_text(self.name, "name", limit=MAX_NAME),
+            investor=require_text(self.investor, "investor", limit=MAX_NAME),
+            industry=require_text(self.industry, "industry", limit=60),
+            total_investment=require_amount(self.total_investment, "total_investment"),
+            county=require_text(self.county, "county", limit=40),
+            responsible_unit=require_text(self.responsible_unit, "responsible_unit", limit=40),
+            park=optional_text(self.park, "park", limit=MAX_NAME),
+            origin=optional_text(self.origin, "origin", limit=MAX_NAME),
+            liaison_leader=optional_text(self.liaison_leader, "liaison_leader", limit=60),
+            planned_sign=self.planned_sign,
+            planned_start=self.planned_start,
+            planned_production=self.planned_production,
+        )
+
+
+def check_revision(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check the fields of a revision; unknown fields and empty revisions are refused."""
+    unknown = sorted(set(changes) - set(REVISABLE))
+    if unknown:
+        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(REVISABLE)}"
+        raise InvalidValue(msg)
+    if not changes:
+        msg = "a revision must change at least one field"
+        raise InvalidValue(msg)
+    checked: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field in ("name", "investor"):
+            checked[field] = require_text(value, field, limit=MAX_NAME)
+        elif field in ("industry", "county"):
+            checked[field] = require_text(value, field, limit=60)
+        elif field == "total_investment":
+            checked[field] = require_amount(value, field)
+        elif field in ("origin", "park", "liaison_leader"):
+            checked[field] = optional_text(value, field, limit=MAX_NAME)
+        else:
+            if value is not None and not isinstance(value, date):
+                msg = f"{field} must be a date, got {value!r}"
+                raise InvalidValue(msg)
+            checked[field] = value
+    return checked
+
+
+class Project(Aggregate):
+    """招商项目: an investment project and every step of its handling."""
+
+    @event("Registered")
+    def __init__(
+        self,
+        name: str,
+        investor: str,
+        industry: str,
+        total_investment: Decimal,
+        county: str,
+        responsible_unit: str,
+        park: str | None,
+        origin: str | None,
+        liaison_leader: str | None,
+        planned_sign: date | None,
+        planned_start: date | None,
+        planned_production: date | None,
+        on: date,
+        audit: Audit,
+    ) -> None:
+        self.name = name
+        self.investor = investor
+        self.industry = industry
+        self.total_investment = total_investment
+        self.county = county
+        self.responsible_unit = responsible_unit
+        self.park = park
+        self.origin = origin
+        self.liaison_leader = liaison_leader
+        self.planned_sign = planned_sign
+        self.planned_start = planned_start
+        self.planned_production = planned_production
+        self.registered_on = on
+        self.stage = Stage.negotiating.value
+        self.sign_date: date | None = None
+        self.contract_amount: Decimal | None = None
+        self.construction_date: date | None = None
+        self.production_date: date | None = None
+        self.terminated_on: date | None = None
+        self.termination_reason: str | None = None
+        self.funds_in_place = Decimal("0")
+        self.latest_progress: str | None = None
+        self.latest_progress_period: str | None = None
+        self.latest_progress_on: date | None = None
+        self.problems: list[dict[str, Any]] = []
+        self.instructions: list[dict[str, Any]] = []
+        self.comment_count = 0
+        self.key_years: list[int] = []
+
+    @classmethod
+    def register(cls, details: ProjectDetails, on: date, audit: Audit) -> Project:
+        d = details.checked()
+        return cls(
+            name=d.name, investor=d.investor, industry=d.industry,
+            total_investment=d.total_investment, county=d.county,
+            responsible_unit=d.responsible_unit, park=d.park, origin=d.origin,
+            liaison_leader=d.liaison_leader, planned_sign=d.planned_sign,
+            planned_start=d.planned_start, planned_production=d.planned_production,
+            on=on, audit=audit,
+        )
+
+    # --- guards -------------------------------------------------------------------------
+
+    @property
+    def current_stage(self) -> Stage:
+        return Stage(self.stage)
+
+    def _refuse_if_terminated(self, step: str) -> None:
+        if self.current_stage is Stage.terminated:
+            msg = f"project is terminated (终止); cannot {step}, only comments are allowed"
+            raise RuleViolation(msg)
+
+    def _require_stage(self, expected: Stage, step: str) -> None:
+        if self.current_stage is not expected:
+            stage = self.current_stage
+            msg = (
+                f"cannot {step}: project is {stage.value} ({STAGE_LABELS[stage.value]}), "
+                f"expected {expected.value} ({STAGE_LABELS[expected.value]}); "
+                f"allowed next: {NEXT_STEP[stage]}"
+            )
+            raise RuleViolation(msg)
+
+    # --- stage commands -----------------------------------------------------------------
+
+    def sign(self, date: date, contract_amount: Decimal, audit: Audit) -> None:
+        self._require_stage(Stage.negotiating, "sign")
+        require_not_before(date, self.registered_on, "sign date", "registration date")
+        self._signed(date=date, contract_amount=require_amount(contract_amount,
+                                                               "contract_amount"), audit=audit)
+
+    @event("Signed")
+    def _signed(self, date: date, contract_amount: Decimal, audit: Audit) -> None:
+        self.stage = Stage.signed.value
+        self.sign_date = date
+        self.contract_amount = contract_amount
+
+    def start_construction(self, date: date, audit: Audit) -> None:
+        self._require_stage(Stage.signed, "start construction")
+        require_not_before(date, self.sign_date, "construction date", "sign date")
+        self._construction_started(date=date, audit=audit)
+
+    @event("ConstructionStarted")
+    def _construction_started(self, date: date, audit: Audit) -> None:
+        self.stage = Stage.under_construction.value
+        self.construction_date = date
+
+    def start_production(self, date: date, audit: Audit) -> None:
+        self._require_stage(Stage.under_construction, "start production")
+        require_not_before(date, self.construction_date, "production date", "construction date")
+        self._production_started(date=date, audit=audit)
+
+    @event("ProductionStarted")
+    def _production_started(self, date: date, audit: Audit) -> None:
+        self.stage = Stage.in_production.value
+        self.production_date = date
+
+    def terminate(self, reason: str, on: date, audit: Audit) -> None:
+        if self.current_stage not in OPEN_STAGES:
+            stage = self.current_stage
+            msg = (f"cannot terminate: project is {stage.value} ({STAGE_LABELS[stage.value]}); "
+                   "only negotiating, signed or under-construction projects can be terminated")
+            raise RuleViolation(msg)
+        require_not_before(on, self._last_stage_date(), "termination date", "last stage date")
+        self._terminated(reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    @event("Terminated")
+    def _terminated(self, reason: str, on: date, audit: Audit) -> None:
+        self.stage = Stage.terminated.value
+        self.terminated_on = on
+        self.termination_reason = reason
+
+    def _last_stage_date(self) -> date:
+        return self.construction_date or self.sign_date or self.registered_on
+
+    # --- details and handling -----------------------------------------------------------
+
+    def revise(self, changes: dict[str, Any], reason: str | None, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("revise details")
+        checked = check_revision(changes)
+        actual = {k: v for k, v in checked.items() if getattr(self, k) != v}
+        if not actual:
+            msg = "the revision changes nothing: every field already has that value"
+            raise RuleViolation(msg)
+        self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
+
+    @event("DetailsRevised")
+    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
+                 audit: Audit) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)
+
+    def reassign(self, unit: str, reason: str, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("reassign the responsible unit")
+        unit = require_text(unit, "unit", limit=40)
+        if unit == self.responsible_unit:
+            msg = f"{unit} is already the responsible unit / 已是责任单位"
+            raise RuleViolation(msg)
+        self._reassigned(unit=unit, previous_unit=self.responsible_unit,
+                         reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    @event("UnitReassigned")
+    def _reassigned(self, unit: str, previous_unit: str, reason: str, on: date,
+                    audit: Audit) -> None:
+        self.responsible_unit = unit
+
+    def report_progress(self, period: str, text: str, funds_in_place: Decimal | None,
+                        on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("report progress")
+        period = require_text(period, "period", limit=10)
+        if not PERIOD_PATTERN.match(period):
+            msg = f"period must look like 2026, 2026-07, 2026-Q3, 2026-H1 or 2026-W27, got {period!r}"
+            raise InvalidValue(msg)
+        funds = None if funds_in_place is None else require_amount(funds_in_place,
+                                                                  "funds_in_place")
+        self._progress_reported(period=period, text=require_text(text, "text"),
+                                funds_in_place=funds, on=on, audit=audit)
+
+    @event("ProgressReported")
+    def _progress_reported(self, period: str, text: str, funds_in_place: Decimal | None,
+                           on: date, audit: Audit) -> None:
+        self.latest_progress = text
+        self.latest_progress_period = period
+        self.latest_progress_on = on
+        if funds_in_place is not None:
+            self.funds_in_place = funds_in_place
+
+    def raise_problem(self, text: str, on: date, audit: Audit) -> int:
+        self._refuse_if_terminated("raise a problem")
+        number = len(self.problems) + 1
+        self._problem_raised(number=number, text=require_text(text, "text"), on=on, audit=audit)
+        return number
+
+    @event("ProblemRaised")
+    def _problem_raised(self, number: int, text: str, on: date, audit: Audit) -> None:
+        self.problems.append({"number": number, "text": text, "raised_on": on,
+                              "resolved_on": None, "resolution": None})
+
+    def resolve_problem(self, number: int, resolution: str, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("resolve a problem")
+        problem = self._numbered(self.problems, number, "problem")
+        if problem["resolved_on"] is not None:
+            msg = f"problem #{number} was already resolved on {problem['resolved_on']}"
+            raise RuleViolation(msg)
+        require_not_before(on, problem["raised_on"], "resolution date", "date raised")
+        self._problem_resolved(number=number, resolution=require_text(resolution, "resolution"),
+                               on=on, audit=audit)
+
+    @event("ProblemResolved")
+    def _problem_resolved(self, number: int, resolution: str, on: date, audit: Audit) -> None:
+        problem = self.problems[number - 1]
+        problem["resolved_on"] = on
+        problem["resolution"] = resolution
+
+    def comment(self, text: str, on: date, audit: Audit) -> None:
+        self._commented(text=require_text(text, "text"), on=on, audit=audit)
+
+    @event("Commented")
+    def _commented(self, text: str, on: date, audit: Audit) -> None:
+        self.comment_count += 1
+
+    def instruct(self, text: str, on: date, audit: Audit) -> int:
+        self._refuse_if_terminated("give an instruction")
+        number = len(self.instructions) + 1
+        self._instructed(number=number, text=require_text(text, "text"), on=on, audit=audit)
+        return number
+
+    @event("InstructionGiven")
+    def _instructed(self, number: int, text: str, on: date, audit: Audit) -> None:
+        self.instructions.append({"number": number, "text": text, "given_on": on,
+                                  "leader": audit.actor_name, "answered_on": None,
+                                  "answer": None})
+
+    def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("answer an instruction")
+        instruction = self._numbered(self.instructions, number, "instruction (批示)")
+        require_not_before(on, instruction["given_on"], "answer date", "instruction date")
+        self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
+
+    @event("InstructionAnswered")
+    def _answered(self, number: int, text: str, on: date, audit: Audit) -> None:
+        instruction = self.instructions[number - 1]
+        instruction["answered_on"] = on
+        instruction["answer"] = text
+
+    def designate_key(self, year: int, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("designate it a key project")
+        self._check_year(year)
+        if year in self.key_years:
+            msg = f"project is already on the {year} key-project list (重点项目清单)"
+            raise RuleViolation(msg)
+        self._key_designated(year=year, on=on, audit=audit)
+
+    @event("KeyProjectDesignated")
+    def _key_designated(self, year: int, on: date, audit: Audit) -> None:
+        self.key_years = sorted({*self.key_years, year})
+
+    def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
+        self._check_year(year)
+        if year not in self.key_years:
+            msg = f"project is not on the {year} key-project list (重点项目清单)"
+            raise RuleViolation(msg)
+        self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    @event("KeyProjectDropped")
+    def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
+        self.key_years = [y for y in self.key_years if y != year]
+
+    @staticmethod
+    def _check_year(year: int) -> None:
+        if not 2000 <= year <= 2100:
+            msg = f"year must be between 2000 and 2100, got {year}"
+            raise InvalidValue(msg)
+
+    @staticmethod
+    def _numbered(items: list[dict[str, Any]], number: int, what: str) -> dict[str, Any]:
+        if not 1 <= number <= len(items):
+            msg = f"project has no {what} #{number}; it has {len(items)}"
+            raise RuleViolation(msg)
+        return items[number - 1]
+
+    @property
+    def open_problems(self) -> list[dict[str, Any]]:
+        return [p for p in self.problems if p["resolved_on"] is None]
+
+
+EVENT_LABELS = {
+    "Registered": "登记在谈",
+    "DetailsRevised": "修改项目信息",
+    "Signed": "签约",
+    "ConstructionStarted": "开工",
+    "ProductionStarted": "投产",
+    "Terminated": "终止",
+    "UnitReassigned": "调整责任单位",
+    "ProgressReported": "信息报送",
+    "ProblemRaised": "提出存在问题",
+    "ProblemResolved": "问题解决",
+    "Commented": "沟通留言",
+    "InstructionGiven": "领导批示",
+    "InstructionAnswered": "落实情况",
+    "KeyProjectDesignated": "列入重点项目清单",
+    "KeyProjectDropped": "移出重点项目清单",
+}
