@@ -156,7 +156,7 @@ class Project(Aggregate):
         self.production_date: date | None = None
         self.terminated_on: date | None = None
         self.termination_reason: str | None = None
-        self.funds_in_place = Decimal("0")
+        self.funds_in_place = Decimal("0.0000")
         self.latest_progress: str | None = None
         self.latest_progress_period: str | None = None
         self.latest_progress_on: date | None = None

@@ -1,0 +1,1 @@
+"""HTTP API, CLI and composition root of investledger."""

@@ -1,0 +1,67 @@
+"""The composition root: builds the ledger, use cases, read models and follower once, for
+the API, the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.accounts import AccountService
+from application.context import Clock
+from application.ledger import Ledger, build_ledger
+from application.persistence import Database
+from application.projects import ProjectService
+from application.settings import Settings
+from application.store import Store
+from application.units import Units
+from projections.follower import Follower
+from projections.project_ledger import ProjectLedger
+from projections.store import ViewStore
+
+
+def all_projections() -> list[ProjectLedger]:
+    return [ProjectLedger()]
+
+
+@dataclass
+class Container:
+    settings: Settings
+    ledger: Ledger
+    store: Store
+    units: Units
+    clock: Clock
+    accounts: AccountService
+    projects: ProjectService
+    views: ViewStore
+    follower: Follower
+    following: bool = False
+
+    def start(self) -> None:
+        """Follow projections inside this process when the settings say so (embedded mode)."""
+        if self.settings.follows_in_process and not self.following:
+            self.follower.catch_up()
+            self.ledger.on_saved(self.follower.wake)
+            self.follower.start(self.settings.poll_interval)
+            self.following = True
+
+    def close(self) -> None:
+        if self.following:
+            self.follower.stop()
+            self.following = False
+        self.views.close()
+        self.ledger.close()
+
+
+def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    ledger = build_ledger(settings)
+    store = Store(ledger)
+    units = Units.load(settings.units_file)
+    clock = clock or Clock(settings.timezone)
+    views_url = settings.views_database_url or Database.parse(settings.database_url).views_url()
+    views = ViewStore(views_url, pool_size=settings.postgres_pool_size)
+    follower = Follower(ledger, views, all_projections(), settings.projection_batch_size)
+    return Container(
+        settings=settings, ledger=ledger, store=store, units=units, clock=clock,
+        accounts=AccountService(store, units), projects=ProjectService(store, units, clock),
+        views=views, follower=follower,
+    )

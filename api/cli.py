@@ -1,0 +1,203 @@
+"""The `investledger` command: serve, accounts, projections."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.bootstrap import Container, build
+from application.context import SYSTEM
+from application.errors import ApplicationError
+from application.persistence import Database
+from domain.errors import DomainError
+
+app = typer.Typer(help="investledger: event-sourced ledger of investment promotion work.",
+                  no_args_is_help=True)
+accounts = typer.Typer(help="Accounts and bearer tokens.", no_args_is_help=True)
+projections = typer.Typer(help="Read models: follow the log, rebuild, status.",
+                          no_args_is_help=True)
+app.add_typer(accounts, name="accounts")
+app.add_typer(projections, name="projections")
+console = Console()
+CLI_CALLER = SYSTEM
+
+
+def _container() -> Container:
+    return build()
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="TCP port (PORT overrides).")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load demo data into an empty store.")] = False,
+) -> None:
+    """Start the HTTP API (and, on SQLite, the in-process projection follower)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import load_demo, read_tokens, save_tokens
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    container = _container()
+    if demo:
+        tokens_file = container.settings.demo_tokens_file
+        if container.ledger.head() == 0:
+            console.print("Loading demo data (一打项目, 每个角色一个账号)…")
+            save_tokens(tokens_file, load_demo(container))
+        tokens = read_tokens(tokens_file)
+        if tokens:
+            table = Table(title=f"Demo login tokens (kept in {tokens_file})")
+            table.add_column("role")
+            table.add_column("Authorization: Bearer …")
+            for label, token in tokens.items():
+                table.add_row(label, token)
+            console.print(table)
+    console.print(f"API on http://{host}:{port}/docs  ·  store: {_describe(container)}")
+    try:
+        uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+    finally:
+        container.close()
+
+
+def _describe(c: Container) -> str:
+    db = Database.parse(c.settings.database_url)
+    if db.kind == "sqlite":
+        return f"SQLite {db.path}"
+    if db.kind == "postgres":
+        return f"PostgreSQL {db.host}:{db.port}/{db.dbname}" + (f" schema {db.schema}"
+                                                               if db.schema else "")
+    return "in memory"
+
+
+@accounts.command("add")
+def accounts_add(
+    name: Annotated[str, typer.Option(help="Person or office name.")],
+    role: Annotated[str, typer.Option(help="admin, leader, supervisor, bureau, unit, "
+                                      "park_office, agent or enterprise.")],
+    unit: Annotated[str | None, typer.Option(help="Unit code (required for role unit).")] = None,
+    enterprise: Annotated[str | None, typer.Option(
+        help="Enterprise credit code (required for role enterprise).")] = None,
+) -> None:
+    """Open an account; its bearer token is printed as the last line (shown only once)."""
+    container = _container()
+    try:
+        new = container.accounts.add(CLI_CALLER, name, role, unit, enterprise)
+    except (DomainError, ApplicationError) as exc:
+        raise _fail(exc) from None
+    finally:
+        container.close()
+    console.print(f"account {new.account_id} ({role}{'/' + unit if unit else ''}) created; "
+                  "token (store it now, it is not kept):")
+    typer.echo(new.token)
+
+
+@accounts.command("reissue")
+def accounts_reissue(account_id: UUID) -> None:
+    """Issue a new token for an account; the old one stops working."""
+    container = _container()
+    try:
+        new = container.accounts.reissue(CLI_CALLER, account_id)
+    except (DomainError, ApplicationError) as exc:
+        raise _fail(exc) from None
+    finally:
+        container.close()
+    typer.echo(new.token)
+
+
+@accounts.command("deactivate")
+def accounts_deactivate(account_id: UUID,
+                        reason: Annotated[str, typer.Option(help="Why (audited).")]) -> None:
+    """Deactivate an account; its token stops working."""
+    container = _container()
+    try:
+        container.accounts.deactivate(CLI_CALLER, account_id, reason)
+    except (DomainError, ApplicationError) as exc:
+        raise _fail(exc) from None
+    finally:
+        container.close()
+    console.print(f"account {account_id} deactivated")
+
+
+@projections.command("follow")
+def projections_follow() -> None:
+    """Follow the log into every projection until interrupted (the PostgreSQL worker)."""
+    from projections.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    container = _container()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: (stop.set(), container.follower.wake()))
+    try:
+        if container.settings.is_postgres:
+            from projections.store import _postgres_conninfo
+
+            conninfo, _ = _postgres_conninfo(container.settings.database_url)
+            channel = container.ledger.recorder.channel_name  # type: ignore[attr-defined]
+            run_worker(container.follower, conninfo, channel, container.settings.poll_interval,
+                       stop, lambda n: console.print(f"waiting: another worker follows {n}"))
+        else:
+            container.follower._stop = stop
+            container.follower.follow(container.settings.poll_interval)
+    finally:
+        container.close()
+
+
+@projections.command("rebuild")
+def projections_rebuild(
+    name: Annotated[str | None, typer.Argument(help="Projection to rebuild; default all.")] = None,
+) -> None:
+    """Rebuild read models from the whole log; readers see the old rows until it commits."""
+    container = _container()
+    try:
+        names = [name] if name else list(container.follower.projections)
+        unknown = [n for n in names if n not in container.follower.projections]
+        if unknown:
+            known = ", ".join(container.follower.projections)
+            raise _fail(ValueError(f"unknown projection {unknown[0]!r}; known: {known}"))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as bar:
+            for each in names:
+                task = bar.add_task(each, total=container.ledger.head() or 1)
+                done = container.follower.rebuild(
+                    each, lambda n, total, t=task: bar.update(t, completed=n, total=total))
+                bar.update(task, completed=done or 1, total=done or 1)
+        console.print(f"rebuilt {', '.join(names)} up to position {container.ledger.head()}")
+    finally:
+        container.close()
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each projection's position against the head of the log."""
+    container = _container()
+    try:
+        head = container.ledger.head()
+        table = Table("projection", "position", "behind")
+        for each in container.follower.projections:
+            pos = container.follower.position(each)
+            table.add_row(each, str(pos), str(head - pos))
+        console.print(f"head of the log: {head}")
+        console.print(table)
+    finally:
+        container.close()
+
+
+def main() -> None:  # pragma: no cover - console-script shim
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

@@ -1,0 +1,126 @@
+"""Demo data: a dozen Liuzhou-like projects across every stage, with history, and one
+account per role. Loaded into an empty store by `investledger serve --demo`."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from api.bootstrap import Container
+from application.context import SYSTEM, Caller
+from domain.project import ProjectDetails
+
+DEMO_ACCOUNTS = [
+    ("系统管理员", "admin", None),
+    ("覃市长", "leader", None),
+    ("督查室 李督查", "supervisor", None),
+    ("投促局 王颖颖", "bureau", None),
+    ("柳东新区 招商办", "unit", "liudong"),
+    ("柳江区 投促办", "unit", "liujiang"),
+    ("市园区办 陈主任", "park_office", None),
+    ("代办员 黄代办", "agent", None),
+]
+
+# name, investor, industry, 万元, county, unit, park, origin, final stage, key
+PROJECTS = [
+    ("新能源汽车零部件产业园", "上海某汽车科技有限公司", "汽车", "350000", "liudong", "liudong",
+     "柳东新区汽车产业园", "上海", "in_production", True),
+    ("智能家电生产基地", "广东某电器股份有限公司", "家电", "120000", "liujiang", "liujiang",
+     "柳江粤桂智能家电产业园", "佛山", "under_construction", True),
+    ("精细化工新材料项目", "浙江某化工集团", "化工", "86000", "liucheng", "gxj",
+     "柳城六塘化工产业园", "杭州", "signed", False),
+    ("工程机械再制造中心", "湖南某重工", "机械", "45000", "yanghe", "yanghe", None, "长沙",
+     "under_construction", False),
+    ("螺蛳粉产业链集聚区", "柳州某食品有限公司", "食品", "30000", "yufeng", "yufeng",
+     "螺蛳粉产业园", "柳州", "in_production", True),
+    ("钢材深加工项目", "广西某钢铁配套企业", "冶金", "60000", "liubei", "liubei", None, "南宁",
+     "negotiating", False),
+    ("汽车电子研发中心", "深圳某电子科技", "电子信息", "25000", "liudong", "tcj", None, "深圳",
+     "negotiating", False),
+    ("生物医药产业园", "北京某生物医药", "生物医药", "150000", "beibu", "beibu", None, "北京",
+     "negotiating", True),
+    ("冷链物流园", "重庆某物流集团", "物流", "40000", "luzhai", "luzhai", None, "重庆",
+     "terminated", False),
+    ("竹木精深加工项目", "福建某木业", "林产", "18000", "rongan", "rongan", None, "福州",
+     "signed", False),
+    ("文旅康养综合体", "成都某文旅", "文旅", "52000", "sanjiang", "sanjiang", None, "成都",
+     "negotiating", False),
+    ("储能电池材料项目", "江苏某新能源", "新能源", "200000", "liunan", "liunan", None, "南京",
+     "under_construction", True),
+]
+ORDER = ["negotiating", "signed", "under_construction", "in_production"]
+
+
+def load_demo(c: Container) -> dict[str, str]:
+    """Create the demo accounts and projects; returns {role or role:unit: token}."""
+    tokens: dict[str, str] = {}
+    callers: dict[str, Caller] = {}
+    for name, role, unit in DEMO_ACCOUNTS:
+        new = c.accounts.add(SYSTEM, name, role, unit)
+        label = f"{role}:{unit}" if unit else role
+        tokens[label] = new.token
+        callers[label] = c.accounts.authenticate(new.token, "demo")
+    bureau, leader = callers["bureau"], callers["leader"]
+    today = c.clock.today()
+    for i, (name, investor, industry, amount, county, unit, park, origin, final, key) in \
+            enumerate(PROJECTS):
+        start = today - timedelta(days=420 - 20 * i)
+        result = c.projects.register(bureau, ProjectDetails(
+            name=name, investor=investor, industry=industry, total_investment=Decimal(amount),
+            county=county, responsible_unit=unit, park=park, origin=origin,
+            liaison_leader="覃市长" if key else None,
+            planned_start=start + timedelta(days=200)), on=start)
+        pid = result.state.id
+        handler = callers.get(f"unit:{unit}", bureau)
+        steps = ORDER.index(final) if final in ORDER else 1
+        day = start
+        if steps >= 1:
+            day = _before(today, day + timedelta(days=60))
+            c.projects.sign(bureau, pid, day, Decimal(amount) * Decimal("0.8"))
+        if steps >= 2:
+            day = _before(today, day + timedelta(days=90))
+            c.projects.start_construction(bureau, pid, day)
+        if steps >= 3:
+            day = _before(today, day + timedelta(days=120))
+            c.projects.start_production(bureau, pid, day)
+        if key:
+            c.projects.designate_key(bureau, pid, today.year, on=_before(today, day))
+        if final == "terminated":
+            c.projects.terminate(bureau, pid, "投资方战略调整,项目终止", on=_before(today, day))
+            continue
+        report_on = _before(today, day + timedelta(days=10))
+        c.projects.report_progress(handler, pid, f"{report_on.year}-{report_on.month:02d}",
+                                   "项目按计划推进,前期手续办理中", Decimal(amount) * Decimal("0.1")
+                                   if steps >= 2 else None, on=report_on)
+        if i % 3 == 0:
+            c.projects.raise_problem(handler, pid, "用地指标尚未落实,需协调自然资源部门",
+                                     on=report_on)
+        if i % 4 == 0:
+            c.projects.instruct(leader, pid, "请责任单位加快推进,月底前报送进展", on=report_on)
+        if i % 8 == 0:
+            c.projects.answer_instruction(handler, pid, 1, "已召开协调会,正在落实",
+                                          on=_before(today, report_on + timedelta(days=5)))
+        c.projects.comment(bureau, pid, "已电话联系投资方确认进度", on=report_on)
+    return tokens
+
+
+def _before(today: date, day: date) -> date:
+    return min(day, today)
+
+
+def save_tokens(path: Path, tokens: dict[str, str]) -> None:
+    """Keep demo tokens beside the demo data (owner-only), so restarts can print them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        for label, token in tokens.items():
+            f.write(f"{label}\t{token}\n")
+
+
+def read_tokens(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t", 1) for line in path.read_text("utf-8").splitlines() if line)
+    return {label: token for label, token in pairs}

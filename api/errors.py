@@ -1,0 +1,99 @@
+"""Maps domain and application errors to RFC 9457 problem details, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.errors import (
+    ApplicationError,
+    ConcurrentUpdate,
+    Forbidden,
+    NotFound,
+    NotReady,
+    StaleVersion,
+    Unauthenticated,
+)
+from domain.errors import DomainError, InvalidValue, RuleViolation
+
+PROBLEM = "application/problem+json"
+TITLES = {
+    400: "Bad request / 请求有误",
+    401: "Unauthenticated / 未认证",
+    403: "Forbidden / 无权操作",
+    404: "Not found / 不存在",
+    405: "Method not allowed",
+    409: "Conflict with the item's state / 与当前状态冲突",
+    412: "Precondition failed: stale version / 版本已过期",
+    422: "Invalid input / 输入有误",
+    503: "Not ready yet / 暂不可用",
+}
+STATUS: list[tuple[type[Exception], int]] = [
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (StaleVersion, 412),
+    (ConcurrentUpdate, 409),
+    (NotReady, 503),
+    (InvalidValue, 422),
+    (RuleViolation, 409),
+]
+
+
+def problem(status: int, detail: str, request: Request | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://investledger.example/problems/{status}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        request_id = getattr(request.state, "request_id", None)
+        if request_id:
+            body["request_id"] = request_id
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def status_of(exc: Exception) -> int:
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+async def _known(request: Request, exc: Exception) -> JSONResponse:
+    status = status_of(exc)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="investledger"'
+    if status == 503:
+        headers["Retry-After"] = "1"
+    return problem(status, str(exc), request, headers)
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+         "message": e.get("msg", "")}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    return problem(422, detail, request, errors=errors)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem(exc.status_code, str(exc.detail), request, dict(exc.headers or {}))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(DomainError, _known)
+    app.add_exception_handler(ApplicationError, _known)

@@ -1,0 +1,1 @@
+"""API schemas, separate from domain types."""

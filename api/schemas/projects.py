@@ -1,0 +1,187 @@
+"""Schemas of the project resource and the project ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, StepBody
+
+Amount = Field(ge=0, max_digits=16, decimal_places=4,
+               description="万元, a JSON number or decimal string, to four decimal places")
+
+
+class ProjectCreate(StepBody):
+    name: str = Field(min_length=1, max_length=200, description="项目名称")
+    investor: str = Field(min_length=1, max_length=200, description="投资方")
+    industry: str = Field(min_length=1, max_length=60, description="产业类别")
+    total_investment: Decimal = Field(ge=0, max_digits=16, decimal_places=4,
+                                      description="总投资额 (万元)")
+    county: str = Field(description="所在县区/开发区: a unit code of kind county or zone")
+    responsible_unit: str = Field(description="责任单位: a unit code")
+    park: str | None = Field(None, max_length=200, description="园区")
+    origin: str | None = Field(None, max_length=200, description="来源地")
+    liaison_leader: str | None = Field(None, max_length=60, description="包联领导")
+    planned_sign: date | None = None
+    planned_start: date | None = None
+    planned_production: date | None = None
+
+
+class ProjectRevise(StepBody):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    investor: str | None = Field(None, min_length=1, max_length=200)
+    industry: str | None = Field(None, min_length=1, max_length=60)
+    total_investment: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=4)
+    county: str | None = None
+    park: str | None = None
+    origin: str | None = None
+    liaison_leader: str | None = None
+    planned_sign: date | None = None
+    planned_start: date | None = None
+    planned_production: date | None = None
+    reason: str | None = Field(None, max_length=4000)
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"reason", "on"})
+
+
+class SignBody(Body):
+    date: date
+    contract_amount: Decimal = Field(ge=0, max_digits=16, decimal_places=4,
+                                     description="合同金额 (万元)")
+
+
+class StageDateBody(Body):
+    date: date
+
+
+class ReasonBody(StepBody):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class TextBody(StepBody):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class ProgressBody(StepBody):
+    period: str = Field(description="Reporting period: 2026, 2026-07, 2026-Q3, 2026-H1, 2026-W27")
+    text: str = Field(min_length=1, max_length=4000, description="进展情况")
+    funds_in_place: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=4,
+                                           description="到位资金 to date (万元)")
+
+
+class ResolveBody(StepBody):
+    resolution: str = Field(min_length=1, max_length=4000)
+
+
+class KeyYearBody(StepBody):
+    year: int = Field(ge=2000, le=2100)
+
+
+class DropKeyBody(KeyYearBody):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class ReassignBody(StepBody):
+    unit: str
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class ProblemPublic(BaseModel):
+    number: int
+    text: str
+    raised_on: date
+    resolved_on: date | None
+    resolution: str | None
+
+
+class InstructionPublic(BaseModel):
+    number: int
+    text: str
+    given_on: date
+    leader: str
+    answered_on: date | None
+    answer: str | None
+
+
+class ProjectPublic(BaseModel):
+    id: UUID
+    version: int
+    stage: str
+    stage_label: str
+    name: str
+    investor: str
+    industry: str
+    total_investment: Decimal
+    county: str
+    responsible_unit: str
+    park: str | None
+    origin: str | None
+    liaison_leader: str | None
+    planned_sign: date | None
+    planned_start: date | None
+    planned_production: date | None
+    registered_on: date
+    sign_date: date | None
+    contract_amount: Decimal | None
+    construction_date: date | None
+    production_date: date | None
+    terminated_on: date | None
+    termination_reason: str | None
+    funds_in_place: Decimal
+    latest_progress: str | None
+    latest_progress_period: str | None
+    latest_progress_on: date | None
+    key_years: list[int]
+    problems: list[ProblemPublic]
+    instructions: list[InstructionPublic]
+    comment_count: int
+    created_at: datetime
+    modified_at: datetime
+
+
+class LedgerRowPublic(BaseModel):
+    id: UUID
+    name: str
+    investor: str
+    industry: str
+    total_investment: Decimal
+    county: str
+    park: str | None
+    responsible_unit: str
+    origin: str | None
+    liaison_leader: str | None
+    stage: str
+    stage_label: str
+    registered_on: date
+    sign_date: date | None
+    contract_amount: Decimal | None
+    construction_date: date | None
+    production_date: date | None
+    terminated_on: date | None
+    funds_in_place: Decimal
+    latest_progress: str | None
+    latest_progress_period: str | None
+    problems_open: int
+    instructions_open: int
+    key_years: list[int]
+    version: int
+
+
+class StageTotal(BaseModel):
+    count: int
+    total_investment: Decimal
+
+
+class ProjectLedgerPublic(BaseModel):
+    items: list[LedgerRowPublic]
+    count: int
+    next_cursor: str | None
+    totals: dict[str, StageTotal] = Field(
+        description="Per stage, over the whole filtered ledger: number of projects and "
+        "total investment (万元)")
+    position: int = Field(description="Global log position the ledger includes")

@@ -1,0 +1,1 @@
+"""Read models (ledgers, supervision views, statistics), their follower and rebuild."""

@@ -1,0 +1,172 @@
+"""Where read models live: SQLite or PostgreSQL, behind one small transaction API.
+
+SQL text is shared between the dialects: it is written with `?` placeholders and standard
+upserts (`INSERT ... ON CONFLICT ... DO UPDATE`), which both engines accept; only the
+placeholder style is translated for psycopg.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_tracking ("
+    " name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+
+
+class Tx:
+    """A cursor in one transaction, with dict rows and `?` placeholders on both engines."""
+
+    def __init__(self, cursor: Any, dialect: str) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        self.cursor.execute(self._sql(sql), tuple(params))
+        return int(self.cursor.rowcount)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        self.cursor.execute(self._sql(sql), tuple(params))
+        rows = self.cursor.fetchall()
+        if self.dialect == "sqlite":
+            return [dict(r) for r in rows]
+        return list(rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+
+class ViewStore:
+    """Connections to the read-model database, and the tracking table they all share."""
+
+    def __init__(self, url: str, pool_size: int = 5) -> None:
+        self.url = url
+        if url.startswith("sqlite://"):
+            self.dialect = "sqlite"
+            path = url.removeprefix("sqlite://")
+            self.path = path[1:] if path.startswith("/") else path
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._local = threading.local()
+            self._memory: sqlite3.Connection | None = None
+            self._memory_lock = threading.RLock()
+        else:
+            self.dialect = "postgres"
+            self.conninfo, self.schema = _postgres_conninfo(url)
+            from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
+
+            self.pool = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size,
+                                       kwargs={"row_factory": dict_row}, open=True)
+        self._connections: list[sqlite3.Connection] = []
+
+    # --- SQLite connections: one per thread, autocommit, explicit transactions ----------
+
+    def _sqlite(self) -> sqlite3.Connection:
+        if self.path == ":memory:":
+            if self._memory is None:
+                self._memory = self._new_sqlite(":memory:")
+            return self._memory
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._new_sqlite(self.path)
+            self._local.conn = conn
+        return conn
+
+    def _new_sqlite(self, path: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                               timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Tx]:
+        """One transaction: committed if the block ends normally, rolled back otherwise."""
+        if self.dialect == "postgres":
+            with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield Tx(cur, "postgres")
+            return
+        lock = self._memory_lock if self.path == ":memory:" else _NO_LOCK
+        with lock:
+            conn = self._sqlite()
+            cur = conn.cursor()
+            # IMMEDIATE takes the write lock up front, so two writers queue instead of
+            # failing on lock upgrade; a plain BEGIN gives readers one consistent snapshot.
+            cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield Tx(cur, "sqlite")
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+            finally:
+                cur.close()
+
+    def read(self) -> Any:
+        return self.transaction(write=False)
+
+    def create_tables(self, ddl: Sequence[str]) -> None:
+        with self.transaction() as tx:
+            for statement in (TRACKING_DDL, *ddl):
+                tx.execute(statement)
+
+    def close(self) -> None:
+        if self.dialect == "postgres":
+            self.pool.close()
+        for conn in self._connections:
+            conn.close()
+        self._connections.clear()
+        if self.dialect == "sqlite":
+            self._local = threading.local()
+            self._memory = None
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LOCK = _NoLock()
+
+
+def _postgres_conninfo(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    schema = (parse_qs(parts.query).get("schema") or [""])[0]
+    fields = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": str(parts.port or 5432),
+        "user": unquote(parts.username or "postgres"),
+        "dbname": (parts.path or "/").lstrip("/") or "postgres",
+    }
+    if parts.password:
+        fields["password"] = unquote(parts.password)
+    if schema:
+        fields["options"] = f"-c search_path={schema}"
+    conninfo = " ".join(f"{k}='{_quote(v)}'" for k, v in fields.items())
+    return conninfo, schema
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")

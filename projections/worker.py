@@ -1,0 +1,62 @@
+"""The PostgreSQL projection worker: one active per projection (advisory locks), woken by
+the event store's NOTIFY, polling as a fallback."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from projections.follower import Follower
+
+log = logging.getLogger(__name__)
+LOCK_NAMESPACE = 0x1E6E  # first key of pg_advisory_lock(int, int): investledger's locks
+
+
+@contextmanager
+def advisory_locks(conninfo: str, names: list[str], on_wait: Callable[[str], None] | None = None
+                   ) -> Iterator[Any]:
+    """Hold a session advisory lock per projection for the life of the block. A second
+    worker blocks here as a standby until the first one stops."""
+    import psycopg
+
+    conn = psycopg.connect(conninfo, autocommit=True)
+    try:
+        for name in names:
+            got = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                               (LOCK_NAMESPACE, name)).fetchone()
+            if not (got and got[0]):
+                if on_wait:
+                    on_wait(name)
+                conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, name))
+        yield conn
+    finally:
+        conn.close()
+
+
+def listen(conninfo: str, channel: str, stop: threading.Event) -> Callable[[float], None]:
+    """A `wait(timeout)` that returns early when the event store NOTIFYs `channel`."""
+    import psycopg
+    from psycopg import sql
+
+    conn = psycopg.connect(conninfo, autocommit=True)
+    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+
+    def wait(timeout: float) -> None:
+        if stop.is_set():
+            conn.close()
+            return
+        for _ in conn.notifies(timeout=timeout, stop_after=1):
+            break
+
+    return wait
+
+
+def run_worker(follower: Follower, conninfo: str, channel: str, poll_interval: float,
+               stop: threading.Event, on_wait: Callable[[str], None] | None = None) -> None:
+    with advisory_locks(conninfo, list(follower.projections), on_wait):
+        log.info("following %s on channel %s", ", ".join(follower.projections), channel)
+        follower._stop = stop  # the follower's loop ends when the caller sets `stop`
+        follower.follow(poll_interval, wait=listen(conninfo, channel, stop))
