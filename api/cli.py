@@ -152,8 +152,7 @@ def projections_follow() -> None:
             run_worker(container.follower, conninfo, channel, container.settings.poll_interval,
                        stop, lambda n: console.print(f"waiting: another worker follows {n}"))
         else:
-            container.follower._stop = stop
-            container.follower.follow(container.settings.poll_interval)
+            container.follower.follow(container.settings.poll_interval, stop=stop)
     finally:
         container.close()
 

@@ -31,6 +31,8 @@ class Account(Aggregate):
     def open(cls, name: str, role: str, unit: str | None, enterprise: str | None,
              token_hash: str, audit: Audit) -> Account:
         name = require_text(name, "name", limit=100)
+        unit = (unit or "").strip() or None
+        enterprise = (enterprise or "").strip() or None
         if role not in {r.value for r in Role}:
             msg = f"role must be one of {', '.join(r.value for r in Role)}, got {role!r}"
             raise InvalidValue(msg)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -101,14 +101,18 @@ def check_revision(changes: dict[str, Any]) -> dict[str, Any]:
     for field, value in changes.items():
         if field in ("name", "investor"):
             checked[field] = require_text(value, field, limit=MAX_NAME)
-        elif field in ("industry", "county"):
+        elif field == "industry":
             checked[field] = require_text(value, field, limit=60)
+        elif field == "county":
+            checked[field] = require_text(value, field, limit=40)
+        elif field == "liaison_leader":
+            checked[field] = optional_text(value, field, limit=60)
         elif field == "total_investment":
             checked[field] = require_amount(value, field)
-        elif field in ("origin", "park", "liaison_leader"):
+        elif field in ("origin", "park"):
             checked[field] = optional_text(value, field, limit=MAX_NAME)
         else:
-            if value is not None and not isinstance(value, date):
+            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
                 msg = f"{field} must be a date, got {value!r}"
                 raise InvalidValue(msg)
             checked[field] = value
@@ -373,6 +377,7 @@ class Project(Aggregate):
         self.key_years = sorted({*self.key_years, year})
 
     def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
+        self._refuse_if_terminated("drop it from the key-project list")
         self._check_year(year)
         if year not in self.key_years:
             msg = f"project is not on the {year} key-project list (重点项目清单)"

@@ -102,13 +102,13 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     if amount < 0:
         msg = f"{field} must not be negative, got {amount} / {field} 不能为负数"
         raise InvalidValue(msg)
-    if amount != amount.quantize(AMOUNT_QUANTUM):
-        msg = f"{field} has more than four decimal places (万元 to the yuan), got {amount}"
-        raise InvalidValue(msg)
     if amount >= Decimal("1e12"):
         msg = f"{field} is implausibly large: {amount} 万元"
         raise InvalidValue(msg)
-    return amount.quantize(AMOUNT_QUANTUM)
+    if amount != amount.quantize(AMOUNT_QUANTUM):
+        msg = f"{field} has more than four decimal places (万元 to the yuan), got {amount}"
+        raise InvalidValue(msg)
+    return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
 
 
 def require_not_before(later: date, earlier: date | None, what: str, earlier_what: str) -> None:

@@ -138,8 +138,11 @@ class Follower:
     def wake(self, _position: int = 0) -> None:
         self._wake.set()
 
-    def follow(self, poll_interval: float, wait: Callable[[float], None] | None = None) -> None:
+    def follow(self, poll_interval: float, wait: Callable[[float], None] | None = None,
+               stop: threading.Event | None = None) -> None:
         """Catch up, then sleep until woken (or `poll_interval`), until stopped."""
+        if stop is not None:
+            self._stop = stop
         while not self._stop.is_set():
             try:
                 self.catch_up()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -36,27 +37,33 @@ def advisory_locks(conninfo: str, names: list[str], on_wait: Callable[[str], Non
         conn.close()
 
 
-def listen(conninfo: str, channel: str, stop: threading.Event) -> Callable[[float], None]:
+@contextmanager
+def listening(conninfo: str, channel: str, stop: threading.Event
+              ) -> Iterator[Callable[[float], None]]:
     """A `wait(timeout)` that returns early when the event store NOTIFYs `channel`."""
     import psycopg
     from psycopg import sql
 
-    conn = psycopg.connect(conninfo, autocommit=True)
-    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
 
-    def wait(timeout: float) -> None:
-        if stop.is_set():
-            conn.close()
-            return
-        for _ in conn.notifies(timeout=timeout, stop_after=1):
-            break
+        def wait(timeout: float) -> None:
+            # Wait in short slices so a stop request is seen within half a second.
+            deadline = time.monotonic() + timeout
+            while not stop.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                if any(True for _ in conn.notifies(timeout=min(remaining, 0.5), stop_after=1)):
+                    return
 
-    return wait
+        yield wait
 
 
 def run_worker(follower: Follower, conninfo: str, channel: str, poll_interval: float,
                stop: threading.Event, on_wait: Callable[[str], None] | None = None) -> None:
-    with advisory_locks(conninfo, list(follower.projections), on_wait):
+    """Follow every projection until `stop` is set."""
+    with advisory_locks(conninfo, list(follower.projections), on_wait), \
+            listening(conninfo, channel, stop) as wait:
         log.info("following %s on channel %s", ", ".join(follower.projections), channel)
-        follower._stop = stop  # the follower's loop ends when the caller sets `stop`
-        follower.follow(poll_interval, wait=listen(conninfo, channel, stop))
+        follower.follow(poll_interval, wait=wait, stop=stop)

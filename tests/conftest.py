@@ -78,8 +78,9 @@ def sqlite_settings(tmp_path: Path, **overrides: object) -> Settings:
 
 
 def postgres_settings(url: str, **overrides: object) -> Settings:
-    return Settings(database_url=url, postgres_pool_size=2, follow_in_process=True,
-                    **overrides)  # type: ignore[arg-type]
+    values: dict[str, object] = {"postgres_pool_size": 2, "follow_in_process": True}
+    values.update(overrides)
+    return Settings(database_url=url, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-# The editable install in .venv maps no packages, so `domain` is importable only when the
-# project root is on sys.path (it is under `python -m pytest`, not under `.venv/bin/pytest`).
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from domain.shared import Audit  # noqa: E402
+from domain.shared import Audit
 
 
 def build_audit(correlation_id: str = "req-1", **overrides: str | None) -> Audit:

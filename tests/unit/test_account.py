@@ -46,13 +46,6 @@ def test_open_unit_role_requires_a_unit(audit: Audit, unit: str | None) -> None:
         open_account(audit, role="unit", unit=unit)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG domain/account.py:37: `not unit` lets a whitespace-only unit code through, and "
-        "line 43 stores it unstripped, so a unit account can be opened with unit '   '"
-    ),
-)
 def test_open_unit_role_refuses_a_blank_unit(audit: Audit) -> None:
     with pytest.raises(InvalidValue, match="needs a unit code"):
         open_account(audit, role="unit", unit="   ")

@@ -434,14 +434,6 @@ def test_a_terminated_project_accepts_comments(terminated: Project, audit: Audit
     assert events[0].text == "项目已终止,归档"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG? domain/project.py:375 drop_key has no _refuse_if_terminated guard, although a "
-        "terminated project allows 'nothing but comments' (NEXT_STEP, line 48; message at "
-        "line 188); every other non-comment command is refused"
-    ),
-)
 def test_a_terminated_project_refuses_dropping_a_key_year(
     terminated: Project, audit: Audit
 ) -> None:
@@ -787,14 +779,6 @@ def test_a_revision_checks_its_values(
     assert event_names(project) == ["Registered"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG domain/project.py:104-105: check_revision lets county be 60 characters, while "
-        "ProjectDetails.checked (line 80) allows 40; a county registration refuses can be "
-        "set by revise (likewise liaison_leader: 60 at line 84, 200 via line 108-109)"
-    ),
-)
 def test_a_revision_enforces_the_same_county_limit_as_registration(
     project: Project, audit: Audit
 ) -> None:
