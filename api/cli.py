@@ -11,7 +11,14 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from api.bootstrap import Container, build
@@ -141,8 +148,13 @@ def projections_follow() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     container = _container()
     stop = threading.Event()
+
+    def request_stop(*_: object) -> None:
+        stop.set()
+        container.follower.wake()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: (stop.set(), container.follower.wake()))
+        signal.signal(sig, request_stop)
     try:
         if container.settings.is_postgres:
             from projections.store import _postgres_conninfo
@@ -173,8 +185,11 @@ def projections_rebuild(
                       TimeElapsedColumn(), console=console) as bar:
             for each in names:
                 task = bar.add_task(each, total=container.ledger.head() or 1)
-                done = container.follower.rebuild(
-                    each, lambda n, total, t=task: bar.update(t, completed=n, total=total))
+
+                def advance(n: int, total: int, task: TaskID = task) -> None:
+                    bar.update(task, completed=n, total=total)
+
+                done = container.follower.rebuild(each, advance)
                 bar.update(task, completed=done or 1, total=done or 1)
         console.print(f"rebuilt {', '.join(names)} up to position {container.ledger.head()}")
     finally:

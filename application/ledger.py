@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from eventsourcing.application import Application, ProcessingEvent
-from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
 from application.persistence import Database
@@ -46,7 +46,8 @@ class Ledger(Application):
     def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
         super().__init__(env)
         # Instance-level so one process can hold ledgers with different intervals (tests).
-        self.snapshotting_intervals = dict.fromkeys(SNAPSHOTTED, snapshot_interval)
+        self.snapshotting_intervals = dict.fromkeys(  # type: ignore[misc]
+            SNAPSHOTTED, snapshot_interval)
         self._save_listeners: list[Callable[[int], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -58,7 +59,7 @@ class Ledger(Application):
         """Call `listener(position)` after each successful save (wakes in-process followers)."""
         self._save_listeners.append(listener)
 
-    def save(self, *objs: MutableOrImmutableAggregate[Any] | ProcessingEvent[Any] | None,
+    def save(self, *objs: MutableOrImmutableAggregate[Any] | DomainEventProtocol[Any] | None,
              **kwargs: Any) -> list[Recording[Any]]:
         recordings = super().save(*objs, **kwargs)
         position = last_position(recordings)

@@ -97,7 +97,8 @@ class ProjectService:
 
     # --- reads -------------------------------------------------------------------------
 
-    def get(self, caller: Caller, project_id: UUID, as_of_version: int | None = None) -> ProjectState:
+    def get(self, caller: Caller, project_id: UUID, as_of_version: int | None = None
+            ) -> ProjectState:
         current = self.store.load(Project, project_id)
         authz.require_read_project(caller, current)
         if as_of_version is None:

@@ -24,6 +24,7 @@ class Store:
 
     def load(self, cls: type[A], item_id: UUID, expected_version: int | None = None,
              version: int | None = None) -> A:
+        item: Any
         try:
             item = self.ledger.repository.get(item_id, version=version)
         except AggregateNotFoundError:

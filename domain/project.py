@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
@@ -22,7 +22,7 @@ from domain.shared import (
 )
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Stages of a project; they only move forward."""
 
     negotiating = "negotiating"  # 在谈
@@ -290,7 +290,8 @@ class Project(Aggregate):
         self._refuse_if_terminated("report progress")
         period = require_text(period, "period", limit=10)
         if not PERIOD_PATTERN.match(period):
-            msg = f"period must look like 2026, 2026-07, 2026-Q3, 2026-H1 or 2026-W27, got {period!r}"
+            msg = ("period must look like 2026, 2026-07, 2026-Q3, 2026-H1 or 2026-W27, "
+                   f"got {period!r}")
             raise InvalidValue(msg)
         funds = None if funds_in_place is None else require_amount(funds_in_place,
                                                                   "funds_in_place")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 from domain.errors import InvalidValue, RuleViolation
 
@@ -15,7 +15,7 @@ MAX_TEXT = 4000
 MAX_NAME = 200
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The roles an account can hold (DESIGN.md)."""
 
     admin = "admin"  # 系统管理员

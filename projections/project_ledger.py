@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from domain.project import Project
+from domain.project import EVENT_LABELS, Project
 from projections.base import Projection, RowCache
 from projections.store import Tx, ViewStore
 
@@ -21,8 +21,8 @@ COLUMNS = (
     "planned_start", "planned_production", "sign_date", "contract_amount", "construction_date",
     "production_date", "terminated_on", "termination_reason", "funds_in_place",
     "latest_progress", "latest_progress_period", "latest_progress_on", "problems_open",
-    "problems_total", "instructions_open", "instructions_total", "instructions_pending", "key_years", "version",
-    "updated_at",
+    "problems_total", "instructions_open", "instructions_total", "instructions_pending",
+    "key_years", "version", "updated_at",
 )
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -35,7 +35,8 @@ DDL = (
         termination_reason TEXT, funds_in_place BIGINT NOT NULL, latest_progress TEXT,
         latest_progress_period TEXT, latest_progress_on TEXT, problems_open INTEGER NOT NULL,
         problems_total INTEGER NOT NULL, instructions_open INTEGER NOT NULL,
-        instructions_total INTEGER NOT NULL, instructions_pending TEXT NOT NULL, key_years TEXT NOT NULL, version INTEGER NOT NULL,
+        instructions_total INTEGER NOT NULL, instructions_pending TEXT NOT NULL,
+        key_years TEXT NOT NULL, version INTEGER NOT NULL,
         updated_at TEXT NOT NULL)""",
     f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (responsible_unit, seq)",
@@ -63,21 +64,15 @@ class ProjectLedger(Projection):
     name = "project_ledger"
     ddl = DDL
     tables = (TABLE,)
-    event_classes = (
-        Project.Registered, Project.DetailsRevised, Project.Signed, Project.ConstructionStarted,
-        Project.ProductionStarted, Project.Terminated, Project.UnitReassigned,
-        Project.ProgressReported, Project.ProblemRaised, Project.ProblemResolved,
-        Project.Commented, Project.InstructionGiven, Project.InstructionAnswered,
-        Project.KeyProjectDesignated, Project.KeyProjectDropped,
-    )
+    event_classes = tuple(getattr(Project, name) for name in EVENT_LABELS)
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
         rows = RowCache(tx, TABLE, COLUMNS)
         rows.preload(str(e.originator_id) for _, e in events
-                     if not isinstance(e, Project.Registered))
+                     if type(e).__name__ != "Registered")
         for position, e in events:
             key = str(e.originator_id)
-            if isinstance(e, Project.Registered):
+            if type(e).__name__ == "Registered":
                 rows.put(self._new_row(key, position, e))
                 continue
             row = rows.touch(key)
@@ -108,8 +103,9 @@ class ProjectLedger(Projection):
         }
 
     @staticmethod
-    def _change(row: dict[str, Any], e: Any) -> None:  # noqa: C901 - one branch per event
-        if isinstance(e, Project.DetailsRevised):
+    def _change(row: dict[str, Any], e: Any) -> None:
+        kind = type(e).__name__
+        if kind == "DetailsRevised":
             for field, value in e.changes.items():
                 if field == "total_investment":
                     row[field] = to_units(Decimal(value))
@@ -117,41 +113,41 @@ class ProjectLedger(Projection):
                     row[field] = _iso(value)
                 else:
                     row[field] = value
-        elif isinstance(e, Project.Signed):
+        elif kind == "Signed":
             row.update(stage="signed", sign_date=e.date.isoformat(),
                        contract_amount=to_units(e.contract_amount))
-        elif isinstance(e, Project.ConstructionStarted):
+        elif kind == "ConstructionStarted":
             row.update(stage="under_construction", construction_date=e.date.isoformat())
-        elif isinstance(e, Project.ProductionStarted):
+        elif kind == "ProductionStarted":
             row.update(stage="in_production", production_date=e.date.isoformat())
-        elif isinstance(e, Project.Terminated):
+        elif kind == "Terminated":
             row.update(stage="terminated", terminated_on=e.on.isoformat(),
                        termination_reason=e.reason)
-        elif isinstance(e, Project.UnitReassigned):
+        elif kind == "UnitReassigned":
             row["responsible_unit"] = e.unit
-        elif isinstance(e, Project.ProgressReported):
+        elif kind == "ProgressReported":
             row.update(latest_progress=e.text, latest_progress_period=e.period,
                        latest_progress_on=e.on.isoformat())
             if e.funds_in_place is not None:
                 row["funds_in_place"] = to_units(e.funds_in_place)
-        elif isinstance(e, Project.ProblemRaised):
+        elif kind == "ProblemRaised":
             row["problems_open"] += 1
             row["problems_total"] += 1
-        elif isinstance(e, Project.ProblemResolved):
+        elif kind == "ProblemResolved":
             row["problems_open"] -= 1
-        elif isinstance(e, Project.InstructionGiven):
+        elif kind == "InstructionGiven":
             pending = _years(row["instructions_pending"]) | {e.number}
             row["instructions_pending"] = _years_text(pending)
             row["instructions_open"] = len(pending)
             row["instructions_total"] += 1
-        elif isinstance(e, Project.InstructionAnswered):
+        elif kind == "InstructionAnswered":
             # A later answer to the same instruction updates it; only the first closes it.
             pending = _years(row["instructions_pending"]) - {e.number}
             row["instructions_pending"] = _years_text(pending)
             row["instructions_open"] = len(pending)
-        elif isinstance(e, Project.KeyProjectDesignated):
+        elif kind == "KeyProjectDesignated":
             row["key_years"] = _years_text({*_years(row["key_years"]), e.year})
-        elif isinstance(e, Project.KeyProjectDropped):
+        elif kind == "KeyProjectDropped":
             row["key_years"] = _years_text(_years(row["key_years"]) - {e.year})
 
 
@@ -248,11 +244,12 @@ def query_ledger(store: ViewStore, f: LedgerFilter, limit: int = 50,
             f"FROM {TABLE}{where} GROUP BY stage", params)
     more = len(rows) > limit
     rows = rows[:limit]
-    totals = {r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
-              for r in totals_rows}
+    totals: dict[str, dict[str, Any]] = {
+        r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
+        for r in totals_rows}
     return LedgerPage(
         items=[_public(r) for r in rows],
-        count=sum(t["count"] for t in totals.values()),
+        count=sum(int(r["n"]) for r in totals_rows),
         next_cursor=encode_cursor(rows[-1]["seq"]) if more and rows else None,
         totals=totals,
     )

@@ -101,8 +101,8 @@ class ViewStore:
     def transaction(self, write: bool = True) -> Iterator[Tx]:
         """One transaction: committed if the block ends normally, rolled back otherwise."""
         if self.dialect == "postgres":
-            with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-                yield Tx(cur, "postgres")
+            with self.pool.connection() as pg, pg.transaction(), pg.cursor() as pg_cur:
+                yield Tx(pg_cur, "postgres")
             return
         lock = self._memory_lock if self.path == ":memory:" else _NO_LOCK
         with lock:
