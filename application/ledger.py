@@ -14,6 +14,7 @@ from application.persistence import Database
 from application.settings import Settings
 from domain.account import Account, TokenIndex
 from domain.project import Project
+from domain.calendar import Deadline
 from domain.shared import Audit
 
 
@@ -39,6 +40,17 @@ class AuditAsDict(Transcoding):
         return Audit.from_dict(data)
 
 
+class DeadlineAsDict(Transcoding):
+    type = Deadline
+    name = "deadline"
+
+    def encode(self, obj: Deadline) -> dict[str, Any]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, Any]) -> Deadline:
+        return Deadline.from_dict(data)
+
+
 class Ledger(Application):
     """All aggregates of investledger in one store, so one notification log orders them all."""
 
@@ -54,6 +66,7 @@ class Ledger(Application):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(AuditAsDict())
+        transcoder.register(DeadlineAsDict())
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each successful save (wakes in-process followers)."""
