@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -79,7 +80,8 @@ def fill(c: Container, projects: int, steps: int) -> None:
     for i in range(projects):
         pid = c.projects.register(bureau, _details(i), date(2025, 1, 2)).state.id
         for k in range(steps):
-            c.projects.report_progress(unit, pid, "2025-Q1", f"进展{k}", Decimal(k), date(2025, 2, 1))
+            c.projects.report_progress(unit, pid, "2025-Q1", f"进展{k}", Decimal(k),
+                                       date(2025, 2, 1))
 
 
 def bench_rebuild(c: Container) -> tuple[float, float, float, float]:
@@ -125,7 +127,7 @@ def bench_snapshots(tmp: Path, versions: int) -> tuple[float, float]:
             for k in range(versions):
                 c.projects.comment(bureau, pid, f"留言{k}", date(2025, 2, 1))
 
-            def load(c: Container = c) -> float:
+            def load(c: Container = c, pid: UUID = pid) -> float:
                 t = time.perf_counter()
                 for _ in range(20):
                     c.store.load(Project, pid)
