@@ -16,6 +16,9 @@ class Projection(ABC):
     moves the projection's tracking position, so each event changes the view exactly once."""
 
     name: str
+    # Bump when the tables or the way events map to rows change: the follower then drops
+    # the tables and rebuilds the projection from the log at start-up.
+    version: int = 1
     ddl: Sequence[str]
     tables: Sequence[str]
     event_classes: Sequence[type]
@@ -30,6 +33,10 @@ class Projection(ABC):
     def clear(self, tx: Tx) -> None:
         for table in self.tables:
             tx.execute(f"DELETE FROM {table}")
+
+    def drop(self, tx: Tx) -> None:
+        for table in self.tables:
+            tx.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class RowCache:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from projections.base import Projection
-from projections.store import Tx, ViewStore
+from projections.store import TRACKING_DDL, Tx, ViewStore
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,27 @@ class Follower:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        ddl = [s for p in projections for s in p.ddl]
-        store.create_tables(ddl)
-        with store.transaction() as tx:
-            for name in self.projections:
-                tx.execute("INSERT INTO projection_tracking (name, position) VALUES (?, 0) "
-                           "ON CONFLICT (name) DO NOTHING", (name,))
+        self._install()
+
+    def _install(self) -> None:
+        """Create missing tables; drop and re-create those of a projection whose version
+        changed, resetting its position so catching up rebuilds it."""
+        with self.store.schema_change() as tx:
+            tx.execute(TRACKING_DDL)
+            for projection in self.projections.values():
+                row = tx.one("SELECT version FROM projection_tracking WHERE name = ?",
+                             (projection.name,))
+                if row is not None and int(row["version"]) != projection.version:
+                    log.warning("projection %s changed from version %s to %s: rebuilding",
+                                projection.name, row["version"], projection.version)
+                    projection.drop(tx)
+                    tx.execute("UPDATE projection_tracking SET position = 0, version = ? "
+                               "WHERE name = ?", (projection.version, projection.name))
+                for statement in projection.ddl:
+                    tx.execute(statement)
+                tx.execute("INSERT INTO projection_tracking (name, position, version) "
+                           "VALUES (?, 0, ?) ON CONFLICT (name) DO NOTHING",
+                           (projection.name, projection.version))
 
     # --- positions ----------------------------------------------------------------------
 

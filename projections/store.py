@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
-    " name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+    " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
 )
 
 
@@ -124,10 +124,14 @@ class ViewStore:
     def read(self) -> Any:
         return self.transaction(write=False)
 
-    def create_tables(self, ddl: Sequence[str]) -> None:
+    @contextmanager
+    def schema_change(self) -> Iterator[Tx]:
+        """A transaction for DDL; on PostgreSQL serialised across processes, since two
+        concurrent CREATE TABLE IF NOT EXISTS can both try to create the table."""
         with self.transaction() as tx:
-            for statement in (TRACKING_DDL, *ddl):
-                tx.execute(statement)
+            if self.dialect == "postgres":
+                tx.execute("SELECT pg_advisory_xact_lock(7790, 0)")
+            yield tx
 
     def close(self) -> None:
         if self.dialect == "postgres":

@@ -183,3 +183,22 @@ def test_postgres_worker_follows_by_notify_and_holds_its_lock(postgres_url: str)
         worker.join(timeout=40)
         c.close()
     assert not worker.is_alive()
+
+
+def test_a_projection_whose_version_changed_is_rebuilt_at_start_up(
+        container: Container, callers: dict[str, Caller]) -> None:
+    container.projects.register(callers["bureau"], _details("A"), date(2025, 1, 2))
+    container.follower.catch_up()
+    before = _rows(container)
+    with container.views.transaction() as tx:  # an old row the new version would not write
+        tx.execute(f"UPDATE {TABLE} SET name = 'stale'")
+
+    class NextLedger(ProjectLedger):
+        version = ProjectLedger.version + 1
+
+    upgraded = Follower(container.ledger, container.views, [NextLedger()])
+    assert upgraded.position(ProjectLedger.name) == 0
+    upgraded.catch_up()
+    assert _rows(container) == before
+    same = Follower(container.ledger, container.views, [NextLedger()])
+    assert same.position(ProjectLedger.name) == container.ledger.head()
