@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+from eventsourcing.utils import Environment, EnvType
 
 from application.persistence import Database
 from application.settings import Settings
@@ -62,6 +63,11 @@ class Ledger(Application):
             SNAPSHOTTED, snapshot_interval)
         self._save_listeners: list[Callable[[int], None]] = []
 
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Only what Settings derived: eventsourcing would otherwise also read os.environ,
+        so a stray CIPHER_KEY or POSTGRES_SCHEMA could silently redirect the store."""
+        return Environment(name, dict(env or {}))
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -95,8 +101,7 @@ SNAPSHOTTED = (Project, Account, TokenIndex)
 
 
 def build_ledger(settings: Settings) -> Ledger:
-    """Construct the Ledger for these settings. Environment keys carry the app prefix so
-    stray unprefixed variables in os.environ cannot redirect it."""
+    """Construct the Ledger for these settings (and nothing else from the environment)."""
     env = Database.parse(settings.database_url).eventsourcing_env(settings)
     if settings.snapshot_interval:
         env["IS_SNAPSHOTTING_ENABLED"] = "y"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from application.settings import Settings
 
@@ -83,6 +83,8 @@ class Database:
             return f"sqlite:///{self.path}.views"
         if self.kind == "memory":
             return "sqlite:///:memory:"
-        userinfo = self.user + (f":{self.password}" if self.password else "")
-        query = f"?schema={self.schema}" if self.schema else ""
-        return f"postgresql://{userinfo}@{self.host}:{self.port}/{self.dbname}{query}"
+        userinfo = quote(self.user, safe="") + (
+            f":{quote(self.password, safe='')}" if self.password else "")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        query = f"?schema={quote(self.schema, safe='')}" if self.schema else ""
+        return f"postgresql://{userinfo}@{host}:{self.port}/{quote(self.dbname, safe='')}{query}"

@@ -12,7 +12,7 @@ from uuid import UUID
 from application import authz
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries
-from application.store import Store
+from application.store import Store, check_version
 from application.units import Units
 from domain.errors import InvalidValue
 from domain.project import EVENT_LABELS, Project, ProjectDetails
@@ -129,8 +129,9 @@ class ProjectService:
     def _act(self, caller: Caller, project_id: UUID, expected_version: int | None,
              allowed: Callable[[Project], None], step: Callable[[Project, Audit], Any]
              ) -> ProjectResult:
-        project = self.store.load(Project, project_id, expected_version)
-        allowed(project)
+        project = self.store.load(Project, project_id)
+        allowed(project)  # before the version check: a stranger learns nothing of the item
+        check_version(project, expected_version)
         outcome = step(project, caller.audit())
         position = self.store.save(project)
         extra = {"number": outcome} if isinstance(outcome, int) else {}

@@ -32,10 +32,7 @@ class Store:
         if not isinstance(item, cls):
             msg = f"no {cls.__name__.lower()} with id {item_id}"
             raise NotFound(msg)
-        if expected_version is not None and item.version != expected_version:
-            msg = (f"{cls.__name__.lower()} {item_id} is at version {item.version}, "
-                   f"If-Match named {expected_version}; reload and retry")
-            raise StaleVersion(msg)
+        check_version(item, expected_version)
         return item
 
     def exists(self, item_id: UUID) -> bool:
@@ -51,3 +48,11 @@ class Store:
 
     def events(self, item_id: UUID) -> list[Any]:
         return list(self.ledger.repository.event_store.get(item_id))
+
+
+def check_version(item: Aggregate, expected_version: int | None) -> None:
+    """Refuse a command whose If-Match names another version than the current one."""
+    if expected_version is not None and item.version != expected_version:
+        msg = (f"{type(item).__name__.lower()} {item.id} is at version {item.version}, "
+               f"If-Match named {expected_version}; reload and retry")
+        raise StaleVersion(msg)
