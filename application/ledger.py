@@ -14,8 +14,8 @@ from eventsourcing.utils import Environment, EnvType
 from application.persistence import Database
 from application.settings import Settings
 from domain.account import Account, TokenIndex
-from domain.project import Project
 from domain.calendar import Deadline
+from domain.project import Project
 from domain.shared import Audit
 
 

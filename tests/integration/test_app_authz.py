@@ -13,7 +13,7 @@ import pytest
 
 from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
-from application.errors import Forbidden, StaleVersion
+from application.errors import Forbidden
 from domain.project import ProjectDetails
 from tests.conftest import ROLE_ACCOUNTS, sqlite_settings
 
