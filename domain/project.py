@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.calendar import Deadline
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import (
     MAX_NAME,
@@ -120,7 +121,17 @@ def check_revision(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 class Project(Aggregate):
-    """招商项目: an investment project and every step of its handling."""
+    """招商项目: an investment project and every step of its handling.
+
+    Version 2 of the state gave problems and instructions a `due` date (snapshots taken
+    before carry none)."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        for item in (*state.get("problems", ()), *state.get("instructions", ())):
+            item.setdefault("due", None)
 
     @event("Registered")
     def __init__(
@@ -307,16 +318,34 @@ class Project(Aggregate):
         if funds_in_place is not None:
             self.funds_in_place = funds_in_place
 
-    def raise_problem(self, text: str, on: date, audit: Audit) -> int:
+    def raise_problem(self, text: str, on: date, audit: Audit, due: Deadline | None = None
+                      ) -> int:
         self._refuse_if_terminated("raise a problem")
         number = len(self.problems) + 1
-        self._problem_raised(number=number, text=require_text(text, "text"), on=on, audit=audit)
+        self._problem_raised(number=number, text=require_text(text, "text"), on=on, due=due,
+                             audit=audit)
         return number
 
-    @event("ProblemRaised")
-    def _problem_raised(self, number: int, text: str, on: date, audit: Audit) -> None:
+    class ProblemRaised(Aggregate.Event):
+        """存在问题 raised. Version 2 added `due`, the working-day deadline to resolve it."""
+
+        class_version = 2
+        number: int
+        text: str
+        on: date
+        due: Deadline | None
+        audit: Audit
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["due"] = None
+
+    @event(ProblemRaised)
+    def _problem_raised(self, number: int, text: str, on: date, due: Deadline | None,
+                        audit: Audit) -> None:
         self.problems.append({"number": number, "text": text, "raised_on": on,
-                              "resolved_on": None, "resolution": None})
+                              "due": due.due if due else None, "resolved_on": None,
+                              "resolution": None})
 
     def resolve_problem(self, number: int, resolution: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("resolve a problem")
@@ -341,17 +370,33 @@ class Project(Aggregate):
     def _commented(self, text: str, on: date, audit: Audit) -> None:
         self.comment_count += 1
 
-    def instruct(self, text: str, on: date, audit: Audit) -> int:
+    def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
         self._refuse_if_terminated("give an instruction")
         number = len(self.instructions) + 1
-        self._instructed(number=number, text=require_text(text, "text"), on=on, audit=audit)
+        self._instructed(number=number, text=require_text(text, "text"), on=on, due=due,
+                         audit=audit)
         return number
 
-    @event("InstructionGiven")
-    def _instructed(self, number: int, text: str, on: date, audit: Audit) -> None:
+    class InstructionGiven(Aggregate.Event):
+        """批示 given. Version 2 added `due`, the working-day deadline for its answer."""
+
+        class_version = 2
+        number: int
+        text: str
+        on: date
+        due: Deadline | None
+        audit: Audit
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["due"] = None
+
+    @event(InstructionGiven)
+    def _instructed(self, number: int, text: str, on: date, due: Deadline | None,
+                    audit: Audit) -> None:
         self.instructions.append({"number": number, "text": text, "given_on": on,
-                                  "leader": audit.actor_name, "answered_on": None,
-                                  "answer": None})
+                                  "leader": audit.actor_name, "due": due.due if due else None,
+                                  "answered_on": None, "answer": None})
 
     def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("answer an instruction")

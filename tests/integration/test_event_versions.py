@@ -1,0 +1,63 @@
+"""Events and snapshots written by earlier versions of the code still load."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from api.bootstrap import Container
+from application.context import Caller
+from domain.project import Project, ProjectDetails
+from domain.shared import Audit
+from projections.project_ledger import LedgerFilter, query_ledger
+
+
+def _store_v1(c: Container, event_cls: type, originator_id: Any, version: int,
+              state: dict[str, Any]) -> None:
+    """Write an event as version 1 of its class stored it: no `class_version`, no `due`."""
+    payload = {"timestamp": datetime(2025, 3, 1, tzinfo=timezone.utc), **state}
+    c.ledger.recorder.insert_events([StoredEvent(
+        originator_id=originator_id, originator_version=version, topic=get_topic(event_cls),
+        state=c.ledger.mapper.transcoder.encode(payload))])
+
+
+def test_v1_problem_and_instruction_events_load_without_a_due_date(
+        container: Container, callers: dict[str, Caller]) -> None:
+    bureau = callers["bureau"]
+    pid = container.projects.register(bureau, ProjectDetails(
+        name="旧项目", investor="某公司", industry="汽车", total_investment=Decimal(1),
+        county="liudong", responsible_unit="liudong"), date(2025, 1, 2)).state.id
+    audit = Audit(actor_id="old", actor_name="旧版本", role="unit", unit="liudong",
+                  correlation_id="v1")
+    _store_v1(container, Project.ProblemRaised, pid, 2,
+              {"number": 1, "text": "用地", "on": date(2025, 2, 1), "audit": audit})
+    _store_v1(container, Project.InstructionGiven, pid, 3,
+              {"number": 1, "text": "加快", "on": date(2025, 2, 2), "audit": audit})
+
+    state = container.projects.get(bureau, pid)
+    assert state.version == 3
+    assert state.problems[0]["due"] is None and state.problems[0]["text"] == "用地"
+    assert state.instructions[0]["due"] is None
+    history = container.projects.history(bureau, pid)
+    assert history[1].data["due"] is None
+    # New code keeps working on top of the old events.
+    container.projects.resolve_problem(callers["unit"], pid, 1, "已解决", date(2025, 2, 3))
+    container.follower.catch_up()
+    (row,) = query_ledger(container.views, LedgerFilter()).items
+    assert (row["problems_total"], row["problems_open"], row["instructions_open"]) == (1, 0, 1)
+
+
+def test_a_v1_snapshot_state_is_upcast_with_empty_due_dates() -> None:
+    state: dict[str, Any] = {
+        "problems": [{"number": 1, "text": "x", "raised_on": date(2025, 1, 1),
+                      "resolved_on": None, "resolution": None}],
+        "instructions": [{"number": 1, "text": "y", "given_on": date(2025, 1, 1),
+                          "leader": "覃", "answered_on": None, "answer": None}],
+    }
+    Project.upcast_v1_v2(state)
+    assert state["problems"][0]["due"] is None
+    assert state["instructions"][0]["due"] is None
