@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from projections.project_ledger import LedgerFilter, query_ledger
 def _store_v1(c: Container, event_cls: type, originator_id: Any, version: int,
               state: dict[str, Any]) -> None:
     """Write an event as version 1 of its class stored it: no `class_version`, no `due`."""
-    payload = {"timestamp": datetime(2025, 3, 1, tzinfo=timezone.utc), **state}
+    payload = {"timestamp": datetime(2025, 3, 1, tzinfo=UTC), **state}
     c.ledger.recorder.insert_events([StoredEvent(
         originator_id=originator_id, originator_version=version, topic=get_topic(event_cls),
         state=c.ledger.mapper.transcoder.encode(payload))])
