@@ -1,0 +1,254 @@
+"""企业: an enterprise the government serves, its linked leader (挂钩联系) and visits (调研)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.credit_code import normalize_credit_code, require_credit_code
+from domain.errors import InvalidValue, RuleViolation
+from domain.shared import MAX_NAME, Audit, optional_text, require_not_before, require_text
+
+_ENTERPRISE_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/enterprise")
+MAX_CONTACTS = 20
+MAX_REQUEST_NUMBERS = 50
+# Mobile (13800138000), landline with area code (0772-2821234), optional +86.
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+REVISABLE = ("name", "industry", "county", "contacts")
+
+
+class VisitKind(StrEnum):
+    """How an enterprise was met."""
+
+    visit = "visit"  # 调研: a leader or unit visits the enterprise
+    forum = "forum"  # 座谈: the enterprise attends a forum
+
+
+VISIT_KIND_LABELS = {"visit": "调研", "forum": "座谈"}
+
+
+def require_day(value: object, field: str) -> None:
+    """Refuse anything but a calendar date (a datetime is not a business date)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        msg = f"{field} must be a date, got {value!r}"
+        raise InvalidValue(msg)
+
+
+def check_contacts(contacts: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Contact people as stored: [{name, phone, role}], role optional, no duplicates.
+
+    Contacts are personal data; they are kept only on the enterprise aggregate.
+    """
+    if contacts is None:
+        return []
+    if isinstance(contacts, (str, bytes, Mapping)):
+        msg = "contacts must be a list of {name, phone, role}"
+        raise InvalidValue(msg)
+    if len(contacts) > MAX_CONTACTS:
+        msg = f"at most {MAX_CONTACTS} contacts are allowed, got {len(contacts)}"
+        raise InvalidValue(msg)
+    checked: list[dict[str, Any]] = []
+    for index, contact in enumerate(contacts, start=1):
+        if not isinstance(contact, Mapping):
+            msg = f"contact #{index} must be an object with name, phone and role"
+            raise InvalidValue(msg)
+        unknown = sorted(set(contact) - {"name", "phone", "role"})
+        if unknown:
+            msg = f"contact #{index} has unknown fields {', '.join(unknown)}"
+            raise InvalidValue(msg)
+        phone = require_text(contact.get("phone"), f"contact #{index} phone", limit=20)
+        if not PHONE_PATTERN.match(phone):
+            msg = (f"contact #{index} phone must be a phone number such as 13800138000 or "
+                   f"0772-2821234, got {phone!r}")
+            raise InvalidValue(msg)
+        entry = {
+            "name": require_text(contact.get("name"), f"contact #{index} name", limit=60),
+            "phone": phone,
+            "role": optional_text(contact.get("role"), f"contact #{index} role", limit=60),
+        }
+        if any(c["name"] == entry["name"] and c["phone"] == phone for c in checked):
+            msg = f"contact #{index} repeats {entry['name']} ({phone})"
+            raise InvalidValue(msg)
+        checked.append(entry)
+    return checked
+
+
+def check_revision(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the fields of a revision; unknown fields and empty revisions are refused."""
+    unknown = sorted(set(changes) - set(REVISABLE))
+    if unknown:
+        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(REVISABLE)}"
+        raise InvalidValue(msg)
+    if not changes:
+        msg = "a revision must change at least one field"
+        raise InvalidValue(msg)
+    checked: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "name":
+            checked[field] = require_text(value, field, limit=MAX_NAME)
+        elif field == "industry":
+            checked[field] = require_text(value, field, limit=60)
+        elif field == "county":
+            checked[field] = require_text(value, field, limit=40)
+        else:
+            checked[field] = check_contacts(value)
+    return checked
+
+
+class Enterprise(Aggregate):
+    """企业: one enterprise per credit code, its linked leader and the visits it received."""
+
+    @staticmethod
+    def create_id(credit_code: str) -> UUID:
+        """One credit code, one enterprise: registering a code twice collides on this id."""
+        return uuid5(_ENTERPRISE_NAMESPACE, normalize_credit_code(credit_code))
+
+    @event("Registered")
+    def __init__(self, name: str, credit_code: str, industry: str, county: str,
+                 contacts: list[dict[str, Any]], on: date, audit: Audit) -> None:
+        self.name = name
+        self.credit_code = credit_code
+        self.industry = industry
+        self.county = county
+        self.contacts = contacts
+        self.registered_on = on
+        self.leader: str | None = None
+        self.leader_since: date | None = None
+        self.leader_links: list[dict[str, Any]] = []
+        self.visits: list[dict[str, Any]] = []
+
+    @classmethod
+    def register(cls, name: str, credit_code: str, industry: str, county: str,
+                 contacts: Sequence[Mapping[str, Any]] | None, on: date,
+                 audit: Audit) -> Enterprise:
+        return cls(
+            name=require_text(name, "name", limit=MAX_NAME),
+            credit_code=require_credit_code(credit_code),
+            industry=require_text(industry, "industry", limit=60),
+            county=require_text(county, "county", limit=40),
+            contacts=check_contacts(contacts),
+            on=on,
+            audit=audit,
+        )
+
+    # --- details ------------------------------------------------------------------------
+
+    def revise(self, changes: Mapping[str, Any], reason: str | None, on: date,
+               audit: Audit) -> None:
+        checked = check_revision(changes)
+        actual = {k: v for k, v in checked.items() if getattr(self, k) != v}
+        if not actual:
+            msg = "the revision changes nothing: every field already has that value"
+            raise RuleViolation(msg)
+        require_not_before(on, self.registered_on, "revision date", "registration date")
+        self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
+
+    @event("DetailsRevised")
+    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
+                 audit: Audit) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)
+
+    # --- 挂钩联系领导 ---------------------------------------------------------------------
+
+    def link_leader(self, leader_name: str, reason: str | None, on: date,
+                    audit: Audit) -> None:
+        """Link a leader (挂钩联系); linking another leader replaces the current one."""
+        leader = require_text(leader_name, "leader_name", limit=60)
+        if leader == self.leader:
+            msg = f"{leader} is already the linked leader (挂钩联系领导) since {self.leader_since}"
+            raise RuleViolation(msg)
+        require_not_before(on, self.leader_since or self.registered_on, "link date",
+                           "current link date" if self.leader else "registration date")
+        self._leader_linked(leader=leader, previous_leader=self.leader,
+                            reason=optional_text(reason, "reason"), on=on, audit=audit)
+
+    @event("LeaderLinked")
+    def _leader_linked(self, leader: str, previous_leader: str | None, reason: str | None,
+                       on: date, audit: Audit) -> None:
+        self._end_current_link(on, reason)
+        self.leader = leader
+        self.leader_since = on
+        self.leader_links.append({"leader": leader, "linked_on": on, "reason": reason,
+                                  "unlinked_on": None, "unlink_reason": None})
+
+    def unlink_leader(self, reason: str, on: date, audit: Audit) -> None:
+        if self.leader is None:
+            msg = "enterprise has no linked leader (挂钩联系领导) to unlink"
+            raise RuleViolation(msg)
+        require_not_before(on, self.leader_since, "unlink date", "current link date")
+        self._leader_unlinked(leader=self.leader, reason=require_text(reason, "reason"), on=on,
+                              audit=audit)
+
+    @event("LeaderUnlinked")
+    def _leader_unlinked(self, leader: str, reason: str, on: date, audit: Audit) -> None:
+        self._end_current_link(on, reason)
+        self.leader = None
+        self.leader_since = None
+
+    def _end_current_link(self, on: date, reason: str | None) -> None:
+        if self.leader_links and self.leader_links[-1]["unlinked_on"] is None:
+            self.leader_links[-1]["unlinked_on"] = on
+            self.leader_links[-1]["unlink_reason"] = reason
+
+    # --- 调研 / 座谈 ----------------------------------------------------------------------
+
+    def record_visit(self, date: date, kind: str, hosted_by: str, notes: str,
+                     request_numbers: Sequence[str] | None, audit: Audit) -> int:
+        """Record a visit (调研) or forum (座谈) on `date`; returns the visit's number."""
+        require_day(date, "visit date")
+        if kind not in VISIT_KIND_LABELS:
+            msg = f"kind must be visit (调研) or forum (座谈), got {kind!r}"
+            raise InvalidValue(msg)
+        require_not_before(date, self.registered_on, "visit date", "registration date")
+        number = len(self.visits) + 1
+        self._visit_recorded(
+            number=number, date=date, kind=str(kind),
+            hosted_by=require_text(hosted_by, "hosted_by", limit=60),
+            notes=require_text(notes, "notes"),
+            request_numbers=check_request_numbers(request_numbers), audit=audit,
+        )
+        return number
+
+    @event("VisitRecorded")
+    def _visit_recorded(self, number: int, date: date, kind: str, hosted_by: str, notes: str,
+                        request_numbers: list[str], audit: Audit) -> None:
+        self.visits.append({"number": number, "date": date, "kind": kind,
+                            "hosted_by": hosted_by, "notes": notes,
+                            "request_numbers": list(request_numbers)})
+
+
+def check_request_numbers(numbers: Sequence[str] | None) -> list[str]:
+    """References of the requests (企业诉求) raised at a visit, distinct and in given order."""
+    if numbers is None:
+        return []
+    if isinstance(numbers, (str, bytes)):
+        msg = "request_numbers must be a list of strings"
+        raise InvalidValue(msg)
+    if len(numbers) > MAX_REQUEST_NUMBERS:
+        msg = f"at most {MAX_REQUEST_NUMBERS} request numbers are allowed, got {len(numbers)}"
+        raise InvalidValue(msg)
+    checked: list[str] = []
+    for number in numbers:
+        text = require_text(number if isinstance(number, str) else None, "request number",
+                            limit=60)
+        if text in checked:
+            msg = f"request number {text} is listed twice"
+            raise InvalidValue(msg)
+        checked.append(text)
+    return checked
+
+
+EVENT_LABELS = {
+    "Registered": "企业登记",
+    "DetailsRevised": "修改企业信息",
+    "LeaderLinked": "确定挂钩联系领导",
+    "LeaderUnlinked": "解除挂钩联系",
+    "VisitRecorded": "调研座谈",
+}
