@@ -1,0 +1,487 @@
+"""营商环境投诉举报: a business-environment complaint, from registration (登记) to closure (办结).
+
+Flow: received → accepted | declined; accepted → assigned (unit, reply deadline) → acknowledged
+→ replied (callback deadline) → callback: satisfied / basically satisfied → called_back → closed,
+unsatisfied → reopened (重办), which is assigned again. An assigned unit may return (退单) a case
+it has not replied to, leaving it returned until reassigned, and may ask for an extension (延期)
+of the reply deadline, which the supervision office approves or refuses. The supervision office
+may urge (催办) any complaint that is not finished.
+
+Decisions: `declined` is final like `closed` (不予受理 ends the case; it is not "closed", so
+counts of 办结 stay true); a unit must acknowledge (签收) before it replies; a callback is
+required before closing, anonymous complaints included (the public follows a complaint and
+answers the callback by its receipt code). Who may take each step is decided by the
+application's authorization, not here. Deadlines come from the application's working-day
+calendar; this module only checks they start on the step's date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.calendar import Deadline
+from domain.credit_code import normalize_credit_code, require_credit_code
+from domain.errors import InvalidValue, RuleViolation
+from domain.shared import Audit, optional_text, require_not_before, require_text
+
+
+class Status(StrEnum):
+    received = "received"  # 登记
+    accepted = "accepted"  # 受理
+    declined = "declined"  # 不予受理
+    assigned = "assigned"  # 交办
+    acknowledged = "acknowledged"  # 签收
+    replied = "replied"  # 答复
+    called_back = "called_back"  # 已回访 (satisfied or basically satisfied)
+    reopened = "reopened"  # 重办
+    returned = "returned"  # 退单
+    closed = "closed"  # 办结
+
+
+STATUS_LABELS = {
+    "received": "登记", "accepted": "受理", "declined": "不予受理", "assigned": "交办",
+    "acknowledged": "签收", "replied": "答复", "called_back": "已回访", "reopened": "重办",
+    "returned": "退单", "closed": "办结",
+}
+CHANNEL_LABELS = {
+    "website": "网站", "mailbox": "投诉信箱", "hotline": "投诉热线", "county_zone": "县区/开发区",
+    "municipal_department": "市级涉企部门", "walk_in": "来访",
+}
+CATEGORY_LABELS = {
+    "approval_service": "审批服务", "policy_delivery": "政策落实", "fees_and_fines": "涉企收费",
+    "inspections": "执法检查", "fair_competition": "公平竞争", "conduct": "工作作风",
+    "other": "其他",
+}
+SATISFACTION_LABELS = {
+    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
+}
+DEADLINE_KIND_LABELS = {"acceptance": "受理期限", "reply": "答复期限", "callback": "回访期限"}
+
+_EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
+_HANDLING = ("return", *_EXTENSION_STEPS, "urge")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "received": ("accept", "decline", "urge"),
+    "accepted": ("assign", "urge"),
+    "declined": (),
+    "assigned": ("acknowledge", *_HANDLING),
+    "acknowledged": ("reply", *_HANDLING),
+    "replied": ("callback", "urge"),
+    "called_back": ("close", "urge"),
+    "reopened": ("assign", "urge"),
+    "returned": ("assign", "urge"),
+    "closed": (),
+}
+"""Steps each status allows; the extension steps further depend on a request being pending."""
+FINAL_STATUSES = frozenset({Status.declined.value, Status.closed.value})
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+
+
+def _require_code(value: str, field: str, labels: dict[str, str]) -> str:
+    code = (value or "").strip()
+    if code not in labels:
+        msg = f"{field} must be one of {', '.join(labels)}, got {value!r}"
+        raise InvalidValue(msg)
+    return code
+
+
+@dataclass(frozen=True)
+class Complainant:
+    """投诉人: who complained, for the callback. Personal data: shown only to handlers."""
+
+    name: str
+    phone: str | None = None
+    enterprise: str | None = None
+
+    def checked(self) -> dict[str, str | None]:
+        phone = optional_text(self.phone, "phone", limit=20)
+        if phone is not None and not _PHONE.match(phone):
+            msg = f"phone must be digits (spaces, dashes and a leading + allowed), got {phone!r}"
+            raise InvalidValue(msg)
+        return {"name": require_text(self.name, "complainant name", limit=60), "phone": phone,
+                "enterprise": optional_text(self.enterprise, "enterprise", limit=200)}
+
+
+@dataclass(frozen=True)
+class ComplaintDetails:
+    """What a complaint is about, as registered; `complainant` None means anonymous (匿名)."""
+
+    channel: str
+    category: str
+    content: str
+    respondent_unit: str
+    complainant: Complainant | None = None
+    filed_by_enterprise: str | None = None
+
+    def checked(self) -> dict[str, Any]:
+        credit_code = normalize_credit_code(self.filed_by_enterprise) or None
+        if credit_code is not None:
+            credit_code = require_credit_code(credit_code)
+        return {
+            "channel": _require_code(self.channel, "channel", CHANNEL_LABELS),
+            "category": _require_code(self.category, "category", CATEGORY_LABELS),
+            "content": require_text(self.content, "content"),
+            "respondent_unit": require_text(self.respondent_unit, "respondent_unit", limit=40),
+            "complainant": None if self.complainant is None else self.complainant.checked(),
+            "filed_by_enterprise": credit_code,
+        }
+
+
+def _require_deadline(deadline: Deadline, starts: date, what: str) -> Deadline:
+    if not isinstance(deadline, Deadline):
+        msg = f"{what} must be a Deadline, got {type(deadline).__name__}"
+        raise InvalidValue(msg)
+    if deadline.start != starts or deadline.working_days < 1 or deadline.due <= deadline.start:
+        msg = (f"{what} must count at least one working day from {starts.isoformat()}, got "
+               f"{deadline.working_days} from {deadline.start.isoformat()} due "
+               f"{deadline.due.isoformat()}")
+        raise InvalidValue(msg)
+    return deadline
+
+
+class Complaint(Aggregate):
+    """营商环境投诉举报: a complaint about the business environment and each handling step."""
+
+    @event("Received")
+    def __init__(self, channel: str, category: str, content: str, respondent_unit: str,
+                 complainant: dict[str, str | None] | None, filed_by_enterprise: str | None,
+                 receipt: str, acceptance_deadline: Deadline, on: date, audit: Audit) -> None:
+        self.channel = channel
+        self.category = category
+        self.content = content
+        self.respondent_unit = respondent_unit
+        self.complainant = complainant
+        self.anonymous = complainant is None
+        self.filed_by_enterprise = filed_by_enterprise
+        self.receipt = receipt
+        self.received_on = on
+        self.acceptance_deadline = acceptance_deadline
+        self.status = Status.received.value
+        self.last_step_on = on
+        self.accepted_on: date | None = None
+        self.declined_on: date | None = None
+        self.decline_reason: str | None = None
+        self.assigned_unit: str | None = None
+        self.reply_deadline: Deadline | None = None
+        self.extended_due: date | None = None
+        self.assignments: list[dict[str, Any]] = []
+        self.extensions: list[dict[str, Any]] = []
+        self.reply_text: str | None = None
+        self.replied_on: date | None = None
+        self.callback_deadline: Deadline | None = None
+        self.satisfaction: str | None = None
+        self.callback_on: date | None = None
+        self.closed_on: date | None = None
+        self.urge_count = 0
+        self.last_urged_on: date | None = None
+
+    @classmethod
+    def receive(cls, details: ComplaintDetails, receipt: str, acceptance_deadline: Deadline,
+                on: date, audit: Audit) -> Complaint:
+        d = details.checked()
+        return cls(**d, receipt=require_text(receipt, "receipt", limit=40),
+                   acceptance_deadline=_require_deadline(acceptance_deadline, on,
+                                                         "acceptance deadline"),
+                   on=on, audit=audit)
+
+    # --- guards -------------------------------------------------------------------------
+
+    @property
+    def pending_extension(self) -> dict[str, Any] | None:
+        last = self.extensions[-1] if self.extensions else None
+        return last if last is not None and last["outcome"] is None else None
+
+    def allowed_steps(self) -> list[str]:
+        pending = self.pending_extension is not None
+        return [s for s in ALLOWED[self.status]
+                if not (s == "request-extension" and pending)
+                and not (s in _EXTENSION_STEPS[1:] and not pending)]
+
+    def _refused(self, step: str, why: str = "") -> RuleViolation:
+        allowed = ", ".join(self.allowed_steps()) or "none"
+        why = f"{why}; " if why else ""
+        return RuleViolation(f"cannot {step}: {why}complaint is {self.status} "
+                             f"({STATUS_LABELS[self.status]}); allowed: {allowed}")
+
+    def _require_step(self, step: str, name: str, on: date) -> None:
+        if step not in self.allowed_steps():
+            why = "no extension request is pending" if step in _EXTENSION_STEPS[1:] else ""
+            if step == "request-extension" and self.pending_extension is not None:
+                why = "an extension request is already pending"
+            raise self._refused(name, why)
+        require_not_before(on, self.last_step_on, f"{name} date", "previous step date")
+
+    def _current(self) -> dict[str, Any]:
+        return self.assignments[-1]
+
+    @property
+    def effective_reply_due(self) -> date | None:
+        """The reply due date with any approved extension applied."""
+        if self.reply_deadline is None:
+            return None
+        return max(self.reply_deadline.due, self.extended_due or self.reply_deadline.due)
+
+    # --- acceptance ---------------------------------------------------------------------
+
+    def accept(self, comment: str | None, on: date, audit: Audit) -> None:
+        self._require_step("accept", "accept", on)
+        self._accepted(comment=optional_text(comment, "comment"), on=on, audit=audit)
+
+    @event("Accepted")
+    def _accepted(self, comment: str | None, on: date, audit: Audit) -> None:
+        self.status = Status.accepted.value
+        self.accepted_on = self.last_step_on = on
+
+    def decline(self, reason: str, on: date, audit: Audit) -> None:
+        self._require_step("decline", "decline", on)
+        self._declined(reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    @event("Declined")
+    def _declined(self, reason: str, on: date, audit: Audit) -> None:
+        self.status = Status.declined.value
+        self.declined_on = self.last_step_on = on
+        self.decline_reason = reason
+
+    # --- assignment and the unit's handling ---------------------------------------------
+
+    def assign(self, unit: str, reply_deadline: Deadline, note: str | None, on: date,
+               audit: Audit) -> None:
+        self._require_step("assign", "assign", on)
+        self._assigned(unit=require_text(unit, "unit", limit=40),
+                       reply_deadline=_require_deadline(reply_deadline, on, "reply deadline"),
+                       note=optional_text(note, "note"), on=on, audit=audit)
+
+    @event("Assigned")
+    def _assigned(self, unit: str, reply_deadline: Deadline, note: str | None, on: date,
+                  audit: Audit) -> None:
+        self.status = Status.assigned.value
+        self.last_step_on = on
+        self.assigned_unit = unit
+        self.reply_deadline = reply_deadline
+        self.extended_due = None
+        self.reply_text = self.replied_on = self.callback_deadline = None
+        self.satisfaction = self.callback_on = None
+        self.assignments.append({
+            "number": len(self.assignments) + 1, "unit": unit, "assigned_on": on,
+            "reply_due": reply_deadline.due, "extended_due": None, "acknowledged_on": None,
+            "replied_on": None, "returned": False, "returned_on": None, "return_reason": None,
+            "satisfaction": None,
+        })
+
+    def acknowledge(self, on: date, audit: Audit) -> None:
+        self._require_step("acknowledge", "acknowledge", on)
+        self._acknowledged(on=on, audit=audit)
+
+    @event("Acknowledged")
+    def _acknowledged(self, on: date, audit: Audit) -> None:
+        self.status = Status.acknowledged.value
+        self.last_step_on = self._current()["acknowledged_on"] = on
+
+    def return_case(self, reason: str, on: date, audit: Audit) -> None:
+        """退单: the assigned unit hands back a case outside its remit, for reassignment."""
+        self._require_step("return", "return", on)
+        self._returned(unit=str(self.assigned_unit), reason=require_text(reason, "reason"),
+                       on=on, audit=audit)
+
+    @event("Returned")
+    def _returned(self, unit: str, reason: str, on: date, audit: Audit) -> None:
+        self._lapse_pending_extension(on)
+        self.status = Status.returned.value
+        self.last_step_on = on
+        self._current().update(returned=True, returned_on=on, return_reason=reason)
+        self.assigned_unit = None
+        self.reply_deadline = None
+        self.extended_due = None
+
+    def reply(self, text: str, callback_deadline: Deadline, on: date, audit: Audit) -> None:
+        """答复: the assigned unit's answer; starts the callback deadline."""
+        self._require_step("reply", "reply", on)
+        self._replied(text=require_text(text, "text"),
+                      callback_deadline=_require_deadline(callback_deadline, on,
+                                                          "callback deadline"),
+                      on=on, audit=audit)
+
+    @event("Replied")
+    def _replied(self, text: str, callback_deadline: Deadline, on: date, audit: Audit) -> None:
+        self._lapse_pending_extension(on)
+        self.status = Status.replied.value
+        self.last_step_on = self.replied_on = self._current()["replied_on"] = on
+        self.reply_text = text
+        self.callback_deadline = callback_deadline
+
+    # --- callback and closure -----------------------------------------------------------
+
+    def record_callback(self, satisfaction: str, comment: str | None, on: date,
+                        audit: Audit) -> None:
+        """回访: the complainant's satisfaction; unsatisfied reopens the case (重办)."""
+        self._require_step("callback", "record a callback", on)
+        satisfaction = _require_code(satisfaction, "satisfaction", SATISFACTION_LABELS)
+        comment = optional_text(comment, "comment")
+        if satisfaction == "unsatisfied" and comment is None:
+            msg = "comment must say why the complainant is unsatisfied / 不满意须说明原因"
+            raise InvalidValue(msg)
+        self._callback_recorded(satisfaction=satisfaction, comment=comment, on=on, audit=audit)
+
+    @event("CallbackRecorded")
+    def _callback_recorded(self, satisfaction: str, comment: str | None, on: date,
+                           audit: Audit) -> None:
+        reopen = satisfaction == "unsatisfied"
+        self.status = (Status.reopened if reopen else Status.called_back).value
+        self.last_step_on = self.callback_on = on
+        self.satisfaction = self._current()["satisfaction"] = satisfaction
+        if reopen:
+            self.assigned_unit = None
+            self.reply_deadline = None
+            self.extended_due = None
+
+    def close(self, comment: str | None, on: date, audit: Audit) -> None:
+        self._require_step("close", "close", on)
+        self._closed(comment=optional_text(comment, "comment"), on=on, audit=audit)
+
+    @event("Closed")
+    def _closed(self, comment: str | None, on: date, audit: Audit) -> None:
+        self.status = Status.closed.value
+        self.last_step_on = self.closed_on = on
+
+    # --- extension (延期) ----------------------------------------------------------------
+
+    def request_extension(self, reason: str, until: date, on: date, audit: Audit) -> None:
+        self._require_step("request-extension", "request an extension", on)
+        due = self.effective_reply_due
+        if due is not None and until <= due:
+            msg = (f"extension until {until.isoformat()} must be after the current reply due "
+                   f"date {due.isoformat()} / 延期日期须晚于当前答复期限")
+            raise RuleViolation(msg)
+        if until <= on:
+            msg = (f"extension until {until.isoformat()} must be after the request date "
+                   f"{on.isoformat()}")
+            raise RuleViolation(msg)
+        self._extension_requested(number=len(self.extensions) + 1,
+                                  reason=require_text(reason, "reason"), until=until, on=on,
+                                  audit=audit)
+
+    @event("ExtensionRequested")
+    def _extension_requested(self, number: int, reason: str, until: date, on: date,
+                             audit: Audit) -> None:
+        self.last_step_on = on
+        self.extensions.append({
+            "number": number, "assignment": len(self.assignments), "requested_on": on,
+            "reason": reason, "until": until, "outcome": None, "decided_on": None,
+            "decision_comment": None,
+        })
+
+    def approve_extension(self, comment: str | None, on: date, audit: Audit) -> None:
+        self._require_step("approve-extension", "approve the extension", on)
+        self._extension_approved(number=len(self.extensions),
+                                 comment=optional_text(comment, "comment"), on=on, audit=audit)
+
+    @event("ExtensionApproved")
+    def _extension_approved(self, number: int, comment: str | None, on: date,
+                            audit: Audit) -> None:
+        request = self.extensions[number - 1]
+        request.update(outcome="approved", decided_on=on, decision_comment=comment)
+        self.last_step_on = on
+        self.extended_due = self._current()["extended_due"] = request["until"]
+
+    def refuse_extension(self, reason: str, on: date, audit: Audit) -> None:
+        self._require_step("refuse-extension", "refuse the extension", on)
+        self._extension_refused(number=len(self.extensions),
+                                reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    @event("ExtensionRefused")
+    def _extension_refused(self, number: int, reason: str, on: date, audit: Audit) -> None:
+        self.extensions[number - 1].update(outcome="refused", decided_on=on,
+                                           decision_comment=reason)
+        self.last_step_on = on
+
+    def _lapse_pending_extension(self, on: date) -> None:
+        # A reply or return ends the assignment, and any undecided request with it.
+        pending = self.pending_extension
+        if pending is not None:
+            pending.update(outcome="lapsed", decided_on=on)
+
+    # --- supervision --------------------------------------------------------------------
+
+    def urge(self, text: str, on: date, audit: Audit) -> None:
+        """催办: the supervision office chases a complaint that is not finished."""
+        if "urge" not in self.allowed_steps():
+            raise self._refused("urge")
+        # Urges are side notes, not steps of the flow: they only must not predate the case.
+        require_not_before(on, self.received_on, "urge date", "date received")
+        self._urged(text=require_text(text, "text"), on=on, audit=audit)
+
+    @event("Urged")
+    def _urged(self, text: str, on: date, audit: Audit) -> None:
+        self.urge_count += 1
+        self.last_urged_on = on if self.last_urged_on is None else max(on, self.last_urged_on)
+
+    def recompute_deadline(self, kind: str, deadline: Deadline, on: date, audit: Audit) -> None:
+        """Replace a provisional deadline once its year's official calendar is known."""
+        kind = _require_code(kind, "kind", DEADLINE_KIND_LABELS)
+        if self.status == Status.closed.value:
+            raise self._refused(f"recompute the {kind} deadline")
+        current: Deadline | None = getattr(self, f"{kind}_deadline")
+        if current is None:
+            msg = f"complaint has no {kind} deadline ({DEADLINE_KIND_LABELS[kind]}) to recompute"
+            raise RuleViolation(msg)
+        if not current.provisional:
+            msg = (f"the {kind} deadline due {current.due.isoformat()} is already official "
+                   "(not provisional); nothing to recompute")
+            raise RuleViolation(msg)
+        _require_deadline(deadline, current.start, f"recomputed {kind} deadline")
+        if deadline.working_days != current.working_days:
+            msg = (f"a recomputed deadline keeps its {current.working_days} working days, "
+                   f"got {deadline.working_days}")
+            raise InvalidValue(msg)
+        if deadline == current:
+            msg = f"the recomputed {kind} deadline is the same as the current one"
+            raise RuleViolation(msg)
+        require_not_before(on, self.received_on, "recomputation date", "date received")
+        self._deadline_recomputed(kind=kind, deadline=deadline, previous_due=current.due, on=on,
+                                  audit=audit)
+
+    @event("DeadlineRecomputed")
+    def _deadline_recomputed(self, kind: str, deadline: Deadline, previous_due: date, on: date,
+                             audit: Audit) -> None:
+        setattr(self, f"{kind}_deadline", deadline)
+        if kind == "reply":
+            self._current()["reply_due"] = deadline.due
+
+    # --- reading ------------------------------------------------------------------------
+
+    def open_deadlines(self) -> list[tuple[str, Deadline]]:
+        """The deadlines now running, as (kind, Deadline); an approved extension moves the
+        reply deadline's `due` (its working_days stay those originally given)."""
+        if self.status == Status.received.value:
+            return [("acceptance", self.acceptance_deadline)]
+        due = self.effective_reply_due
+        running = self.status in (Status.assigned.value, Status.acknowledged.value)
+        if running and self.reply_deadline is not None and due is not None:
+            return [("reply", replace(self.reply_deadline, due=due))]
+        if self.status == Status.replied.value and self.callback_deadline is not None:
+            return [("callback", self.callback_deadline)]
+        return []
+
+
+EVENT_LABELS = {
+    "Received": "登记",
+    "Accepted": "受理",
+    "Declined": "不予受理",
+    "Assigned": "交办",
+    "Acknowledged": "签收",
+    "Returned": "退单",
+    "Replied": "答复",
+    "CallbackRecorded": "回访",
+    "Closed": "办结",
+    "ExtensionRequested": "申请延期",
+    "ExtensionApproved": "同意延期",
+    "ExtensionRefused": "不同意延期",
+    "Urged": "催办",
+    "DeadlineRecomputed": "重算期限",
+}
