@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.accounts import AccountService
+from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
 from application.context import Clock
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -29,6 +30,8 @@ class Container:
     store: Store
     units: Units
     clock: Clock
+    calendar: ChineseWorkingCalendar
+    policy: DeadlinePolicy
     accounts: AccountService
     projects: ProjectService
     views: ViewStore
@@ -51,17 +54,28 @@ class Container:
         self.ledger.close()
 
 
+def policy_of(settings: Settings) -> DeadlinePolicy:
+    return DeadlinePolicy(
+        acceptance_days=settings.acceptance_days, acknowledge_days=settings.acknowledge_days,
+        reply_days=settings.reply_days, callback_days=settings.callback_days,
+        request_days=settings.request_days, problem_days=settings.problem_days,
+        instruction_days=settings.instruction_days)
+
+
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
     settings = settings or Settings()
     ledger = build_ledger(settings)
     store = Store(ledger)
     units = Units.load(settings.units_file)
     clock = clock or Clock(settings.timezone)
+    calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
+    policy = policy_of(settings)
     views_url = settings.views_database_url or Database.parse(settings.database_url).views_url()
     views = ViewStore(views_url, pool_size=settings.postgres_pool_size)
     follower = Follower(ledger, views, all_projections(), settings.projection_batch_size)
     return Container(
         settings=settings, ledger=ledger, store=store, units=units, clock=clock,
-        accounts=AccountService(store, units), projects=ProjectService(store, units, clock),
+        calendar=calendar, policy=policy, accounts=AccountService(store, units),
+        projects=ProjectService(store, units, clock, calendar, policy),
         views=views, follower=follower,
     )

@@ -208,16 +208,24 @@ def _parse_dates(year: int, values: Any, where: str) -> frozenset[date]:
     return frozenset(days)
 
 
-DEADLINE_KINDS = ("acceptance", "reply", "callback")
+DEADLINE_KINDS = ("acceptance", "acknowledge", "reply", "callback", "request", "problem",
+                  "instruction")
 
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
-    """Working days allowed for each complaint step: 受理 acceptance, 答复 reply, 回访 callback."""
+    """Working days allowed for each step that runs against a deadline: complaints' 受理
+    acceptance, 签收 acknowledgement, 答复 reply and 回访 callback; an enterprise request's
+    handling (诉求办理); a project problem's resolution (存在问题) and an instruction's answer
+    (批示落实)."""
 
     acceptance_days: int = 3
+    acknowledge_days: int = 1
     reply_days: int = 15
     callback_days: int = 5
+    request_days: int = 10
+    problem_days: int = 20
+    instruction_days: int = 10
 
     def __post_init__(self) -> None:
         for kind in DEADLINE_KINDS:

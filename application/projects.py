@@ -10,10 +10,12 @@ from typing import Any
 from uuid import UUID
 
 from application import authz
+from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries
 from application.store import Store, check_version
 from application.units import Units
+from domain.calendar import WorkingCalendar
 from domain.errors import InvalidValue
 from domain.project import EVENT_LABELS, Project, ProjectDetails
 from domain.shared import Audit
@@ -90,10 +92,13 @@ class ProjectResult:
 class ProjectService:
     """Every use case of the project context."""
 
-    def __init__(self, store: Store, units: Units, clock: Clock) -> None:
+    def __init__(self, store: Store, units: Units, clock: Clock, calendar: WorkingCalendar,
+                 policy: DeadlinePolicy) -> None:
         self.store = store
         self.units = units
         self.clock = clock
+        self.calendar = calendar
+        self.policy = policy
 
     # --- reads -------------------------------------------------------------------------
 
@@ -210,9 +215,10 @@ class ProjectService:
     def raise_problem(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                       expected_version: int | None = None) -> ProjectResult:
         day = self.clock.business_date(on)
+        due = self.policy.deadline("problem", day, self.calendar)
         return self._act(caller, project_id, expected_version,
                          self._handle(caller, "raise problems"),
-                         lambda p, a: p.raise_problem(text, day, a))
+                         lambda p, a: p.raise_problem(text, day, a, due))
 
     def resolve_problem(self, caller: Caller, project_id: UUID, number: int, resolution: str,
                         on: date | None = None, expected_version: int | None = None
@@ -230,8 +236,9 @@ class ProjectService:
             authz.require_read_project(caller, project)
             authz.require_instruct(caller)
 
+        due = self.policy.deadline("instruction", day, self.calendar)
         return self._act(caller, project_id, expected_version, check,
-                         lambda p, a: p.instruct(text, day, a))
+                         lambda p, a: p.instruct(text, day, a, due))
 
     def answer_instruction(self, caller: Caller, project_id: UUID, number: int, text: str,
                            on: date | None = None, expected_version: int | None = None
