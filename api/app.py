@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from api import errors
 from api.bootstrap import Container, build
-from api.routers import ledgers, meta, projects
+from api.routers import complaints, ledgers, meta, projects, public
 
 REQUEST_ID = "X-Request-ID"
 
@@ -53,4 +53,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(projects.router)
     app.include_router(ledgers.router)
+    app.include_router(complaints.router)
+    app.include_router(public.router)
     return app

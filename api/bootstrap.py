@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
+from application.complaints import ComplaintService
 from application.context import Clock
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -34,6 +35,7 @@ class Container:
     policy: DeadlinePolicy
     accounts: AccountService
     projects: ProjectService
+    complaints: ComplaintService
     views: ViewStore
     follower: Follower
     following: bool = False
@@ -77,5 +79,6 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
         settings=settings, ledger=ledger, store=store, units=units, clock=clock,
         calendar=calendar, policy=policy, accounts=AccountService(store, units),
         projects=ProjectService(store, units, clock, calendar, policy),
+        complaints=ComplaintService(store, units, clock, calendar, policy),
         views=views, follower=follower,
     )

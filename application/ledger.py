@@ -15,6 +15,7 @@ from application.persistence import Database
 from application.settings import Settings
 from domain.account import Account, TokenIndex
 from domain.calendar import Deadline
+from domain.complaint import Complaint
 from domain.project import Project
 from domain.shared import Audit
 
@@ -97,7 +98,7 @@ def last_position(recordings: Sequence[Recording[Any]]) -> int:
     return max(ids) if ids else 0
 
 
-SNAPSHOTTED = (Project, Account, TokenIndex)
+SNAPSHOTTED = (Project, Complaint, Account, TokenIndex)
 
 
 def build_ledger(settings: Settings) -> Ledger:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -80,6 +81,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 """Steps each status allows; the extension steps further depend on a request being pending."""
 FINAL_STATUSES = frozenset({Status.declined.value, Status.closed.value})
 
+_RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 
 
@@ -180,6 +182,11 @@ class Complaint(Aggregate):
         self.closed_on: date | None = None
         self.urge_count = 0
         self.last_urged_on: date | None = None
+
+    @staticmethod
+    def create_id(receipt: str) -> UUID:
+        """A complaint's id derives from its receipt code, so the public can follow it."""
+        return uuid5(_RECEIPT_NAMESPACE, receipt)
 
     @classmethod
     def receive(cls, details: ComplaintDetails, receipt: str, acceptance_deadline: Deadline,

@@ -1,0 +1,34 @@
+"""Public website channel: file a complaint without an account, follow it by receipt code."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Request, Response, status
+
+from api.deps import ContainerDep
+from api.schemas.complaints import PublicComplaintCreate, PublicReceipt
+from domain.complaint import Complainant, ComplaintDetails
+
+router = APIRouter(prefix="/api/v1/public/complaints", tags=["public 公众"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PublicReceipt,
+             summary="File a complaint on the website channel (no account needed)")
+def file_public(body: PublicComplaintCreate, c: ContainerDep, request: Request,
+                response: Response) -> PublicReceipt:
+    person = body.complainant
+    details = ComplaintDetails(
+        channel="website", category=body.category.value, content=body.content,
+        respondent_unit=body.respondent_unit,
+        complainant=Complainant(person.name, person.phone, person.enterprise) if person else None)
+    result = c.complaints.file_public(details, request.state.request_id)
+    response.headers["Location"] = f"/api/v1/public/complaints/{result.state.receipt}"
+    response.headers["X-Ledger-Position"] = str(result.position)
+    return PublicReceipt.model_validate(asdict(c.complaints.public_status(result.state.receipt)))
+
+
+@router.get("/{receipt}", response_model=PublicReceipt,
+            summary="Follow a complaint by its receipt code (no personal data)")
+def follow(receipt: str, c: ContainerDep) -> PublicReceipt:
+    return PublicReceipt.model_validate(asdict(c.complaints.public_status(receipt)))

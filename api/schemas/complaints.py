@@ -1,0 +1,147 @@
+"""Schemas of the complaint resource (营商环境投诉举报) and its public receipt view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field, model_validator
+
+from api.schemas.common import Body, StepBody
+from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, SATISFACTION_LABELS
+
+Channel = StrEnum("Channel", {k: k for k in CHANNEL_LABELS})  # type: ignore[misc]
+Category = StrEnum("Category", {k: k for k in CATEGORY_LABELS})  # type: ignore[misc]
+Satisfaction = StrEnum("Satisfaction", {k: k for k in SATISFACTION_LABELS})  # type: ignore[misc]
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return "; ".join(f"{code} {label}" for code, label in labels.items())
+
+
+class ComplainantIn(Body):
+    name: str = Field(min_length=1, max_length=60, description="投诉人姓名")
+    phone: str | None = Field(None, max_length=20, description="联系电话")
+    enterprise: str | None = Field(None, max_length=200, description="所在企业")
+
+
+class ComplaintCreate(Body):
+    channel: Channel = Field(description=f"渠道: {_labels(CHANNEL_LABELS)}")  # type: ignore[valid-type]
+    category: Category = Field(description=f"类别: {_labels(CATEGORY_LABELS)}")  # type: ignore[valid-type]
+    content: str = Field(min_length=1, max_length=4000, description="投诉内容")
+    respondent_unit: str = Field(description="被投诉单位: a unit code")
+    received_on: date | None = Field(None, description="Date received (登记日期); default "
+                                     "today, may be in the past")
+    complainant: ComplainantIn | None = None
+    anonymous: bool = Field(False, description="匿名: no complainant details")
+
+    @model_validator(mode="after")
+    def _complainant_or_anonymous(self) -> ComplaintCreate:
+        if self.anonymous and self.complainant is not None:
+            raise ValueError("give either complainant details or anonymous: true, not both")
+        if not self.anonymous and self.complainant is None:
+            raise ValueError("complainant {name, phone, enterprise} is required unless "
+                             "anonymous is true")
+        return self
+
+
+class PublicComplaintCreate(Body):
+    category: Category = Field(description=f"类别: {_labels(CATEGORY_LABELS)}")  # type: ignore[valid-type]
+    content: str = Field(min_length=1, max_length=4000)
+    respondent_unit: str = Field(description="被投诉单位: a unit code (see /api/v1/units)")
+    complainant: ComplainantIn | None = None
+
+
+class DeclineBody(StepBody):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class CommentBody(StepBody):
+    comment: str | None = Field(None, max_length=4000)
+
+
+class AssignBody(StepBody):
+    unit: str = Field(description="承办单位: a unit code")
+    note: str | None = Field(None, max_length=4000)
+
+
+class ReplyBody(StepBody):
+    text: str = Field(min_length=1, max_length=8000)
+
+
+class CallbackBody(StepBody):
+    satisfaction: Satisfaction = Field(description=_labels(SATISFACTION_LABELS))  # type: ignore[valid-type]
+    comment: str | None = Field(None, max_length=4000)
+
+
+class ExtensionBody(StepBody):
+    reason: str = Field(min_length=1, max_length=4000)
+    until: date = Field(description="Requested new reply due date")
+
+
+class UrgeBody(StepBody):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class EmptyStep(StepBody):
+    pass
+
+
+class DeadlinePublic(BaseModel):
+    start: date
+    working_days: int
+    due: date
+    calendar_version: str
+    provisional: bool
+
+
+class ComplaintPublic(BaseModel):
+    id: UUID
+    version: int
+    receipt: str
+    status: str
+    status_label: str
+    channel: str
+    category: str
+    content: str
+    respondent_unit: str
+    anonymous: bool
+    complainant: dict[str, Any] | None = Field(
+        description="Shown to bureau and supervision staff only")
+    filed_by_enterprise: str | None
+    received_on: date
+    accepted_on: date | None
+    declined_on: date | None
+    decline_reason: str | None
+    assigned_unit: str | None
+    reply_text: str | None
+    replied_on: date | None
+    satisfaction: str | None
+    callback_on: date | None
+    closed_on: date | None
+    urge_count: int
+    acceptance_deadline: DeadlinePublic
+    reply_deadline: DeadlinePublic | None
+    extended_due: date | None
+    callback_deadline: DeadlinePublic | None
+    open_deadlines: list[dict[str, Any]]
+    allowed_steps: list[str]
+    assignments: list[dict[str, Any]]
+    extensions: list[dict[str, Any]]
+    created_at: datetime
+    modified_at: datetime
+
+
+class PublicReceipt(BaseModel):
+    receipt: str = Field(description="回执码: keep it to follow the complaint")
+    status: str
+    status_label: str
+    channel: str
+    category: str
+    received_on: date
+    accepted_on: date | None
+    replied_on: date | None
+    closed_on: date | None
+    due: date | None = Field(description="Due date of the step now running")
