@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
+from application.calendar_sync import SyncResult, complaint_recomputer, sync_calendar
 from application.complaints import ComplaintService
+from application.context import Caller
 from application.context import Clock
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -18,6 +20,10 @@ from application.units import Units
 from projections.follower import Follower
 from projections.project_ledger import ProjectLedger
 from projections.store import ViewStore
+
+
+CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role="admin",
+                         correlation_id="calendar-sync")
 
 
 def all_projections() -> list[ProjectLedger]:
@@ -47,6 +53,14 @@ class Container:
             self.ledger.on_saved(self.follower.wake)
             self.follower.start(self.settings.poll_interval)
             self.following = True
+
+    def sync_calendar(self) -> SyncResult:
+        """Recompute provisional deadlines if the calendar data changed (see calendar_sync)."""
+        today = self.clock.today()
+        return sync_calendar(
+            self.store, self.calendar, CALENDAR_CALLER,
+            [complaint_recomputer(self.complaints.recompute_provisional)],
+            range(2004, today.year + 3))
 
     def close(self) -> None:
         if self.following:

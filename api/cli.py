@@ -32,7 +32,9 @@ app = typer.Typer(help="investledger: event-sourced ledger of investment promoti
 accounts = typer.Typer(help="Accounts and bearer tokens.", no_args_is_help=True)
 projections = typer.Typer(help="Read models: follow the log, rebuild, status.",
                           no_args_is_help=True)
+calendar = typer.Typer(help="Working-day calendar (工作日历).", no_args_is_help=True)
 app.add_typer(accounts, name="accounts")
+app.add_typer(calendar, name="calendar")
 app.add_typer(projections, name="projections")
 console = Console()
 CLI_CALLER = SYSTEM
@@ -74,9 +76,29 @@ def serve(
             for label, token in tokens.items():
                 table.add_row(label, token)
             console.print(table)
+    _report_sync(container)
     console.print(f"API on http://{host}:{port}/docs  ·  store: {_describe(container)}")
     try:
         uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+    finally:
+        container.close()
+
+
+def _report_sync(container: Container) -> None:
+    result = container.sync_calendar()
+    if result.previous_version != result.version:
+        console.print(f"working-day calendar: {result.previous_version or 'none recorded'} → "
+                      f"{result.version}; {result.recomputed} provisional deadline(s) recomputed")
+
+
+@calendar.command("sync")
+def calendar_sync() -> None:
+    """Record the calendar in force and recompute open provisional deadlines if it changed
+    (run after setting LEDGER_CALENDAR_OVERRIDES_FILE; `serve` also does it at start-up)."""
+    container = _container()
+    try:
+        _report_sync(container)
+        console.print(f"calendar in force: {container.calendar.version}")
     finally:
         container.close()
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.shared import Audit
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,30 @@ class WorkingCalendar(Protocol):
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start."""
         ...
+
+
+class CalendarSchedule(Aggregate):
+    """The working-day calendar in force: each configuration change is recorded, so an
+    auditor can tell which holiday data every deadline was computed with."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid5(NAMESPACE_URL, "https://investledger/calendar-schedule")
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.calendar_version: str | None = None
+        self.official_years: list[int] = []
+
+    def configure(self, version: str, official_years: list[int], recomputed: int,
+                  audit: Audit) -> None:
+        if version == self.calendar_version:
+            return
+        self._configured(version=version, official_years=sorted(official_years),
+                         recomputed=recomputed, audit=audit)
+
+    @event("Configured")
+    def _configured(self, version: str, official_years: list[int], recomputed: int,
+                    audit: Audit) -> None:
+        self.calendar_version = version
+        self.official_years = list(official_years)
