@@ -9,8 +9,7 @@ from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
 from application.calendar_sync import SyncResult, complaint_recomputer, sync_calendar
 from application.complaints import ComplaintService
-from application.context import Caller
-from application.context import Clock
+from application.context import Caller, Clock
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
 from application.projects import ProjectService
@@ -20,7 +19,6 @@ from application.units import Units
 from projections.follower import Follower
 from projections.project_ledger import ProjectLedger
 from projections.store import ViewStore
-
 
 CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role="admin",
                          correlation_id="calendar-sync")

@@ -10,7 +10,7 @@ from api.bootstrap import build
 from application.context import SYSTEM, Clock
 from application.settings import Settings
 from domain.calendar import CalendarSchedule
-from domain.complaint import Complaint, Complainant, ComplaintDetails
+from domain.complaint import Complainant, Complaint, ComplaintDetails
 
 
 class In2027(Clock):
