@@ -80,7 +80,7 @@ async def _known(request: Request, exc: Exception) -> JSONResponse:
 
 async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
          "message": e.get("msg", "")}
         for e in exc.errors()
     ]

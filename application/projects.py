@@ -151,106 +151,106 @@ class ProjectService:
     def _handle(self, caller: Caller, action: str) -> Callable[[Project], None]:
         return lambda project: authz.require_handle_project(caller, project, action)
 
+    # Input checks that need reference data or the clock run inside the step, after the
+    # permission and version checks, so a caller who may not act learns nothing more.
+
+    def _day(self, on: date | None, field: str = "on") -> date:
+        return self.clock.business_date(on, field)
+
     def sign(self, caller: Caller, project_id: UUID, date: date, contract_amount: Decimal,
              expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(date, "date")
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.sign(day, contract_amount, a))
+                         lambda p, a: p.sign(self._day(date, "date"), contract_amount, a))
 
     def start_construction(self, caller: Caller, project_id: UUID, date: date,
                            expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(date, "date")
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.start_construction(day, a))
+                         lambda p, a: p.start_construction(self._day(date, "date"), a))
 
     def start_production(self, caller: Caller, project_id: UUID, date: date,
                          expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(date, "date")
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.start_production(day, a))
+                         lambda p, a: p.start_production(self._day(date, "date"), a))
 
     def terminate(self, caller: Caller, project_id: UUID, reason: str, on: date | None = None,
                   expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.terminate(reason, day, a))
+                         lambda p, a: p.terminate(reason, self._day(on), a))
 
     def revise(self, caller: Caller, project_id: UUID, changes: dict[str, Any],
                reason: str | None = None, on: date | None = None,
                expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
-        if "county" in changes:
-            changes = {**changes,
-                       "county": self.units.require(changes["county"], "county", AREA_KINDS)}
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.revise(changes, reason, day, a))
+        def step(p: Project, a: Audit) -> None:
+            checked = dict(changes)
+            if "county" in checked:
+                checked["county"] = self.units.require(checked["county"], "county", AREA_KINDS)
+            p.revise(checked, reason, self._day(on), a)
+
+        return self._act(caller, project_id, expected_version, self._manage(caller), step)
 
     def reassign(self, caller: Caller, project_id: UUID, unit: str, reason: str,
                  on: date | None = None, expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
-        unit = self.units.require(unit, "unit")
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.reassign(unit, reason, day, a))
+                         lambda p, a: p.reassign(self.units.require(unit, "unit"), reason,
+                                                 self._day(on), a))
 
     def designate_key(self, caller: Caller, project_id: UUID, year: int, on: date | None = None,
                       expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.designate_key(year, day, a))
+                         lambda p, a: p.designate_key(year, self._day(on), a))
 
     def drop_key(self, caller: Caller, project_id: UUID, year: int, reason: str,
                  on: date | None = None, expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.drop_key(year, reason, day, a))
+                         lambda p, a: p.drop_key(year, reason, self._day(on), a))
 
     def report_progress(self, caller: Caller, project_id: UUID, period: str, text: str,
                         funds_in_place: Decimal | None = None, on: date | None = None,
                         expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version,
                          self._handle(caller, "report progress"),
-                         lambda p, a: p.report_progress(period, text, funds_in_place, day, a))
+                         lambda p, a: p.report_progress(period, text, funds_in_place,
+                                                        self._day(on), a))
 
     def raise_problem(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                       expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
-        due = self.policy.deadline("problem", day, self.calendar)
+        def step(p: Project, a: Audit) -> int:
+            day = self._day(on)
+            return p.raise_problem(text, day, a, self.policy.deadline("problem", day,
+                                                                      self.calendar))
+
         return self._act(caller, project_id, expected_version,
-                         self._handle(caller, "raise problems"),
-                         lambda p, a: p.raise_problem(text, day, a, due))
+                         self._handle(caller, "raise problems"), step)
 
     def resolve_problem(self, caller: Caller, project_id: UUID, number: int, resolution: str,
                         on: date | None = None, expected_version: int | None = None
                         ) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version,
                          self._handle(caller, "resolve problems"),
-                         lambda p, a: p.resolve_problem(number, resolution, day, a))
+                         lambda p, a: p.resolve_problem(number, resolution, self._day(on), a))
 
     def instruct(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                  expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
-
         def check(project: Project) -> None:
             authz.require_read_project(caller, project)
             authz.require_instruct(caller)
 
-        due = self.policy.deadline("instruction", day, self.calendar)
-        return self._act(caller, project_id, expected_version, check,
-                         lambda p, a: p.instruct(text, day, a, due))
+        def step(p: Project, a: Audit) -> int:
+            day = self._day(on)
+            return p.instruct(text, day, a, self.policy.deadline("instruction", day,
+                                                                 self.calendar))
+
+        return self._act(caller, project_id, expected_version, check, step)
 
     def answer_instruction(self, caller: Caller, project_id: UUID, number: int, text: str,
                            on: date | None = None, expected_version: int | None = None
                            ) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version,
                          self._handle(caller, "answer instructions"),
-                         lambda p, a: p.answer_instruction(number, text, day, a))
+                         lambda p, a: p.answer_instruction(number, text, self._day(on), a))
 
     def comment(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                 expected_version: int | None = None) -> ProjectResult:
-        day = self.clock.business_date(on)
         return self._act(caller, project_id, expected_version,
                          lambda p: authz.require_comment_project(caller, p),
-                         lambda p, a: p.comment(text, day, a))
+                         lambda p, a: p.comment(text, self._day(on), a))

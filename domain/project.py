@@ -274,6 +274,7 @@ class Project(Aggregate):
         if not actual:
             msg = "the revision changes nothing: every field already has that value"
             raise RuleViolation(msg)
+        self._not_before_registration(on, "revision date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
     @event("DetailsRevised")
@@ -288,6 +289,7 @@ class Project(Aggregate):
         if unit == self.responsible_unit:
             msg = f"{unit} is already the responsible unit / 已是责任单位"
             raise RuleViolation(msg)
+        self._not_before_registration(on, "reassignment date")
         self._reassigned(unit=unit, previous_unit=self.responsible_unit,
                          reason=require_text(reason, "reason"), on=on, audit=audit)
 
@@ -304,6 +306,7 @@ class Project(Aggregate):
             msg = ("period must look like 2026, 2026-07, 2026-Q3, 2026-H1 or 2026-W27, "
                    f"got {period!r}")
             raise InvalidValue(msg)
+        self._not_before_registration(on, "report date")
         funds = None if funds_in_place is None else require_amount(funds_in_place,
                                                                   "funds_in_place")
         self._progress_reported(period=period, text=require_text(text, "text"),
@@ -321,6 +324,7 @@ class Project(Aggregate):
     def raise_problem(self, text: str, on: date, audit: Audit, due: Deadline | None = None
                       ) -> int:
         self._refuse_if_terminated("raise a problem")
+        self._not_before_registration(on, "date raised")
         number = len(self.problems) + 1
         self._problem_raised(number=number, text=require_text(text, "text"), on=on, due=due,
                              audit=audit)
@@ -364,6 +368,7 @@ class Project(Aggregate):
         problem["resolution"] = resolution
 
     def comment(self, text: str, on: date, audit: Audit) -> None:
+        self._not_before_registration(on, "comment date")
         self._commented(text=require_text(text, "text"), on=on, audit=audit)
 
     @event("Commented")
@@ -372,6 +377,7 @@ class Project(Aggregate):
 
     def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
         self._refuse_if_terminated("give an instruction")
+        self._not_before_registration(on, "instruction date")
         number = len(self.instructions) + 1
         self._instructed(number=number, text=require_text(text, "text"), on=on, due=due,
                          audit=audit)
@@ -433,6 +439,9 @@ class Project(Aggregate):
     @event("KeyProjectDropped")
     def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self.key_years = [y for y in self.key_years if y != year]
+
+    def _not_before_registration(self, on: date, what: str) -> None:
+        require_not_before(on, self.registered_on, what, "registration date")
 
     @staticmethod
     def _check_year(year: int) -> None:

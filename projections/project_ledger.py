@@ -191,9 +191,10 @@ def encode_cursor(seq: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("p"):
+        seq = int(raw[1:]) if raw.startswith("p") else -1
+        if not 0 < seq < 2**63:
             raise ValueError(raw)
-        return int(raw[1:])
+        return seq
     except (ValueError, UnicodeDecodeError):
         msg = f"cursor {cursor!r} is not one this ledger issued"
         raise ValueError(msg) from None
@@ -222,7 +223,9 @@ def _where(f: LedgerFilter) -> tuple[str, list[Any]]:
         params.append(f"%,{f.key_year},%")
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(name LIKE ? ESCAPE '\\' OR investor LIKE ? ESCAPE '\\')")
+        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        clauses.append("(LOWER(name) LIKE LOWER(?) ESCAPE '\\' "
+                       "OR LOWER(investor) LIKE LOWER(?) ESCAPE '\\')")
         params += [pattern, pattern]
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 

@@ -73,8 +73,9 @@ def history(complaint_id: UUID, caller: CurrentCaller, c: ContainerDep
 
 
 @router.post("/{complaint_id}/accept", response_model=ComplaintPublic, summary="受理")
-def accept(complaint_id: UUID, body: CommentBody, caller: CurrentCaller, c: ContainerDep,
-           if_match: IfMatch, response: Response) -> ComplaintPublic:
+def accept(complaint_id: UUID, caller: CurrentCaller, c: ContainerDep, if_match: IfMatch,
+           response: Response, body: CommentBody | None = None) -> ComplaintPublic:
+    body = body or CommentBody()
     return respond(response, c.complaints.accept(caller, complaint_id, body.comment, body.on,
                                                  if_match))
 

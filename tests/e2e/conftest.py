@@ -1,0 +1,20 @@
+"""Fixtures of the end-to-end tests (both backends, through the `settings` fixture)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import Api
+
+
+@pytest.fixture
+def api(client: Any, tokens: dict[str, str]) -> Api:
+    return Api(client, tokens)
+
+
+@pytest.fixture
+def project(api: Api) -> dict[str, Any]:
+    """A negotiating project of unit liudong (county and responsible unit), version 1."""
+    return api.create()
