@@ -8,9 +8,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from api import errors
+from api import errors, open311
 from api.bootstrap import Container, build
-from api.routers import complaints, ledgers, meta, projects, public
+from api.routers import (
+    complaint_views,
+    complaints,
+    enterprise_ledgers,
+    enterprises,
+    ledgers,
+    meta,
+    projects,
+    public,
+    requests,
+)
 
 REQUEST_ID = "X-Request-ID"
 
@@ -55,4 +65,9 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(ledgers.router)
     app.include_router(complaints.router)
     app.include_router(public.router)
+    app.include_router(complaint_views.router)
+    app.include_router(enterprises.router)
+    app.include_router(requests.router)
+    app.include_router(enterprise_ledgers.router)
+    app.include_router(open311.router)
     return app

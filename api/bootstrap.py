@@ -10,22 +10,30 @@ from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
 from application.calendar_sync import SyncResult, complaint_recomputer, sync_calendar
 from application.complaints import ComplaintService
 from application.context import Caller, Clock
+from application.enterprises import EnterpriseService
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
 from application.projects import ProjectService
+from application.requests import RequestService, request_recomputer
 from application.settings import Settings
 from application.store import Store
 from application.units import Units
+from projections.base import Projection
+from projections.complaint_ledger import ComplaintLedger
+from projections.enterprise_ledger import EnterpriseLedger
 from projections.follower import Follower
 from projections.project_ledger import ProjectLedger
+from projections.request_ledger import RequestLedger
 from projections.store import ViewStore
+from projections.supervision import SupervisionItems
 
 CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role="admin",
                          correlation_id="calendar-sync")
 
 
-def all_projections() -> list[ProjectLedger]:
-    return [ProjectLedger()]
+def all_projections() -> list[Projection]:
+    return [ProjectLedger(), RequestLedger(), EnterpriseLedger(), ComplaintLedger(),
+            SupervisionItems()]
 
 
 @dataclass
@@ -40,6 +48,8 @@ class Container:
     accounts: AccountService
     projects: ProjectService
     complaints: ComplaintService
+    enterprises: EnterpriseService
+    requests: RequestService
     views: ViewStore
     follower: Follower
     following: bool = False
@@ -57,7 +67,8 @@ class Container:
         today = self.clock.today()
         return sync_calendar(
             self.store, self.calendar, CALENDAR_CALLER,
-            [complaint_recomputer(self.complaints.recompute_provisional)],
+            [complaint_recomputer(self.complaints.recompute_provisional),
+             request_recomputer(self.requests.recompute_provisional)],
             range(2004, today.year + 3))
 
     def close(self) -> None:
@@ -87,10 +98,13 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     views_url = settings.views_database_url or Database.parse(settings.database_url).views_url()
     views = ViewStore(views_url, pool_size=settings.postgres_pool_size)
     follower = Follower(ledger, views, all_projections(), settings.projection_batch_size)
+    enterprises = EnterpriseService(store, units, clock)
     return Container(
         settings=settings, ledger=ledger, store=store, units=units, clock=clock,
         calendar=calendar, policy=policy, accounts=AccountService(store, units),
         projects=ProjectService(store, units, clock, calendar, policy),
         complaints=ComplaintService(store, units, clock, calendar, policy),
+        enterprises=enterprises,
+        requests=RequestService(store, units, clock, calendar, policy, enterprises),
         views=views, follower=follower,
     )

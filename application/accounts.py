@@ -13,7 +13,7 @@ from application.errors import NotFound, Unauthenticated
 from application.store import Store
 from application.units import Units
 from domain.account import Account, TokenIndex
-from domain.shared import require_text
+from domain.credit_code import require_credit_code
 
 TOKEN_PREFIX = "il_"
 
@@ -45,7 +45,7 @@ class AccountService:
         if unit:
             unit = self.units.require(unit, "unit")
         if enterprise:
-            enterprise = require_text(enterprise, "enterprise", limit=18)
+            enterprise = require_credit_code(enterprise)
         token = new_token()
         digest = hash_token(token)
         account = Account.open(name, role, unit, enterprise, digest, caller.audit())

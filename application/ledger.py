@@ -16,6 +16,8 @@ from application.settings import Settings
 from domain.account import Account, TokenIndex
 from domain.calendar import Deadline
 from domain.complaint import Complaint
+from domain.enterprise import Enterprise
+from domain.enterprise_request import EnterpriseRequest
 from domain.project import Project
 from domain.shared import Audit
 
@@ -98,7 +100,7 @@ def last_position(recordings: Sequence[Recording[Any]]) -> int:
     return max(ids) if ids else 0
 
 
-SNAPSHOTTED = (Project, Complaint, Account, TokenIndex)
+SNAPSHOTTED = (Project, Complaint, Enterprise, EnterpriseRequest, Account, TokenIndex)
 
 
 def build_ledger(settings: Settings) -> Ledger:

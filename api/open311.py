@@ -1,0 +1,265 @@
+"""Open311 GeoReport v2 at /open311/v2: complaint categories as services, complaints as
+service requests followed by their receipt code. Documents: api/open311_format.py.
+
+`api_key` is an account's bearer token. Errors on these paths use the Open311 error
+document, not RFC 9457: 400 bad input, 403 missing or invalid api_key or a role that may
+not, 404 unknown resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+from api import errors
+from api import open311_format as doc
+from api.bootstrap import Container
+from api.deps import ContainerDep
+from api.routers.ledgers import MinPosition, wait_for_position
+from application import authz
+from application.complaints import ComplaintState
+from application.context import Caller
+from application.errors import ApplicationError, Forbidden, NotFound
+from domain.complaint import CATEGORY_LABELS, STATUS_LABELS, Complaint, ComplaintDetails
+from domain.errors import DomainError, InvalidValue
+from projections.complaint_ledger import TABLE as COMPLAINT_LEDGER
+from projections.complaint_ledger import ComplaintLedger
+
+PREFIX = "/open311/v2"
+DEFAULT_LIMIT = 50
+CONTACT = "柳州市投资促进局 营商环境投诉举报受理窗口"
+# Open311 has no 401, 409, 412 or 422: a key problem is 403, any other refusal 400.
+OPEN311_STATUS = {401: 403, 409: 400, 412: 400, 422: 400}
+
+
+def _format_of(path: str) -> str:
+    return "json" if path.endswith(".json") else "xml"
+
+
+class Open311Route(APIRoute):
+    """A route whose errors are Open311 error documents in the path's format."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (DomainError, ApplicationError) as exc:
+                status, detail = errors.status_of(exc), str(exc)
+            except RequestValidationError as exc:
+                status = 400
+                detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
+                                   for e in exc.errors())
+            except HTTPException as exc:
+                status, detail = exc.status_code, str(exc.detail)
+            status = OPEN311_STATUS.get(status, status)
+            return doc.render_error(_format_of(request.url.path), status, detail)
+
+        return guarded
+
+
+router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"], route_class=Open311Route)
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in doc.FORMATS:
+        msg = f"format must be xml or json (as in services.xml), got {fmt!r}"
+        raise InvalidValue(msg)
+    return fmt
+
+
+def _service_code(code: str | None) -> str:
+    if not code:
+        raise InvalidValue("service_code is required; see services.xml")
+    if code not in CATEGORY_LABELS:
+        msg = f"unknown service_code {code!r}; known: {', '.join(CATEGORY_LABELS)}"
+        raise NotFound(msg)
+    return code
+
+
+def _caller(c: Container, request: Request, api_key: str | None) -> Caller | None:
+    if not api_key:
+        return None
+    return c.accounts.authenticate(api_key, request.state.request_id)
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """The url-encoded form the standard posts (the first value of each field)."""
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        raise InvalidValue("send the request as application/x-www-form-urlencoded")
+    try:
+        pairs = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise InvalidValue("the form must be UTF-8 encoded") from None
+    fields: dict[str, str] = {}
+    for key, value in pairs:
+        fields.setdefault(key, value.strip())
+    return fields
+
+
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+@router.get("/discovery.{fmt}", summary="Service discovery")
+def discovery(fmt: str, request: Request) -> Response:
+    base = str(request.base_url).rstrip("/") + PREFIX
+    return doc.render(_fmt(fmt), "discovery", doc.discovery(base, CONTACT))
+
+
+@router.get("/services.{fmt}", summary="Services: the complaint categories")
+def services(fmt: str) -> Response:
+    return doc.render(_fmt(fmt), "services", [doc.service(code) for code in CATEGORY_LABELS])
+
+
+@router.get("/services/{service_code}.{fmt}", summary="A service definition")
+def service_definition(service_code: str, fmt: str, c: ContainerDep) -> Response:
+    fmt = _fmt(fmt)
+    return doc.render(fmt, "service_definition",
+                      doc.service_definition(_service_code(service_code), c.units))
+
+
+# --- service requests ---------------------------------------------------------------------
+
+
+@router.post("/requests.{fmt}", status_code=201, summary="File a complaint")
+def create_request(fmt: str, form: FormFields, request: Request, c: ContainerDep) -> Response:
+    """With api_key the account files (as POST /api/v1/complaints, channel website);
+    without one it is a public website complaint. Location is accepted and ignored."""
+    fmt = _fmt(fmt)
+    caller = _caller(c, request, form.get("api_key"))
+    details = ComplaintDetails(
+        channel="website", category=_service_code(form.get("service_code")),
+        content=form.get("description", ""),
+        respondent_unit=form.get(f"attribute[{doc.RESPONDENT_ATTRIBUTE}]") or doc.BUREAU_UNIT,
+        complainant=doc.complainant(form))
+    if caller is None:
+        result = c.complaints.file_public(details, request.state.request_id)
+    else:
+        result = c.complaints.file(caller, details)
+    state = result.state
+    notice = (f"已登记，受理编号 {state.receipt}：凭此编号查询办理进度 "
+              f"(GET {PREFIX}/requests/{state.receipt}.{fmt})，查询结果不含个人信息。")
+    if state.open_deadlines:
+        notice += f"受理期限 {state.open_deadlines[0]['due']}。"
+    created = [{"service_request_id": state.receipt, "service_notice": notice,
+                "account_id": caller.account_id if caller else None}]
+    return doc.render(fmt, "service_requests", created, 201, headers={
+        "Location": f"{PREFIX}/requests/{state.receipt}.{fmt}",
+        "X-Ledger-Position": str(result.position)})
+
+
+def _load(c: Container, receipt: str) -> Complaint:
+    try:
+        return c.store.load(Complaint, Complaint.create_id(receipt.strip().upper()))
+    except NotFound:
+        raise NotFound(f"no service request with id (receipt code) {receipt!r}") from None
+
+
+def _full_view(caller: Caller | None, complaint: Complaint) -> bool:
+    if caller is None:
+        return False
+    try:
+        return authz.can_read_complaint(caller, complaint)
+    except Forbidden:  # a role that reads no complaints still follows by receipt code
+        return False
+
+
+def _element(c: Container, complaint: Complaint, full: bool) -> dict[str, Any]:
+    return doc.request_element(ComplaintState.of(complaint, personal=False), full, c.units,
+                               c.clock.zone)
+
+
+@router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code")
+def get_request(service_request_id: str, fmt: str, request: Request, c: ContainerDep,
+                api_key: str | None = None) -> Response:
+    """Public without api_key; an account that may read the complaint also gets its content,
+    decline reason and reply summary."""
+    fmt = _fmt(fmt)
+    caller = _caller(c, request, api_key)
+    complaint = _load(c, service_request_id)
+    return doc.render(fmt, "service_requests",
+                      [_element(c, complaint, _full_view(caller, complaint))])
+
+
+def _search(c: Container, caller: Caller, f: doc.RequestFilter, limit: int) -> list[Complaint]:
+    """The newest complaints by date received that match `f` and the caller may read, found
+    in the complaint ledger (投诉台账) and loaded for what the ledger does not hold."""
+    scope = authz.complaint_scope(caller)
+    statuses = f.statuses and [s for s in STATUS_LABELS if doc.open311_status(s) in f.statuses]
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, values in (("category", f.codes), ("status", statuses),
+                           ("assigned_unit", scope.unit and [scope.unit]),
+                           ("filed_by_enterprise", scope.enterprise and [scope.enterprise])):
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += sorted(values)
+    first, last = doc.received_range(f, c.clock.zone)
+    if first is not None:
+        clauses.append("received_on >= ?")
+        params.append(first.isoformat())
+    if last is not None:
+        clauses.append("received_on <= ?")
+        params.append(last.isoformat())
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    with c.views.read() as tx:
+        rows = tx.all(f"SELECT id FROM {COMPLAINT_LEDGER}{where} "
+                      "ORDER BY received_on DESC, seq DESC LIMIT ?", [*params, limit])
+    return [c.store.load(Complaint, UUID(row["id"])) for row in rows]
+
+
+@router.get("/requests.{fmt}", summary="Complaints, newest first")
+def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | None = None,
+                  service_request_id: str | None = None, service_code: str | None = None,
+                  start_date: str | None = None, end_date: str | None = None,
+                  status: str | None = None, min_position: MinPosition = None) -> Response:
+    """With service_request_id (receipt codes, comma separated; overrides the other
+    filters) each known one is shown as by requests/{id}, api_key optional. Otherwise an
+    api_key of an account that reads complaints is required: at most 50, newest first,
+    from the complaint ledger (min_position waits for one's own writes, as for ledgers)."""
+    fmt = _fmt(fmt)
+    caller = _caller(c, request, api_key)
+    receipts = doc.csv(service_request_id)
+    if receipts:
+        elements = []
+        for receipt in receipts:
+            try:
+                complaint = _load(c, receipt)
+            except NotFound:
+                continue
+            elements.append(_element(c, complaint, _full_view(caller, complaint)))
+        return doc.render(fmt, "service_requests", elements)
+    if caller is None:
+        raise Forbidden("api_key required to search service requests; follow one without "
+                        "it at requests/{service_request_id}")
+    authz.complaint_scope(caller)
+    f = doc.request_filter(service_code, status, start_date, end_date, c.clock.zone)
+    wait_for_position(c, ComplaintLedger.name, min_position)
+    return doc.render(fmt, "service_requests",
+                      [_element(c, x, True) for x in _search(c, caller, f, DEFAULT_LIMIT)])
+
+
+@router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                  include_in_schema=False)
+def unknown(path: str, request: Request) -> Response:
+    """Errors of paths no route above serves, in Open311 form."""
+    methods = {m for route in router.routes
+               if isinstance(route, APIRoute) and route.endpoint is not unknown
+               and route.matches(request.scope)[0] == Match.PARTIAL for m in route.methods or ()}
+    if methods:
+        allowed = ", ".join(sorted(methods))
+        return doc.render_error(_format_of(path), 405, f"method not allowed; use {allowed}",
+                                {"Allow": allowed})
+    raise NotFound(f"no Open311 resource at {PREFIX}/{path}; see {PREFIX}/discovery.xml")

@@ -1,0 +1,156 @@
+"""Schemas of the complaint ledger, the supervision view and the complaint statistics.
+
+None of them carries personal data: no complainant name, phone or enterprise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DeadlinePublic(BaseModel):
+    kind: Literal["acceptance", "reply", "callback"]
+    kind_label: str = Field(description="受理期限 / 答复期限 / 回访期限")
+    due: date = Field(description="Due date; for a reply, with any approved extension")
+    provisional: bool = Field(description="Counted on a year without an official holiday "
+                              "schedule; recomputed once the year is configured")
+
+
+class PendingExtensionPublic(BaseModel):
+    until: date = Field(description="The new reply due date asked for (延期至)")
+    requested_on: date
+
+
+class ComplaintRowPublic(BaseModel):
+    id: UUID
+    status: str
+    status_label: str
+    channel: str
+    channel_label: str
+    category: str
+    category_label: str
+    respondent_unit: str = Field(description="被投诉单位")
+    assigned_unit: str | None = Field(description="承办单位 now assigned")
+    anonymous: bool = Field(description="匿名投诉")
+    received_on: date
+    accepted_on: date | None
+    declined_on: date | None
+    assigned_on: date | None
+    acknowledged_on: date | None
+    replied_on: date | None
+    closed_on: date | None
+    satisfaction: str | None
+    satisfaction_label: str | None
+    deadline: DeadlinePublic | None = Field(description="The deadline now running; none when "
+                                            "the complaint waits on no deadline or is final")
+    overdue: bool = Field(description="超期: the running deadline's due date is before today")
+    urge_count: int = Field(description="催办 count")
+    pending_extension: PendingExtensionPublic | None = Field(
+        description="An extension request (延期) awaiting the supervision office's decision")
+    version: int
+
+
+class ComplaintLedgerPublic(BaseModel):
+    items: list[ComplaintRowPublic]
+    count: int = Field(description="Complaints matching the filters, over all pages")
+    next_cursor: str | None
+    position: int = Field(description="Global log position the ledger includes")
+
+
+class SupervisionItemPublic(BaseModel):
+    kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
+                  "project_problem", "project_instruction", "request"]
+    kind_label: str
+    id: UUID = Field(description="The complaint, project or enterprise request")
+    number: int | None = Field(description="Problem or instruction number within the "
+                               "project; assignment number of a request")
+    title: str
+    summary: str
+    started_on: date = Field(description="Business date the deadline counts from")
+    due: date
+    provisional: bool
+    state: Literal["overdue", "nearly_due"]
+    state_label: str = Field(description="超期 / 临期")
+    working_days_overdue: int | None = Field(
+        description="Working days from the due date to today (overdue items only); 0 when "
+        "only non-working days have passed since")
+    working_days_left: int | None = Field(
+        description="Working days from today to the due date (nearly due items only)")
+
+
+class SupervisionUnitPublic(BaseModel):
+    unit: str
+    unit_name: str | None
+    overdue: int
+    nearly_due: int
+    items: list[SupervisionItemPublic]
+
+
+class SupervisionPublic(BaseModel):
+    today: date = Field(description="The date overdue and nearly due are judged against")
+    nearly_due_days: int = Field(description="临期: due within this many working days")
+    overdue: int
+    nearly_due: int
+    units: list[SupervisionUnitPublic] = Field(description="Units with the most overdue "
+                                               "items first")
+    position: int = Field(description="Global log position the view includes")
+
+
+class PeriodPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date | None = Field(alias="from")
+    to: date | None
+
+
+class RatePublic(BaseModel):
+    numerator: int
+    denominator: int
+    rate: float | None = Field(description="numerator / denominator, 0..1 to four places; "
+                               "null when the denominator is 0")
+
+
+class UnitStatsPublic(BaseModel):
+    unit: str
+    unit_name: str | None
+    assignments: int = Field(description="Assignments (交办) made to the unit in the period")
+    response: RatePublic = Field(description="签收及时率")
+    on_time_reply: RatePublic = Field(description="按期答复率")
+    satisfaction: RatePublic = Field(description="满意率 (满意 + 基本满意)")
+
+
+class UnitStatsListPublic(BaseModel):
+    period: PeriodPublic
+    today: date = Field(description="The date pending assignments are judged against")
+    acknowledge_days: int = Field(description="签收 within this many working days")
+    units: list[UnitStatsPublic]
+    position: int
+
+
+class ComplaintCountsPublic(BaseModel):
+    received: int
+    accepted: int
+    declined: int
+    closed: int
+    closed_on_time: int
+
+
+class ChannelCountsPublic(ComplaintCountsPublic):
+    channel: str
+    label: str
+
+
+class CategoryCountsPublic(ComplaintCountsPublic):
+    category: str
+    label: str
+
+
+class ComplaintStatsPublic(ComplaintCountsPublic):
+    period: PeriodPublic
+    by_channel: list[ChannelCountsPublic]
+    by_category: list[CategoryCountsPublic]
+    position: int

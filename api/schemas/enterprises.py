@@ -1,0 +1,296 @@
+"""Schemas of enterprises (企业), enterprise requests (企业诉求), their ledgers and stats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, StepBody
+
+Category = Literal["labour", "power", "epidemic", "resumption", "housing", "schooling",
+                   "transport", "finance", "land", "approval", "other"]
+Source = Literal["visit", "forum", "online", "hotline"]
+Day = date  # a field named `date` cannot also use `date` as its type with a Field default
+CREDIT_CODE = Field(description="统一社会信用代码: 18 characters with the GB 32100 check "
+                    "character; a wrong code is refused (422) saying why")
+
+
+class ContactBody(Body):
+    name: str = Field(max_length=60)
+    phone: str = Field(max_length=20, description="13800138000 or 0772-2821234")
+    role: str | None = Field(None, max_length=60)
+
+
+# --- enterprise bodies -------------------------------------------------------------------
+
+
+class EnterpriseCreate(StepBody):
+    name: str = Field(max_length=200, description="企业名称")
+    credit_code: str = CREDIT_CODE
+    industry: str = Field(max_length=60, description="行业")
+    county: str = Field(description="所在县区/开发区: a unit code of kind county or zone")
+    contacts: list[ContactBody] = Field(default_factory=list, max_length=20,
+                                        description="联系人 (personal data)")
+
+
+class EnterpriseRevise(StepBody):
+    name: str | None = Field(None, max_length=200)
+    industry: str | None = Field(None, max_length=60)
+    county: str | None = None
+    contacts: list[ContactBody] | None = Field(None, max_length=20)
+    reason: str | None = Field(None, max_length=4000)
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"reason", "on"})
+
+
+class LinkLeaderBody(StepBody):
+    leader: str = Field(max_length=60, description="挂钩联系领导: the leader's name, as on "
+                        "their account, so they may record visits to this enterprise")
+    reason: str | None = Field(None, max_length=4000)
+
+
+class UnlinkLeaderBody(StepBody):
+    reason: str = Field(max_length=4000)
+
+
+class VisitBody(Body):
+    date: Day = Field(description="Date of the visit; may be in the past, never the future")
+    kind: Literal["visit", "forum"] = Field(description="visit 调研 or forum 座谈")
+    hosted_by: str = Field(max_length=60, description="The leader or unit who held it")
+    notes: str = Field(max_length=4000)
+    request_numbers: list[str] | None = Field(
+        None, max_length=50, description="The office's own references (e.g. paper form "
+        "numbers) of the requests raised; requests link to the visit by visit_number")
+
+
+# --- enterprise views --------------------------------------------------------------------
+
+
+class ContactPublic(BaseModel):
+    name: str
+    phone: str
+    role: str | None
+
+
+class LeaderLinkPublic(BaseModel):
+    leader: str
+    linked_on: date
+    reason: str | None
+    unlinked_on: date | None
+    unlink_reason: str | None
+
+
+class VisitPublic(BaseModel):
+    number: int
+    date: date
+    kind: str
+    hosted_by: str
+    notes: str
+    request_numbers: list[str]
+
+
+class EnterprisePublic(BaseModel):
+    id: UUID
+    version: int
+    name: str
+    credit_code: str
+    industry: str
+    county: str
+    contacts: list[ContactPublic]
+    registered_on: date
+    leader: str | None
+    leader_since: date | None
+    leader_links: list[LeaderLinkPublic]
+    visits: list[VisitPublic]
+    created_at: datetime
+    modified_at: datetime
+
+
+class VisitRecordedPublic(EnterprisePublic):
+    visit_number: int = Field(description="Number of the visit just recorded; requests "
+                              "raised at it name it as visit_number")
+
+
+# --- request bodies ----------------------------------------------------------------------
+
+
+class RequestCreate(Body):
+    credit_code: str | None = Field(None, description="The enterprise, by credit code ...")
+    enterprise_id: UUID | None = Field(None, description="... or by id (one is enough)")
+    project_id: UUID | None = Field(None, description="The investment project concerned")
+    source: Source | None = Field(None, description="visit 调研, forum 座谈会, online 线上, "
+                                  "hotline 热线; enterprise accounts: online (the default)")
+    visit_number: int | None = Field(None, ge=1, description="The enterprise's visit it was "
+                                     "raised at (source visit)")
+    category: Category
+    description: str = Field(max_length=4000)
+    raised_on: date | None = Field(None, description="Business date raised (default: the "
+                                   "visit's date, else today)")
+
+
+class AssignBody(StepBody):
+    lead_unit: str = Field(description="牵头单位: a unit code")
+    co_units: list[str] = Field(default_factory=list, max_length=20, description="配合单位")
+
+
+class ProgressBody(StepBody):
+    text: str = Field(max_length=4000)
+    unit: str | None = Field(None, description="For bureau staff: the assigned unit the note "
+                             "is for (default: the lead unit); a unit notes for itself")
+
+
+class OutcomeBody(StepBody):
+    outcome: Literal["resolved", "partly_resolved", "not_resolvable"]
+    explanation: str | None = Field(None, max_length=4000, description="Required unless "
+                                    "resolved")
+
+
+class FeedbackBody(StepBody):
+    feedback: Literal["satisfied", "unsatisfied"]
+    comment: str | None = Field(None, max_length=4000, description="Required if unsatisfied")
+
+
+class CloseBody(StepBody):
+    reason: str | None = Field(None, max_length=4000, description="Required when closing "
+                               "without the enterprise's feedback")
+
+
+# --- request views -----------------------------------------------------------------------
+
+
+class DeadlinePublic(BaseModel):
+    start: date
+    working_days: int
+    due: date
+    calendar_version: str
+    provisional: bool
+
+
+class RequestPublic(BaseModel):
+    id: UUID
+    version: int
+    enterprise_id: UUID
+    credit_code: str
+    project_id: UUID | None
+    source: str
+    source_label: str
+    visit_number: int | None
+    category: str
+    category_label: str
+    description: str
+    raised_on: date
+    status: str
+    status_label: str
+    lead_unit: str | None
+    co_units: list[str]
+    due: DeadlinePublic | None
+    overdue: bool = Field(description="超期: being handled and past its due date")
+    assignments: list[dict[str, Any]]
+    progress_notes: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+    outcome: str | None
+    outcome_label: str | None
+    explanation: str | None
+    resolved_on: date | None
+    feedback: str | None
+    feedback_on: date | None
+    closed_on: date | None
+    close_reason: str | None
+    created_at: datetime
+    modified_at: datetime
+
+
+# --- ledgers and stats -------------------------------------------------------------------
+
+
+class RequestRowPublic(BaseModel):
+    id: UUID
+    enterprise_id: UUID
+    credit_code: str
+    enterprise_name: str | None
+    project_id: UUID | None
+    source: str
+    visit_number: int | None
+    category: str
+    category_label: str
+    description: str
+    raised_on: date
+    status: str
+    status_label: str
+    lead_unit: str | None
+    co_units: list[str]
+    assigned_on: date | None
+    due: date | None
+    due_provisional: bool
+    overdue: bool
+    progress_count: int
+    latest_progress: str | None
+    latest_progress_on: date | None
+    outcome: str | None
+    resolved_on: date | None
+    feedback: str | None
+    feedback_on: date | None
+    closed_on: date | None
+    reopened: int = Field(description="Times the enterprise was unsatisfied (重办)")
+    version: int
+
+
+class RequestLedgerPublic(BaseModel):
+    items: list[RequestRowPublic]
+    count: int
+    next_cursor: str | None
+    position: int = Field(description="Global log position the ledger includes")
+
+
+class EnterpriseRowPublic(BaseModel):
+    id: UUID
+    name: str
+    credit_code: str
+    industry: str
+    county: str
+    registered_on: date
+    leader: str | None
+    leader_since: date | None
+    visits: int
+    last_visit_on: date | None
+    requests_total: int
+    requests_open: int = Field(description="Requests not yet closed (未办结)")
+    version: int
+
+
+class EnterpriseLedgerPublic(BaseModel):
+    items: list[EnterpriseRowPublic]
+    count: int
+    next_cursor: str | None
+    position: int
+
+
+class CategoryStats(BaseModel):
+    label: str
+    raised: int
+    resolved: int
+
+
+class UnitStats(BaseModel):
+    lead: int = Field(description="Requests raised in the period it leads (牵头)")
+    co: int = Field(description="Requests raised in the period it co-handles (配合)")
+    resolved: int = Field(description="Requests it led that were solved in the period")
+
+
+class RequestStatsPublic(BaseModel):
+    from_: date | None = Field(alias="from", serialization_alias="from")
+    to: date | None
+    raised: int = Field(description="Requests raised in the period")
+    resolved: int = Field(description="Problems solved in the period (resolved or partly "
+                          "resolved, not rejected by the enterprise)")
+    outcomes: dict[str, int] = Field(description="Standing outcomes recorded in the period")
+    solved_projects: int = Field(description="Distinct projects the solved problems belong to")
+    solved_enterprises: int = Field(description="Distinct enterprises helped")
+    summary: str = Field(description="The seed's figure: 帮助N家企业解决P个项目共计M个问题")
+    by_category: dict[str, CategoryStats]
+    by_unit: dict[str, UnitStats]
+    position: int
