@@ -8,7 +8,6 @@ enterprise account's reads, the credit code of the enterprise that filed it.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from domain.complaint import (
     Complaint,
 )
 from projections.base import Projection, RowCache
+from projections.paging import keyset_page
 from projections.store import Tx, ViewStore
 
 TABLE = "complaint_ledger"
@@ -226,21 +226,6 @@ class ComplaintPage:
     next_cursor: str | None
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"c{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("c"):
-            raise ValueError(raw)
-        return int(raw[1:])
-    except (ValueError, UnicodeDecodeError):
-        msg = f"cursor {cursor!r} is not one this ledger issued"
-        raise ValueError(msg) from None
-
-
 def _where(f: ComplaintFilter) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -273,22 +258,11 @@ def query_complaints(store: ViewStore, f: ComplaintFilter, limit: int = 50,
     """One page of the complaint ledger (newest first) and the filtered count, read from one
     snapshot."""
     clauses, params = _where(f)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    page_clauses, page_params = list(clauses), list(params)
-    if cursor:
-        page_clauses.append("seq < ?")
-        page_params.append(decode_cursor(cursor))
-    page_where = " WHERE " + " AND ".join(page_clauses) if page_clauses else ""
     with store.read() as tx:
-        rows = tx.all(f"SELECT * FROM {TABLE}{page_where} ORDER BY seq DESC LIMIT ?",
-                      [*page_params, limit + 1])
-        counted = tx.one(f"SELECT COUNT(*) AS n FROM {TABLE}{where}", params)
-    more = len(rows) > limit
-    rows = rows[:limit]
+        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "c")
     today = f.today.isoformat() if f.today else None
-    return ComplaintPage(items=[_public(r, today) for r in rows],
-                         count=int(counted["n"]) if counted else 0,
-                         next_cursor=encode_cursor(rows[-1]["seq"]) if more and rows else None)
+    return ComplaintPage(items=[_public(r, today) for r in rows], count=count,
+                         next_cursor=next_cursor)
 
 
 def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from typing import Any
 from domain.enterprise import EVENT_LABELS, Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from projections.base import Projection, RowCache
-from projections.request_ledger import Page, decode_cursor, encode_cursor
+from projections.paging import keyset_page, like_any
+from projections.request_ledger import Page
 from projections.store import Tx, ViewStore
 
 TABLE = "enterprise_ledger"
@@ -136,9 +137,9 @@ def _where(f: EnterpriseFilter) -> tuple[list[str], list[Any]]:
             clauses.append(f"{column} = ?")
             params.append(value)
     if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(name LIKE ? ESCAPE '\\' OR credit_code LIKE ? ESCAPE '\\')")
-        params += [pattern, pattern.upper()]
+        sql, values = like_any(("name", "credit_code"), f.q)
+        clauses.append(sql)
+        params += values
     return clauses, params
 
 
@@ -146,19 +147,7 @@ def query_enterprises(store: ViewStore, f: EnterpriseFilter, limit: int = 50,
                       cursor: str | None = None) -> Page:
     """One page of the ledger (newest registration first) and the filtered count."""
     clauses, params = _where(f)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    page_clauses, page_params = list(clauses), list(params)
-    if cursor:
-        page_clauses.append("seq < ?")
-        page_params.append(decode_cursor("e", cursor))
-    page_where = " WHERE " + " AND ".join(page_clauses) if page_clauses else ""
     with store.read() as tx:
-        rows = tx.all(f"SELECT * FROM {TABLE}{page_where} ORDER BY seq DESC LIMIT ?",
-                      [*page_params, limit + 1])
-        total = tx.one(f"SELECT COUNT(*) AS n FROM {TABLE}{where}", params)
-    more = len(rows) > limit
-    rows = rows[:limit]
+        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "e")
     return Page(items=[{k: v for k, v in r.items() if k not in ("seq", "updated_at")}
-                       for r in rows],
-                count=int(total["n"]) if total else 0,
-                next_cursor=encode_cursor("e", rows[-1]["seq"]) if more and rows else None)
+                       for r in rows], count=count, next_cursor=next_cursor)

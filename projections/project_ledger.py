@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +9,7 @@ from typing import Any
 
 from domain.project import EVENT_LABELS, Project
 from projections.base import Projection, RowCache
+from projections.paging import keyset_page, like_any, where
 from projections.store import Tx, ViewStore
 
 TABLE = "project_ledger"
@@ -184,23 +184,7 @@ class LedgerPage:
     totals: dict[str, dict[str, Any]]
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"p{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        seq = int(raw[1:]) if raw.startswith("p") else -1
-        if not 0 < seq < 2**63:
-            raise ValueError(raw)
-        return seq
-    except (ValueError, UnicodeDecodeError):
-        msg = f"cursor {cursor!r} is not one this ledger issued"
-        raise ValueError(msg) from None
-
-
-def _where(f: LedgerFilter) -> tuple[str, list[Any]]:
+def _where(f: LedgerFilter) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for column in ("stage", "county", "park", "industry"):
@@ -222,38 +206,29 @@ def _where(f: LedgerFilter) -> tuple[str, list[Any]]:
         clauses.append("key_years LIKE ?")
         params.append(f"%,{f.key_year},%")
     if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        clauses.append("(LOWER(name) LIKE LOWER(?) ESCAPE '\\' "
-                       "OR LOWER(investor) LIKE LOWER(?) ESCAPE '\\')")
-        params += [pattern, pattern]
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        sql, values = like_any(("name", "investor"), f.q)
+        clauses.append(sql)
+        params += values
+    return clauses, params
 
 
 def query_ledger(store: ViewStore, f: LedgerFilter, limit: int = 50,
                  cursor: str | None = None) -> LedgerPage:
     """One page of the ledger (newest first), the filtered count and per-stage totals,
     all read from one snapshot."""
-    where, params = _where(f)
-    page_where, page_params = where, list(params)
-    if cursor:
-        page_where += (" AND " if where else " WHERE ") + "seq < ?"
-        page_params.append(decode_cursor(cursor))
+    clauses, params = _where(f)
     with store.read() as tx:
-        rows = tx.all(f"SELECT * FROM {TABLE}{page_where} ORDER BY seq DESC LIMIT ?",
-                      [*page_params, limit + 1])
+        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "p")
         totals_rows = tx.all(
             f"SELECT stage, COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv "
-            f"FROM {TABLE}{where} GROUP BY stage", params)
-    more = len(rows) > limit
-    rows = rows[:limit]
+            f"FROM {TABLE}{where(clauses)} GROUP BY stage", params)
     totals: dict[str, dict[str, Any]] = {
         r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
         for r in totals_rows}
     return LedgerPage(
         items=[_public(r) for r in rows],
-        count=sum(int(r["n"]) for r in totals_rows),
-        next_cursor=encode_cursor(rows[-1]["seq"]) if more and rows else None,
+        count=count,
+        next_cursor=next_cursor,
         totals=totals,
     )
 

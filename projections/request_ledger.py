@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EVENT_LABELS, EnterpriseRequest
 from projections.base import Projection, RowCache
+from projections.paging import keyset_page
 from projections.store import Tx, ViewStore
 
 TABLE = "request_ledger"
@@ -161,21 +161,6 @@ class Page:
     next_cursor: str | None
 
 
-def encode_cursor(prefix: str, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(prefix: str, cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith(prefix):
-            raise ValueError(raw)
-        return int(raw[len(prefix):])
-    except (ValueError, UnicodeDecodeError):
-        msg = f"cursor {cursor!r} is not one this ledger issued"
-        raise ValueError(msg) from None
-
-
 def _overdue_sql(today: date) -> tuple[str, list[Any]]:
     return "(status IN (?, ?) AND due < ?)", [*HANDLING, today.isoformat()]
 
@@ -214,20 +199,9 @@ def query_requests(store: ViewStore, f: RequestFilter, today: date, limit: int =
                    cursor: str | None = None) -> Page:
     """One page of the ledger (newest first) and the filtered count, from one snapshot."""
     clauses, params = _where(f, today)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    page_clauses, page_params = list(clauses), list(params)
-    if cursor:
-        page_clauses.append("seq < ?")
-        page_params.append(decode_cursor("r", cursor))
-    page_where = " WHERE " + " AND ".join(page_clauses) if page_clauses else ""
     with store.read() as tx:
-        rows = tx.all(f"SELECT * FROM {TABLE}{page_where} ORDER BY seq DESC LIMIT ?",
-                      [*page_params, limit + 1])
-        total = tx.one(f"SELECT COUNT(*) AS n FROM {TABLE}{where}", params)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(items=[_public(r, today) for r in rows], count=int(total["n"]) if total else 0,
-                next_cursor=encode_cursor("r", rows[-1]["seq"]) if more and rows else None)
+        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "r")
+    return Page(items=[_public(r, today) for r in rows], count=count, next_cursor=next_cursor)
 
 
 def _public(row: dict[str, Any], today: date) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from application.context import SYSTEM, Clock
 from application.requests import NewRequest
 from domain.credit_code import check_character
 from domain.project import ProjectDetails
-from projections import enterprise_ledger, request_ledger
+from projections import enterprise_ledger, paging, request_ledger
 from projections.enterprise_ledger import EnterpriseFilter, EnterpriseLedger, query_enterprises
 from projections.request_ledger import (
     RequestFilter,
@@ -249,7 +249,7 @@ def test_keyset_pages_cover_the_ledger_once_newest_first(container: Container,
     assert history.names({seen[0]}) == {"r8"}
     with pytest.raises(ValueError, match="not one this ledger issued"):
         query_requests(container.views, RequestFilter(), d(4, 30), 4,
-                       request_ledger.encode_cursor("e", 5))
+                       paging.encode_cursor("e", 5))
 
 
 # --- statistics --------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""Keyset pagination and text search shared by every ledger.
+
+Ledgers list newest first by `seq` (the log position of the item's first event, unique and
+increasing); a cursor is that position behind an opaque, ledger-specific prefix."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+from projections.store import Tx
+
+_MAX_SEQ = 2**63
+
+
+def encode_cursor(prefix: str, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(prefix: str, cursor: str) -> int:
+    """The position a cursor stands for; ValueError for one this ledger did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        seq = int(raw[len(prefix):]) if raw.startswith(prefix) else -1
+    except (ValueError, UnicodeDecodeError):
+        seq = -1
+    if not 0 < seq < _MAX_SEQ:
+        msg = f"cursor {cursor!r} is not one this ledger issued"
+        raise ValueError(msg)
+    return seq
+
+
+def where(clauses: Sequence[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def like_any(columns: Sequence[str], text: str) -> tuple[str, list[str]]:
+    """A case-insensitive substring match on any of `columns` (LOWER on both sides: SQLite's
+    LIKE ignores ASCII case and PostgreSQL's does not); % and _ in `text` match literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    sql = " OR ".join(f"LOWER({c}) LIKE LOWER(?) ESCAPE '\\'" for c in columns)
+    return f"({sql})", [pattern] * len(columns)
+
+
+def keyset_page(tx: Tx, table: str, clauses: Sequence[str], params: Sequence[Any],
+                limit: int, cursor: str | None, prefix: str
+                ) -> tuple[list[dict[str, Any]], int, str | None]:
+    """One page (newest first), the filtered count and the next cursor, in `tx`'s snapshot."""
+    page_clauses, page_params = list(clauses), list(params)
+    if cursor:
+        page_clauses.append("seq < ?")
+        page_params.append(decode_cursor(prefix, cursor))
+    rows = tx.all(f"SELECT * FROM {table}{where(page_clauses)} ORDER BY seq DESC LIMIT ?",
+                  [*page_params, limit + 1])
+    counted = tx.one(f"SELECT COUNT(*) AS n FROM {table}{where(clauses)}", list(params))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(prefix, rows[-1]["seq"]) if more and rows else None
+    return rows, int(counted["n"]) if counted else 0, next_cursor
