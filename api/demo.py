@@ -1,5 +1,6 @@
-"""Demo data: a dozen Liuzhou-like projects across every stage, with history, and one
-account per role. Loaded into an empty store by `investledger serve --demo`."""
+"""Demo data: a dozen Liuzhou-like projects across every stage, with history, complaints,
+enterprises and their requests (api/demo_cases.py), and one account per role. Loaded into
+an empty store by `investledger serve --demo`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from api.bootstrap import Container
+from api.demo_cases import load_cases
 from application.context import SYSTEM, Caller
 from domain.project import ProjectDetails
 
@@ -103,6 +105,9 @@ def load_demo(c: Container) -> dict[str, str]:
             c.projects.answer_instruction(handler, pid, 1, "已召开协调会,正在落实",
                                           on=_before(today, report_on + timedelta(days=5)))
         c.projects.comment(bureau, pid, "已电话联系投资方确认进度", on=report_on)
+    enterprise = load_cases(c, callers)["enterprise"]
+    firm = c.accounts.add(SYSTEM, "上汽通用五菱 联络员", "enterprise", enterprise=enterprise)
+    tokens["enterprise"] = firm.token
     return tokens
 
 

@@ -1,0 +1,113 @@
+"""Demo complaints, enterprises and enterprise requests, in every state a supervisor meets:
+some done, some running, some overdue. Dates are counted back from today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from api.bootstrap import Container
+from application.context import Caller
+from application.requests import NewRequest
+from domain.complaint import Complainant, ComplaintDetails
+from domain.credit_code import check_character
+
+ENTERPRISES = [  # name, 17-character code prefix, industry, county, linked leader
+    ("上汽通用五菱汽车股份有限公司", "91450200198230XXX", "汽车", "liunan", "覃市长"),
+    ("柳州某智能家电有限公司", "91450221MA5K3XXXX", "家电", "liujiang", "覃市长"),
+    ("柳城某化工新材料有限公司", "91450222MA5L4XXXX", "化工", "liucheng", None),
+    ("柳州某螺蛳粉食品有限公司", "91450203MA5M5XXXX", "食品", "yufeng", None),
+]
+
+
+def credit_code(prefix: str) -> str:
+    """A valid GB 32100 code: the demo prefixes' X's become digits, then the check char."""
+    body = prefix.replace("X", "0")
+    return body + check_character(body)
+
+
+def load_cases(c: Container, callers: dict[str, Caller]) -> dict[str, str]:
+    """Load the demo cases; returns the credit code of the first enterprise (for its
+    account)."""
+    today = c.clock.today()
+    codes = _enterprises(c, callers, today)
+    _requests(c, callers, codes, today)
+    _complaints(c, callers, today)
+    return {"enterprise": codes[0]}
+
+
+def _enterprises(c: Container, callers: dict[str, Caller], today: date) -> list[str]:
+    bureau = callers["bureau"]
+    codes = []
+    for i, (name, prefix, industry, county, leader) in enumerate(ENTERPRISES):
+        code = credit_code(prefix)
+        codes.append(code)
+        registered = today - timedelta(days=300 - 30 * i)
+        result = c.enterprises.register(bureau, name, code, industry, county,
+                                        [{"name": "办公室", "phone": "0772-2800000"}],
+                                        on=registered)
+        if leader:
+            c.enterprises.link_leader(bureau, result.state.id, leader, "挂钩联系重点企业",
+                                      on=registered)
+    return codes
+
+
+def _requests(c: Container, callers: dict[str, Caller], codes: list[str], today: date) -> None:
+    bureau, leader = callers["bureau"], callers["leader"]
+    first = c.enterprises.load_by_code(codes[0])
+    visit_day = today - timedelta(days=40)
+    visit = c.enterprises.record_visit(leader, first.id, visit_day, "visit", "覃市长",
+                                       "市长实地调研, 企业反映用工和用电问题")
+    number = visit.extra["number"]
+    labour = c.requests.raise_request(bureau, NewRequest(
+        category="labour", description="季节性用工缺口约300人", credit_code=codes[0],
+        source="visit", visit_number=number)).state.id
+    power = c.requests.raise_request(bureau, NewRequest(
+        category="power", description="新产线需增容变压器", credit_code=codes[0],
+        source="visit", visit_number=number)).state.id
+    land = c.requests.raise_request(bureau, NewRequest(
+        category="land", description="扩建用地指标", credit_code=codes[2], source="forum",
+        raised_on=today - timedelta(days=20))).state.id
+    unit = callers["unit:liudong"]
+    c.requests.assign(bureau, labour, "liudong", ["liujiang"], on=visit_day + timedelta(days=1))
+    c.requests.note_progress(unit, labour, "已组织专场招聘会", on=visit_day + timedelta(days=10))
+    c.requests.record_outcome(unit, labour, "resolved", on=visit_day + timedelta(days=12))
+    c.requests.record_feedback(bureau, labour, "satisfied", on=visit_day + timedelta(days=13))
+    c.requests.close(bureau, labour, on=visit_day + timedelta(days=14))
+    # Overdue: assigned 30 days ago, due after 10 working days, nothing recorded since.
+    c.requests.assign(bureau, power, "liudong", on=visit_day + timedelta(days=2))
+    c.requests.assign(bureau, land, "liujiang", on=today - timedelta(days=2))
+
+
+def _complaints(c: Container, callers: dict[str, Caller], today: date) -> None:
+    bureau, supervisor = callers["bureau"], callers["supervisor"]
+    unit = callers["unit:liudong"]
+
+    def file(days_ago: int, category: str, content: str, respondent: str) -> tuple[str, date]:
+        day = today - timedelta(days=days_ago)
+        result = c.complaints.file(bureau, ComplaintDetails(
+            channel="hotline", category=category, content=content, respondent_unit=respondent,
+            complainant=Complainant("李先生", "13900000000", "柳州某配套企业")), day)
+        return str(result.state.id), day
+
+    closed, day = file(60, "approval_service", "施工许可审批材料反复退回", "xzspj")
+    c.complaints.accept(bureau, _id(closed), on=day + timedelta(days=1))
+    c.complaints.assign(bureau, _id(closed), "liudong", on=day + timedelta(days=1))
+    c.complaints.acknowledge(unit, _id(closed), on=day + timedelta(days=2))
+    c.complaints.reply(unit, _id(closed), "已协调审批部门一次性告知材料", on=day + timedelta(days=9))
+    c.complaints.callback(supervisor, _id(closed), "satisfied", on=day + timedelta(days=10))
+    c.complaints.close(supervisor, _id(closed), on=day + timedelta(days=10))
+
+    running, day = file(30, "fees_and_fines", "园区收取不明费用", "liudong")
+    c.complaints.accept(bureau, _id(running), on=day)
+    c.complaints.assign(bureau, _id(running), "liudong", on=day)  # reply now overdue
+    c.complaints.urge(supervisor, _id(running), "请尽快答复", on=today - timedelta(days=1))
+
+    waiting, _ = file(1, "conduct", "窗口工作人员态度生硬", "scjgj")  # awaiting acceptance
+    declined, day = file(10, "other", "咨询个人社保问题", "rsj")
+    c.complaints.decline(bureau, _id(declined), "不属于营商环境投诉范围,已告知咨询渠道", on=day)
+    del waiting
+
+
+def _id(text: str) -> UUID:
+    return UUID(text)
