@@ -83,31 +83,27 @@ def _complaints(c: Container, callers: dict[str, Caller], today: date) -> None:
     bureau, supervisor = callers["bureau"], callers["supervisor"]
     unit = callers["unit:liudong"]
 
-    def file(days_ago: int, category: str, content: str, respondent: str) -> tuple[str, date]:
+    def file(days_ago: int, category: str, content: str, respondent: str) -> tuple[UUID, date]:
         day = today - timedelta(days=days_ago)
         result = c.complaints.file(bureau, ComplaintDetails(
             channel="hotline", category=category, content=content, respondent_unit=respondent,
             complainant=Complainant("李先生", "13900000000", "柳州某配套企业")), day)
-        return str(result.state.id), day
+        return result.state.id, day
 
     closed, day = file(60, "approval_service", "施工许可审批材料反复退回", "xzspj")
-    c.complaints.accept(bureau, _id(closed), on=day + timedelta(days=1))
-    c.complaints.assign(bureau, _id(closed), "liudong", on=day + timedelta(days=1))
-    c.complaints.acknowledge(unit, _id(closed), on=day + timedelta(days=2))
-    c.complaints.reply(unit, _id(closed), "已协调审批部门一次性告知材料", on=day + timedelta(days=9))
-    c.complaints.callback(supervisor, _id(closed), "satisfied", on=day + timedelta(days=10))
-    c.complaints.close(supervisor, _id(closed), on=day + timedelta(days=10))
+    c.complaints.accept(bureau, closed, on=day + timedelta(days=1))
+    c.complaints.assign(bureau, closed, "liudong", on=day + timedelta(days=1))
+    c.complaints.acknowledge(unit, closed, on=day + timedelta(days=2))
+    c.complaints.reply(unit, closed, "已协调审批部门一次性告知材料",
+                       on=day + timedelta(days=9))
+    c.complaints.callback(supervisor, closed, "satisfied", on=day + timedelta(days=10))
+    c.complaints.close(supervisor, closed, on=day + timedelta(days=10))
 
     running, day = file(30, "fees_and_fines", "园区收取不明费用", "liudong")
-    c.complaints.accept(bureau, _id(running), on=day)
-    c.complaints.assign(bureau, _id(running), "liudong", on=day)  # reply now overdue
-    c.complaints.urge(supervisor, _id(running), "请尽快答复", on=today - timedelta(days=1))
+    c.complaints.accept(bureau, running, on=day)
+    c.complaints.assign(bureau, running, "liudong", on=day)  # reply now overdue
+    c.complaints.urge(supervisor, running, "请尽快答复", on=today - timedelta(days=1))
 
-    waiting, _ = file(1, "conduct", "窗口工作人员态度生硬", "scjgj")  # awaiting acceptance
+    file(1, "conduct", "窗口工作人员态度生硬", "scjgj")  # awaiting acceptance
     declined, day = file(10, "other", "咨询个人社保问题", "rsj")
-    c.complaints.decline(bureau, _id(declined), "不属于营商环境投诉范围,已告知咨询渠道", on=day)
-    del waiting
-
-
-def _id(text: str) -> UUID:
-    return UUID(text)
+    c.complaints.decline(bureau, declined, "不属于营商环境投诉范围,已告知咨询渠道", on=day)
