@@ -15,6 +15,7 @@ from api.routers import (
     complaints,
     enterprise_ledgers,
     enterprises,
+    journal,
     ledgers,
     meta,
     projects,
@@ -70,4 +71,5 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(requests.router)
     app.include_router(enterprise_ledgers.router)
     app.include_router(open311.router)
+    app.include_router(journal.router)
     return app
