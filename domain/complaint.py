@@ -17,122 +17,38 @@ calendar; this module only checks they start on the step's date.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.calendar import Deadline
-from domain.credit_code import normalize_credit_code, require_credit_code
+from domain.complaint_values import (
+    ALLOWED,
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    DEADLINE_KIND_LABELS,
+    EVENT_LABELS,
+    EXTENSION_STEPS,
+    FINAL_STATUSES,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+    Complainant,
+    ComplaintDetails,
+    Status,
+    require_code,
+)
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import Audit, optional_text, require_not_before, require_text
 
+__all__ = ["ALLOWED", "CATEGORY_LABELS", "CHANNEL_LABELS", "DEADLINE_KIND_LABELS",
+           "EVENT_LABELS", "FINAL_STATUSES", "SATISFACTION_LABELS", "STATUS_LABELS",
+           "Complainant", "Complaint", "ComplaintDetails", "Status"]
 
-class Status(StrEnum):
-    received = "received"  # 登记
-    accepted = "accepted"  # 受理
-    declined = "declined"  # 不予受理
-    assigned = "assigned"  # 交办
-    acknowledged = "acknowledged"  # 签收
-    replied = "replied"  # 答复
-    called_back = "called_back"  # 已回访 (satisfied or basically satisfied)
-    reopened = "reopened"  # 重办
-    returned = "returned"  # 退单
-    closed = "closed"  # 办结
-
-
-STATUS_LABELS = {
-    "received": "登记", "accepted": "受理", "declined": "不予受理", "assigned": "交办",
-    "acknowledged": "签收", "replied": "答复", "called_back": "已回访", "reopened": "重办",
-    "returned": "退单", "closed": "办结",
-}
-CHANNEL_LABELS = {
-    "website": "网站", "mailbox": "投诉信箱", "hotline": "投诉热线", "county_zone": "县区/开发区",
-    "municipal_department": "市级涉企部门", "walk_in": "来访",
-}
-CATEGORY_LABELS = {
-    "approval_service": "审批服务", "policy_delivery": "政策落实", "fees_and_fines": "涉企收费",
-    "inspections": "执法检查", "fair_competition": "公平竞争", "conduct": "工作作风",
-    "other": "其他",
-}
-SATISFACTION_LABELS = {
-    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
-}
-DEADLINE_KIND_LABELS = {"acceptance": "受理期限", "reply": "答复期限", "callback": "回访期限"}
-
-_EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
-_HANDLING = ("return", *_EXTENSION_STEPS, "urge")
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "received": ("accept", "decline", "urge"),
-    "accepted": ("assign", "urge"),
-    "declined": (),
-    "assigned": ("acknowledge", *_HANDLING),
-    "acknowledged": ("reply", *_HANDLING),
-    "replied": ("callback", "urge"),
-    "called_back": ("close", "urge"),
-    "reopened": ("assign", "urge"),
-    "returned": ("assign", "urge"),
-    "closed": (),
-}
-"""Steps each status allows; the extension steps further depend on a request being pending."""
-FINAL_STATUSES = frozenset({Status.declined.value, Status.closed.value})
 
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
-
-
-def _require_code(value: str, field: str, labels: dict[str, str]) -> str:
-    code = (value or "").strip()
-    if code not in labels:
-        msg = f"{field} must be one of {', '.join(labels)}, got {value!r}"
-        raise InvalidValue(msg)
-    return code
-
-
-@dataclass(frozen=True)
-class Complainant:
-    """投诉人: who complained, for the callback. Personal data: shown only to handlers."""
-
-    name: str
-    phone: str | None = None
-    enterprise: str | None = None
-
-    def checked(self) -> dict[str, str | None]:
-        phone = optional_text(self.phone, "phone", limit=20)
-        if phone is not None and not _PHONE.match(phone):
-            msg = f"phone must be digits (spaces, dashes and a leading + allowed), got {phone!r}"
-            raise InvalidValue(msg)
-        return {"name": require_text(self.name, "complainant name", limit=60), "phone": phone,
-                "enterprise": optional_text(self.enterprise, "enterprise", limit=200)}
-
-
-@dataclass(frozen=True)
-class ComplaintDetails:
-    """What a complaint is about, as registered; `complainant` None means anonymous (匿名)."""
-
-    channel: str
-    category: str
-    content: str
-    respondent_unit: str
-    complainant: Complainant | None = None
-    filed_by_enterprise: str | None = None
-
-    def checked(self) -> dict[str, Any]:
-        credit_code = normalize_credit_code(self.filed_by_enterprise) or None
-        if credit_code is not None:
-            credit_code = require_credit_code(credit_code)
-        return {
-            "channel": _require_code(self.channel, "channel", CHANNEL_LABELS),
-            "category": _require_code(self.category, "category", CATEGORY_LABELS),
-            "content": require_text(self.content, "content"),
-            "respondent_unit": require_text(self.respondent_unit, "respondent_unit", limit=40),
-            "complainant": None if self.complainant is None else self.complainant.checked(),
-            "filed_by_enterprise": credit_code,
-        }
 
 
 def _require_deadline(deadline: Deadline, starts: date, what: str) -> Deadline:
@@ -208,7 +124,7 @@ class Complaint(Aggregate):
         pending = self.pending_extension is not None
         return [s for s in ALLOWED[self.status]
                 if not (s == "request-extension" and pending)
-                and not (s in _EXTENSION_STEPS[1:] and not pending)]
+                and not (s in EXTENSION_STEPS[1:] and not pending)]
 
     def _refused(self, step: str, why: str = "") -> RuleViolation:
         allowed = ", ".join(self.allowed_steps()) or "none"
@@ -218,7 +134,7 @@ class Complaint(Aggregate):
 
     def _require_step(self, step: str, name: str, on: date) -> None:
         if step not in self.allowed_steps():
-            why = "no extension request is pending" if step in _EXTENSION_STEPS[1:] else ""
+            why = "no extension request is pending" if step in EXTENSION_STEPS[1:] else ""
             if step == "request-extension" and self.pending_extension is not None:
                 why = "an extension request is already pending"
             raise self._refused(name, why)
@@ -328,7 +244,7 @@ class Complaint(Aggregate):
                         audit: Audit) -> None:
         """回访: the complainant's satisfaction; unsatisfied reopens the case (重办)."""
         self._require_step("callback", "record a callback", on)
-        satisfaction = _require_code(satisfaction, "satisfaction", SATISFACTION_LABELS)
+        satisfaction = require_code(satisfaction, "satisfaction", SATISFACTION_LABELS)
         comment = optional_text(comment, "comment")
         if satisfaction == "unsatisfied" and comment is None:
             msg = "comment must say why the complainant is unsatisfied / 不满意须说明原因"
@@ -430,7 +346,7 @@ class Complaint(Aggregate):
 
     def recompute_deadline(self, kind: str, deadline: Deadline, on: date, audit: Audit) -> None:
         """Replace a provisional deadline once its year's official calendar is known."""
-        kind = _require_code(kind, "kind", DEADLINE_KIND_LABELS)
+        kind = require_code(kind, "kind", DEADLINE_KIND_LABELS)
         if self.status == Status.closed.value:
             raise self._refused(f"recompute the {kind} deadline")
         current: Deadline | None = getattr(self, f"{kind}_deadline")
@@ -476,19 +392,3 @@ class Complaint(Aggregate):
         return []
 
 
-EVENT_LABELS = {
-    "Received": "登记",
-    "Accepted": "受理",
-    "Declined": "不予受理",
-    "Assigned": "交办",
-    "Acknowledged": "签收",
-    "Returned": "退单",
-    "Replied": "答复",
-    "CallbackRecorded": "回访",
-    "Closed": "办结",
-    "ExtensionRequested": "申请延期",
-    "ExtensionApproved": "同意延期",
-    "ExtensionRefused": "不同意延期",
-    "Urged": "催办",
-    "DeadlineRecomputed": "重算期限",
-}

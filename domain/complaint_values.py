@@ -1,0 +1,131 @@
+"""The values of a complaint (营商环境投诉举报): statuses and the steps each allows, channels,
+categories, who complained, and the Chinese names of its events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from domain.credit_code import normalize_credit_code, require_credit_code
+from domain.errors import InvalidValue
+from domain.shared import optional_text, require_text
+
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+
+
+class Status(StrEnum):
+    received = "received"  # 登记
+    accepted = "accepted"  # 受理
+    declined = "declined"  # 不予受理
+    assigned = "assigned"  # 交办
+    acknowledged = "acknowledged"  # 签收
+    replied = "replied"  # 答复
+    called_back = "called_back"  # 已回访 (satisfied or basically satisfied)
+    reopened = "reopened"  # 重办
+    returned = "returned"  # 退单
+    closed = "closed"  # 办结
+
+
+STATUS_LABELS = {
+    "received": "登记", "accepted": "受理", "declined": "不予受理", "assigned": "交办",
+    "acknowledged": "签收", "replied": "答复", "called_back": "已回访", "reopened": "重办",
+    "returned": "退单", "closed": "办结",
+}
+CHANNEL_LABELS = {
+    "website": "网站", "mailbox": "投诉信箱", "hotline": "投诉热线", "county_zone": "县区/开发区",
+    "municipal_department": "市级涉企部门", "walk_in": "来访",
+}
+CATEGORY_LABELS = {
+    "approval_service": "审批服务", "policy_delivery": "政策落实", "fees_and_fines": "涉企收费",
+    "inspections": "执法检查", "fair_competition": "公平竞争", "conduct": "工作作风",
+    "other": "其他",
+}
+SATISFACTION_LABELS = {
+    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
+}
+DEADLINE_KIND_LABELS = {"acceptance": "受理期限", "reply": "答复期限", "callback": "回访期限"}
+
+EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
+_HANDLING = ("return", *EXTENSION_STEPS, "urge")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "received": ("accept", "decline", "urge"),
+    "accepted": ("assign", "urge"),
+    "declined": (),
+    "assigned": ("acknowledge", *_HANDLING),
+    "acknowledged": ("reply", *_HANDLING),
+    "replied": ("callback", "urge"),
+    "called_back": ("close", "urge"),
+    "reopened": ("assign", "urge"),
+    "returned": ("assign", "urge"),
+    "closed": (),
+}
+"""Steps each status allows; the extension steps further depend on a request being pending."""
+FINAL_STATUSES = frozenset({Status.declined.value, Status.closed.value})
+
+def require_code(value: str, field: str, labels: dict[str, str]) -> str:
+    code = (value or "").strip()
+    if code not in labels:
+        msg = f"{field} must be one of {', '.join(labels)}, got {value!r}"
+        raise InvalidValue(msg)
+    return code
+
+
+@dataclass(frozen=True)
+class Complainant:
+    """投诉人: who complained, for the callback. Personal data: shown only to handlers."""
+
+    name: str
+    phone: str | None = None
+    enterprise: str | None = None
+
+    def checked(self) -> dict[str, str | None]:
+        phone = optional_text(self.phone, "phone", limit=20)
+        if phone is not None and not PHONE.match(phone):
+            msg = f"phone must be digits (spaces, dashes and a leading + allowed), got {phone!r}"
+            raise InvalidValue(msg)
+        return {"name": require_text(self.name, "complainant name", limit=60), "phone": phone,
+                "enterprise": optional_text(self.enterprise, "enterprise", limit=200)}
+
+
+@dataclass(frozen=True)
+class ComplaintDetails:
+    """What a complaint is about, as registered; `complainant` None means anonymous (匿名)."""
+
+    channel: str
+    category: str
+    content: str
+    respondent_unit: str
+    complainant: Complainant | None = None
+    filed_by_enterprise: str | None = None
+
+    def checked(self) -> dict[str, Any]:
+        credit_code = normalize_credit_code(self.filed_by_enterprise) or None
+        if credit_code is not None:
+            credit_code = require_credit_code(credit_code)
+        return {
+            "channel": require_code(self.channel, "channel", CHANNEL_LABELS),
+            "category": require_code(self.category, "category", CATEGORY_LABELS),
+            "content": require_text(self.content, "content"),
+            "respondent_unit": require_text(self.respondent_unit, "respondent_unit", limit=40),
+            "complainant": None if self.complainant is None else self.complainant.checked(),
+            "filed_by_enterprise": credit_code,
+        }
+
+EVENT_LABELS = {
+    "Received": "登记",
+    "Accepted": "受理",
+    "Declined": "不予受理",
+    "Assigned": "交办",
+    "Acknowledged": "签收",
+    "Returned": "退单",
+    "Replied": "答复",
+    "CallbackRecorded": "回访",
+    "Closed": "办结",
+    "ExtensionRequested": "申请延期",
+    "ExtensionApproved": "同意延期",
+    "ExtensionRefused": "不同意延期",
+    "Urged": "催办",
+    "DeadlineRecomputed": "重算期限",
+}
