@@ -13,6 +13,7 @@ from api.bootstrap import Container, build
 from api.routers import (
     complaint_views,
     complaints,
+    console,
     enterprise_ledgers,
     enterprises,
     journal,
@@ -72,4 +73,5 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(enterprise_ledgers.router)
     app.include_router(open311.router)
     app.include_router(journal.router)
+    app.include_router(console.router)
     return app
