@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
-from application.calendar_sync import SyncResult, complaint_recomputer, sync_calendar
+from application.calendar_sync import (
+    SyncResult,
+    complaint_recomputer,
+    project_recomputer,
+    sync_calendar,
+)
 from application.complaints import ComplaintService
 from application.context import Caller, Clock
 from application.enterprises import EnterpriseService
@@ -67,7 +72,8 @@ class Container:
         today = self.clock.today()
         return sync_calendar(
             self.store, self.calendar, CALENDAR_CALLER,
-            [complaint_recomputer(self.complaints.recompute_provisional),
+            [project_recomputer(self.projects.recompute_provisional),
+             complaint_recomputer(self.complaints.recompute_provisional),
              request_recomputer(self.requests.recompute_provisional)],
             range(2004, today.year + 3))
 

@@ -18,6 +18,7 @@ from application.errors import NotFound
 from application.store import Store
 from domain.calendar import CalendarSchedule
 from domain.complaint import Complaint
+from domain.project import Project
 
 Recompute = Callable[[Caller, list[UUID]], int]
 
@@ -60,6 +61,10 @@ def sync_calendar(store: Store, calendar: ChineseWorkingCalendar, caller: Caller
     schedule.configure(calendar.version, official, recomputed, caller.audit())
     store.save(schedule)
     return SyncResult(previous, calendar.version, recomputed)
+
+
+def project_recomputer(recompute: Recompute) -> tuple[type, Recompute]:
+    return (Project.Registered, recompute)  # type: ignore[attr-defined]
 
 
 def complaint_recomputer(recompute: Recompute) -> tuple[type, Recompute]:

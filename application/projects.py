@@ -254,3 +254,21 @@ class ProjectService:
         return self._act(caller, project_id, expected_version,
                          lambda p: authz.require_comment_project(caller, p),
                          lambda p, a: p.comment(text, self._day(on), a))
+
+    # --- calendar ----------------------------------------------------------------------
+
+    def recompute_provisional(self, caller: Caller, project_ids: list[UUID]) -> int:
+        """Recompute open problems' and instructions' provisional deadlines with the current
+        calendar, as DeadlineRecomputed events. Returns how many changed."""
+        changed = 0
+        today = self.clock.today()
+        for project_id in project_ids:
+            project = self.store.load(Project, project_id)
+            for kind, number, current in project.provisional_deadlines():
+                fresh = self.calendar.add_working_days(current.start, current.working_days)
+                if fresh != current:
+                    project.recompute_deadline(kind, number, fresh,
+                                               max(today, project.registered_on), caller.audit())
+                    changed += 1
+            self.store.save(project)
+        return changed

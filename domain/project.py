@@ -28,15 +28,21 @@ __all__ = ["EVENT_LABELS", "STAGE_LABELS", "Project", "ProjectDetails", "Stage"]
 class Project(Aggregate):
     """招商项目: an investment project and every step of its handling.
 
-    Version 2 of the state gave problems and instructions a `due` date (snapshots taken
-    before carry none)."""
+    Version 2 of the state gave problems and instructions a `due` date, version 3 the
+    Deadline it came from (snapshots taken before carry none)."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         for item in (*state.get("problems", ()), *state.get("instructions", ())):
             item.setdefault("due", None)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        # Version 3 keeps the whole Deadline (start, working days, provisional) beside `due`.
+        for item in (*state.get("problems", ()), *state.get("instructions", ())):
+            item.setdefault("deadline", None)
 
     @event("Registered")
     def __init__(
@@ -253,7 +259,8 @@ class Project(Aggregate):
     def _problem_raised(self, number: int, text: str, on: date, due: Deadline | None,
                         audit: Audit) -> None:
         self.problems.append({"number": number, "text": text, "raised_on": on,
-                              "due": due.due if due else None, "resolved_on": None,
+                              "due": due.due if due else None, "deadline": due,
+                              "resolved_on": None,
                               "resolution": None})
 
     def resolve_problem(self, number: int, resolution: str, on: date, audit: Audit) -> None:
@@ -307,7 +314,7 @@ class Project(Aggregate):
                     audit: Audit) -> None:
         self.instructions.append({"number": number, "text": text, "given_on": on,
                                   "leader": audit.actor_name, "due": due.due if due else None,
-                                  "answered_on": None, "answer": None})
+                                  "deadline": due, "answered_on": None, "answer": None})
 
     def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("answer an instruction")
@@ -353,6 +360,49 @@ class Project(Aggregate):
         if not 2000 <= year <= 2100:
             msg = f"year must be between 2000 and 2100, got {year}"
             raise InvalidValue(msg)
+
+    def recompute_deadline(self, kind: str, number: int, deadline: Deadline, on: date,
+                           audit: Audit) -> None:
+        """Replace an open problem's or instruction's provisional deadline once its year's
+        official calendar is known."""
+        if kind not in ("problem", "instruction"):
+            msg = f"kind must be problem or instruction, got {kind!r}"
+            raise InvalidValue(msg)
+        self._refuse_if_terminated(f"recompute a {kind} deadline")
+        items = self.problems if kind == "problem" else self.instructions
+        item = self._numbered(items, number, kind)
+        if item.get("resolved_on") or item.get("answered_on"):
+            msg = f"{kind} #{number} is already done; its deadline no longer runs"
+            raise RuleViolation(msg)
+        current: Deadline | None = item.get("deadline")
+        if current is None or not current.provisional:
+            msg = f"{kind} #{number} has no provisional deadline to recompute"
+            raise RuleViolation(msg)
+        if (deadline.start, deadline.working_days) != (current.start, current.working_days):
+            msg = (f"a recomputed deadline keeps its start {current.start} and "
+                   f"{current.working_days} working days")
+            raise InvalidValue(msg)
+        if deadline == current:
+            msg = f"the recomputed {kind} deadline is the same as the current one"
+            raise RuleViolation(msg)
+        self._deadline_recomputed(kind=kind, number=number, deadline=deadline,
+                                  previous_due=current.due, on=on, audit=audit)
+
+    @event("DeadlineRecomputed")
+    def _deadline_recomputed(self, kind: str, number: int, deadline: Deadline,
+                             previous_due: date, on: date, audit: Audit) -> None:
+        items = self.problems if kind == "problem" else self.instructions
+        items[number - 1].update(deadline=deadline, due=deadline.due)
+
+    def provisional_deadlines(self) -> list[tuple[str, int, Deadline]]:
+        """(kind, number, Deadline) of each open item whose deadline is provisional."""
+        if self.current_stage is Stage.terminated:
+            return []
+        found = [("problem", p["number"], p.get("deadline")) for p in self.problems
+                 if p["resolved_on"] is None]
+        found += [("instruction", i["number"], i.get("deadline")) for i in self.instructions
+                  if i["answered_on"] is None]
+        return [(k, n, d) for k, n, d in found if d is not None and d.provisional]
 
     @staticmethod
     def _numbered(items: list[dict[str, Any]], number: int, what: str) -> dict[str, Any]:

@@ -126,4 +126,5 @@ EVENT_LABELS = {
     "InstructionAnswered": "落实情况",
     "KeyProjectDesignated": "列入重点项目清单",
     "KeyProjectDropped": "移出重点项目清单",
+    "DeadlineRecomputed": "重算期限",
 }

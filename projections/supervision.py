@@ -57,7 +57,8 @@ _COMPLAINT = ("Received", "Accepted", "Declined", "Assigned", "Returned", "Repli
               "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
               "ExtensionRefused", "DeadlineRecomputed")
 _PROJECT = ("Registered", "DetailsRevised", "UnitReassigned", "ProblemRaised",
-            "ProblemResolved", "InstructionGiven", "InstructionAnswered", "Terminated")
+            "ProblemResolved", "InstructionGiven", "InstructionAnswered", "Terminated",
+            "DeadlineRecomputed")
 _REQUEST = ("Raised", "Assigned", "OutcomeRecorded", "Closed", "DueRecomputed")
 
 
@@ -186,6 +187,11 @@ class SupervisionItems(Projection):
             what = "problem" if kind == "ProblemRaised" else "instruction"
             items.put(_item(f"{what}:{key}:{e.number}", f"project_{what}", key, position,
                             e.on, e.due, None, e.text, e.number))
+        elif kind == "DeadlineRecomputed":
+            row = items.touch(f"{e.kind}:{key}:{e.number}")
+            if row is not None:
+                due = e.deadline.due.isoformat()
+                row.update(base_due=due, due=due, provisional=int(e.deadline.provisional))
         elif kind == "ProblemResolved":
             items.delete(f"problem:{key}:{e.number}")
         elif kind == "InstructionAnswered":

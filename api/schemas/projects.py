@@ -95,6 +95,7 @@ class ProblemPublic(BaseModel):
     number: int
     text: str
     raised_on: date
+    due: date | None = Field(None, description="Resolve by (working days, 工作日)")
     resolved_on: date | None
     resolution: str | None
 
@@ -104,6 +105,7 @@ class InstructionPublic(BaseModel):
     text: str
     given_on: date
     leader: str
+    due: date | None = Field(None, description="Answer by (working days, 工作日)")
     answered_on: date | None
     answer: str | None
 

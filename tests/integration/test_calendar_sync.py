@@ -65,3 +65,43 @@ def test_configuring_2027_recomputes_provisional_deadlines_once(tmp_path: Path) 
         assert configured.ledger.head() == head  # nothing recorded twice
     finally:
         configured.close()
+
+
+def test_configuring_2027_recomputes_open_project_problem_deadlines(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from domain.project import Project, ProjectDetails
+    from projections.supervision import SupervisionItems
+
+    url = f"sqlite:///{tmp_path}/p.db"
+    first = build(Settings(database_url=url, problem_days=3, instruction_days=3),
+                  clock=In2027())
+    try:
+        bureau = first.accounts.authenticate(first.accounts.add(SYSTEM, "投促局", "bureau").token)
+        pid = first.projects.register(bureau, ProjectDetails(
+            name="新材料项目", investor="某公司", industry="化工", total_investment=Decimal(10),
+            county="liucheng", responsible_unit="gxj"), date(2027, 3, 1)).state.id
+        first.projects.raise_problem(bureau, pid, "用地", date(2027, 3, 1))
+        first.projects.raise_problem(bureau, pid, "用电", date(2027, 3, 1))
+        first.projects.resolve_problem(bureau, pid, 2, "已解决", date(2027, 3, 1))
+        assert first.projects.get(bureau, pid).problems[0]["due"] == date(2027, 3, 4)
+        first.sync_calendar()
+    finally:
+        first.close()
+
+    configured = build(Settings(database_url=url, problem_days=3, instruction_days=3,
+                                calendar_overrides_file=_override(tmp_path)), clock=In2027())
+    try:
+        assert configured.sync_calendar().recomputed == 1  # the resolved one is left alone
+        project = configured.store.load(Project, pid)
+        assert project.problems[0]["due"] == date(2027, 3, 5)
+        assert not project.problems[0]["deadline"].provisional
+        assert project.problems[1]["deadline"].provisional  # done: never recomputed
+        configured.follower.catch_up()
+        with configured.views.read() as tx:
+            row = tx.one("SELECT due, provisional FROM supervision_items WHERE id = ?",
+                         (f"problem:{pid}:1",))
+        assert row == {"due": "2027-03-05", "provisional": 0}
+        assert SupervisionItems.name in configured.follower.projections
+    finally:
+        configured.close()

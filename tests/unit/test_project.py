@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from domain.calendar import Deadline
 from domain.errors import InvalidValue, RuleViolation
 from domain.project import EVENT_LABELS, Project, ProjectDetails, Stage
 from domain.shared import Audit
@@ -791,6 +792,16 @@ def test_a_revision_enforces_the_same_county_limit_as_registration(
 # --- audit trail and replay -------------------------------------------------------------
 
 
+def provisional_deadline() -> Deadline:
+    return Deadline(start=REGISTERED_ON, working_days=3, due=date(2026, 1, 13),
+                    calendar_version="rule", provisional=True)
+
+
+def official_deadline() -> Deadline:
+    return Deadline(start=REGISTERED_ON, working_days=3, due=date(2026, 1, 14),
+                    calendar_version="official")
+
+
 def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project, list[Audit]]:
     """Run every kind of command once, each under its own audit; return the audits in order."""
     audits: list[Audit] = []
@@ -803,8 +814,11 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
     project.revise(
         {"total_investment": Decimal("60000")}, "追加", on=REGISTERED_ON, audit=next_audit()
     )
-    project.raise_problem("用地未落实", on=REGISTERED_ON, audit=next_audit())
+    project.raise_problem("用地未落实", on=REGISTERED_ON, audit=next_audit(),
+                          due=provisional_deadline())
     project.raise_problem("环评未批复", on=REGISTERED_ON, audit=next_audit())
+    project.recompute_deadline("problem", 1, official_deadline(), on=REGISTERED_ON,
+                               audit=next_audit())
     project.sign(SIGNED_ON, Decimal("30000"), audit=next_audit())
     project.resolve_problem(2, "已批复", on=SIGNED_ON, audit=next_audit())
     project.instruct("加快推进", on=SIGNED_ON, audit=next_audit())
@@ -828,7 +842,7 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
 def test_every_event_carries_the_audit_passed_in(make_audit: Callable[..., Audit]) -> None:
     project, audits = run_lifecycle(make_audit, "in_production")
     events = project.collect_events()
-    assert len(events) == len(audits) == 16
+    assert len(events) == len(audits) == 17
     assert [e.audit for e in events] == audits
     assert all(isinstance(e.audit, Audit) for e in events)
 
@@ -896,3 +910,42 @@ def test_replaying_the_events_reproduces_the_same_state(
     assert copy.instructions[0]["answered_on"] == BUILT_ON
     assert copy.responsible_unit == "liudong"
     assert copy.total_investment == Decimal("60000.0000")
+
+
+def test_recomputing_a_provisional_problem_deadline_moves_its_due_date(audit: Audit) -> None:
+    project = Project.register(details(), on=REGISTERED_ON, audit=audit)
+    project.raise_problem("用地", on=REGISTERED_ON, audit=audit, due=provisional_deadline())
+    project.recompute_deadline("problem", 1, official_deadline(), on=REGISTERED_ON, audit=audit)
+    assert project.problems[0]["due"] == date(2026, 1, 14)
+    assert project.provisional_deadlines() == []
+    assert project.collect_events()[-1].previous_due == date(2026, 1, 13)
+
+
+@pytest.mark.parametrize(("setup", "message"), [
+    ("official", "no provisional deadline"),
+    ("resolved", "already done"),
+    ("none", "no provisional deadline"),
+])
+def test_recomputing_refuses_official_done_or_missing_deadlines(audit: Audit, setup: str,
+                                                                 message: str) -> None:
+    project = Project.register(details(), on=REGISTERED_ON, audit=audit)
+    due = {"official": official_deadline(), "resolved": provisional_deadline(),
+           "none": None}[setup]
+    project.raise_problem("用地", on=REGISTERED_ON, audit=audit, due=due)
+    if setup == "resolved":
+        project.resolve_problem(1, "已解决", on=REGISTERED_ON, audit=audit)
+    version = project.version
+    with pytest.raises(RuleViolation, match=message):
+        project.recompute_deadline("problem", 1, official_deadline(), on=REGISTERED_ON,
+                                   audit=audit)
+    assert project.version == version
+
+
+def test_a_recomputed_deadline_keeps_its_start_and_working_days(audit: Audit) -> None:
+    project = Project.register(details(), on=REGISTERED_ON, audit=audit)
+    project.instruct("加快", on=REGISTERED_ON, audit=audit, due=provisional_deadline())
+    other = Deadline(start=REGISTERED_ON, working_days=4, due=date(2026, 1, 15),
+                     calendar_version="official")
+    with pytest.raises(InvalidValue, match="keeps its start"):
+        project.recompute_deadline("instruction", 1, other, on=REGISTERED_ON, audit=audit)
+    assert [k for k, _, _ in project.provisional_deadlines()] == ["instruction"]
