@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.routers.common import history_public, set_command_headers, set_etag
 from api.schemas.common import HistoryEntryPublic
 from api.schemas.complaints import (
     AssignBody,
@@ -34,8 +35,7 @@ def public(state: ComplaintState) -> ComplaintPublic:
 
 
 def respond(response: Response, result: ComplaintResult) -> ComplaintPublic:
-    response.headers["ETag"] = f'"{result.state.version}"'
-    response.headers["X-Ledger-Position"] = str(result.position)
+    set_command_headers(response, result.state.version, result.position)
     return public(result.state)
 
 
@@ -60,7 +60,7 @@ def file(body: ComplaintCreate, caller: CurrentCaller, c: ContainerDep,
 def get(complaint_id: UUID, caller: CurrentCaller, c: ContainerDep, response: Response,
         as_of_version: Annotated[int | None, Query(ge=1)] = None) -> ComplaintPublic:
     state = c.complaints.get(caller, complaint_id, as_of_version)
-    response.headers["ETag"] = f'"{state.version}"'
+    set_etag(response, state.version)
     return public(state)
 
 
@@ -68,8 +68,7 @@ def get(complaint_id: UUID, caller: CurrentCaller, c: ContainerDep, response: Re
             summary="Every event, in order, as audit entries")
 def history(complaint_id: UUID, caller: CurrentCaller, c: ContainerDep
             ) -> list[HistoryEntryPublic]:
-    return [HistoryEntryPublic.model_validate(asdict(e))
-            for e in c.complaints.history(caller, complaint_id)]
+    return history_public(c.complaints.history(caller, complaint_id))
 
 
 @router.post("/{complaint_id}/accept", response_model=ComplaintPublic, summary="受理")

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.routers.common import history_public, set_command_headers, set_etag
 from api.schemas.common import HistoryEntryPublic
 from api.schemas.enterprises import (
     EnterpriseCreate,
@@ -28,8 +29,7 @@ def public(state: EnterpriseState) -> EnterprisePublic:
 
 
 def respond(response: Response, result: EnterpriseResult) -> EnterprisePublic:
-    response.headers["ETag"] = f'"{result.state.version}"'
-    response.headers["X-Ledger-Position"] = str(result.position)
+    set_command_headers(response, result.state.version, result.position)
     return public(result.state)
 
 
@@ -51,7 +51,7 @@ def register(body: EnterpriseCreate, caller: CurrentCaller, c: ContainerDep,
 def get_by_code(credit_code: str, caller: CurrentCaller, c: ContainerDep,
                 response: Response) -> EnterprisePublic:
     state = c.enterprises.get_by_code(caller, credit_code)
-    response.headers["ETag"] = f'"{state.version}"'
+    set_etag(response, state.version)
     return public(state)
 
 
@@ -59,7 +59,7 @@ def get_by_code(credit_code: str, caller: CurrentCaller, c: ContainerDep,
 def get(enterprise_id: UUID, caller: CurrentCaller, c: ContainerDep,
         response: Response) -> EnterprisePublic:
     state = c.enterprises.get(caller, enterprise_id)
-    response.headers["ETag"] = f'"{state.version}"'
+    set_etag(response, state.version)
     return public(state)
 
 
@@ -67,8 +67,7 @@ def get(enterprise_id: UUID, caller: CurrentCaller, c: ContainerDep,
             summary="Every event, in order, as audit entries")
 def history(enterprise_id: UUID, caller: CurrentCaller, c: ContainerDep
             ) -> list[HistoryEntryPublic]:
-    return [HistoryEntryPublic.model_validate(asdict(e))
-            for e in c.enterprises.history(caller, enterprise_id)]
+    return history_public(c.enterprises.history(caller, enterprise_id))
 
 
 @router.post("/{enterprise_id}/revise", response_model=EnterprisePublic,

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.routers.common import history_public, set_command_headers, set_etag
 from api.schemas.common import HistoryEntryPublic
 from api.schemas.projects import (
     DropKeyBody,
@@ -36,8 +37,7 @@ def public(state: ProjectState) -> ProjectPublic:
 
 
 def respond(response: Response, result: ProjectResult) -> ProjectPublic:
-    response.headers["ETag"] = f'"{result.state.version}"'
-    response.headers["X-Ledger-Position"] = str(result.position)
+    set_command_headers(response, result.state.version, result.position)
     return public(result.state)
 
 
@@ -55,7 +55,7 @@ def register(body: ProjectCreate, caller: CurrentCaller, c: ContainerDep,
 def get(project_id: UUID, caller: CurrentCaller, c: ContainerDep, response: Response,
         as_of_version: Annotated[int | None, Query(ge=1)] = None) -> ProjectPublic:
     state = c.projects.get(caller, project_id, as_of_version)
-    response.headers["ETag"] = f'"{state.version}"'
+    set_etag(response, state.version)
     return public(state)
 
 
@@ -63,8 +63,7 @@ def get(project_id: UUID, caller: CurrentCaller, c: ContainerDep, response: Resp
             summary="Every event, in order, as audit entries")
 def history(project_id: UUID, caller: CurrentCaller, c: ContainerDep
             ) -> list[HistoryEntryPublic]:
-    return [HistoryEntryPublic.model_validate(asdict(e))
-            for e in c.projects.history(caller, project_id)]
+    return history_public(c.projects.history(caller, project_id))
 
 
 @router.post("/{project_id}/revise", response_model=ProjectPublic, summary="Revise details")

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.routers.common import history_public, set_command_headers, set_etag
 from api.schemas.common import HistoryEntryPublic
 from api.schemas.enterprises import (
     AssignBody,
@@ -38,8 +39,7 @@ def public(state: RequestState) -> RequestPublic:
 
 
 def respond(response: Response, result: RequestResult) -> RequestPublic:
-    response.headers["ETag"] = f'"{result.state.version}"'
-    response.headers["X-Ledger-Position"] = str(result.position)
+    set_command_headers(response, result.state.version, result.position)
     return public(result.state)
 
 
@@ -59,7 +59,7 @@ def raise_request(body: RequestCreate, caller: CurrentCaller, c: ContainerDep,
 def get(request_id: UUID, caller: CurrentCaller, c: ContainerDep,
         response: Response) -> RequestPublic:
     state = c.requests.get(caller, request_id)
-    response.headers["ETag"] = f'"{state.version}"'
+    set_etag(response, state.version)
     return public(state)
 
 
@@ -67,8 +67,7 @@ def get(request_id: UUID, caller: CurrentCaller, c: ContainerDep,
             summary="Every event, in order, as audit entries")
 def history(request_id: UUID, caller: CurrentCaller, c: ContainerDep
             ) -> list[HistoryEntryPublic]:
-    return [HistoryEntryPublic.model_validate(asdict(e))
-            for e in c.requests.history(caller, request_id)]
+    return history_public(c.requests.history(caller, request_id))
 
 
 @router.post("/{request_id}/assign", response_model=RequestPublic,
