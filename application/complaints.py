@@ -13,7 +13,7 @@ from application import authz
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.errors import NotFound
-from application.history import HistoryEntry, history_entries
+from application.history import HistoryEntry, history_entries, without_personal_data
 from application.store import Store, check_version
 from application.units import Units
 from domain.calendar import Deadline, WorkingCalendar
@@ -172,21 +172,12 @@ class ComplaintService:
             ) -> ComplaintState:
         current = self.store.load(Complaint, complaint_id)
         authz.require_read_complaint(caller, current)
-        if as_of_version is None:
-            return self._state(caller, current)
-        if not 1 <= as_of_version <= current.version:
-            msg = f"as_of_version must be between 1 and {current.version}, got {as_of_version}"
-            raise InvalidValue(msg)
-        return self._state(caller, self.store.load(Complaint, complaint_id,
-                                                   version=as_of_version))
+        return self._state(caller, self.store.as_of(current, as_of_version))
 
     def history(self, caller: Caller, complaint_id: UUID) -> list[HistoryEntry]:
         authz.require_read_complaint(caller, self.store.load(Complaint, complaint_id))
         entries = history_entries(self.store.events(complaint_id), EVENT_LABELS)
-        if authz.sees_personal_data(caller):
-            return entries
-        return [replace(e, data={**e.data, "complainant": None}) if "complainant" in e.data
-                else e for e in entries]
+        return [without_personal_data(e, authz.sees_personal_data(caller)) for e in entries]
 
     def public_status(self, receipt: str) -> PublicStatus:
         code = receipt.strip().upper()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -43,3 +43,10 @@ def history_entries(events: list[Any], labels: dict[str, str]) -> list[HistoryEn
             data={k: v for k, v in e.__dict__.items() if k not in _ENVELOPE},
         ))
     return entries
+
+
+def without_personal_data(entry: HistoryEntry, may_see: bool) -> HistoryEntry:
+    """The entry with complainant contact details blanked unless the reader may see them."""
+    if may_see or "complainant" not in entry.data:
+        return entry
+    return replace(entry, data={**entry.data, "complainant": None})

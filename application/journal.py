@@ -7,7 +7,7 @@ from typing import Any
 
 from application import authz
 from application.context import Caller
-from application.history import HistoryEntry, history_entries
+from application.history import HistoryEntry, history_entries, without_personal_data
 from application.ledger import Ledger
 from domain import complaint, enterprise, enterprise_request, project
 
@@ -54,10 +54,9 @@ def read_journal(ledger: Ledger, caller: Caller, after: int, limit: int) -> Jour
         kind, labels = KINDS.get(aggregate, (aggregate.lower(), {}))
         (entry,) = history_entries([event], labels)
         data: dict[str, Any] = {k: v for k, v in entry.data.items() if k not in NEVER_SHOWN}
-        if not personal and "complainant" in data:
-            data["complainant"] = None
         entries.append(JournalEntry(position=n.id, item_kind=kind,
                                     item_id=str(n.originator_id),
-                                    entry=replace(entry, data=data)))
+                                    entry=without_personal_data(replace(entry, data=data),
+                                                                personal)))
     more = len(notifications) == limit
     return JournalPage(entries, notifications[-1].id if more else None)

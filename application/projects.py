@@ -16,7 +16,6 @@ from application.history import HistoryEntry, history_entries
 from application.store import Store, check_version
 from application.units import Units
 from domain.calendar import WorkingCalendar
-from domain.errors import InvalidValue
 from domain.project import EVENT_LABELS, Project, ProjectDetails
 from domain.shared import Audit
 
@@ -106,12 +105,7 @@ class ProjectService:
             ) -> ProjectState:
         current = self.store.load(Project, project_id)
         authz.require_read_project(caller, current)
-        if as_of_version is None:
-            return ProjectState.of(current)
-        if not 1 <= as_of_version <= current.version:
-            msg = f"as_of_version must be between 1 and {current.version}, got {as_of_version}"
-            raise InvalidValue(msg)
-        return ProjectState.of(self.store.load(Project, project_id, version=as_of_version))
+        return ProjectState.of(self.store.as_of(current, as_of_version))
 
     def history(self, caller: Caller, project_id: UUID) -> list[HistoryEntry]:
         authz.require_read_project(caller, self.store.load(Project, project_id))

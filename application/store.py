@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.errors import ConcurrentUpdate, NotFound, StaleVersion
 from application.ledger import Ledger, last_position
+from domain.errors import InvalidValue
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -34,6 +35,15 @@ class Store:
             raise NotFound(msg)
         check_version(item, expected_version)
         return item
+
+    def as_of(self, current: A, as_of_version: int | None) -> A:
+        """`current` itself, or the same item as it was at `as_of_version` (1..current)."""
+        if as_of_version is None:
+            return current
+        if not 1 <= as_of_version <= current.version:
+            msg = f"as_of_version must be between 1 and {current.version}, got {as_of_version}"
+            raise InvalidValue(msg)
+        return self.load(type(current), current.id, version=as_of_version)
 
     def exists(self, item_id: UUID) -> bool:
         return item_id in self.ledger.repository
