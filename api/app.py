@@ -10,19 +10,8 @@ from fastapi import FastAPI, Request, Response
 
 from api import errors, open311
 from api.bootstrap import Container, build
-from api.routers import (
-    complaint_views,
-    complaints,
-    console,
-    enterprise_ledgers,
-    enterprises,
-    journal,
-    ledgers,
-    meta,
-    projects,
-    public,
-    requests,
-)
+from api.cases import CASE_TYPES
+from api.routers import console, journal, meta
 
 REQUEST_ID = "X-Request-ID"
 
@@ -63,14 +52,9 @@ def create_app(container: Container | None = None) -> FastAPI:
 
     errors.install(app)
     app.include_router(meta.router)
-    app.include_router(projects.router)
-    app.include_router(ledgers.router)
-    app.include_router(complaints.router)
-    app.include_router(public.router)
-    app.include_router(complaint_views.router)
-    app.include_router(enterprises.router)
-    app.include_router(requests.router)
-    app.include_router(enterprise_ledgers.router)
+    for case in CASE_TYPES:
+        for router in case.routers:
+            app.include_router(router)
     app.include_router(open311.router)
     app.include_router(journal.router)
     app.include_router(console.router)

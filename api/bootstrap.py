@@ -1,49 +1,53 @@
 """The composition root: builds the ledger, use cases, read models and follower once, for
-the API, the CLI and the tests alike."""
+the API, the CLI and the tests alike, from the case types declared in api/cases/."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
-from application.calendar_sync import (
-    SyncResult,
-    complaint_recomputer,
-    project_recomputer,
-    sync_calendar,
-)
-from application.complaints import ComplaintService
+from application.calendar_sync import SyncResult, sync_calendar
+from application.cases import CaseType, Context
 from application.context import Caller, Clock
-from application.enterprises import EnterpriseService
+from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
-from application.projects import ProjectService
-from application.requests import RequestService, request_recomputer
+from application.queries import Reads
 from application.settings import Settings
 from application.store import Store
 from application.units import Units
+from domain.shared import Role
 from projections.base import Projection
-from projections.complaint_ledger import ComplaintLedger
-from projections.enterprise_ledger import EnterpriseLedger
 from projections.follower import Follower
-from projections.project_ledger import ProjectLedger
-from projections.request_ledger import RequestLedger
 from projections.store import ViewStore
 from projections.supervision import SupervisionItems
 
-CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role="admin",
+CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role=Role.admin,
                          correlation_id="calendar-sync")
+# Read models across case types (the supervision view gathers every unit's open items).
+SHARED_PROJECTIONS = (SupervisionItems,)
 
 
-def all_projections() -> list[Projection]:
-    return [ProjectLedger(), RequestLedger(), EnterpriseLedger(), ComplaintLedger(),
-            SupervisionItems()]
+def case_types() -> tuple[CaseType, ...]:
+    """The declared case types (imported late: their modules import the routers, which
+    import this module for the Container type)."""
+    from api.cases import CASE_TYPES
+
+    return CASE_TYPES
+
+
+def all_projections(cases: Iterable[CaseType] | None = None) -> list[Projection]:
+    made = [make() for case in cases or case_types() for make in case.projections]
+    return [*made, *(make() for make in SHARED_PROJECTIONS)]
 
 
 @dataclass
 class Container:
     settings: Settings
+    database: Database
     ledger: Ledger
     store: Store
     units: Units
@@ -51,13 +55,19 @@ class Container:
     calendar: ChineseWorkingCalendar
     policy: DeadlinePolicy
     accounts: AccountService
-    projects: ProjectService
-    complaints: ComplaintService
-    enterprises: EnterpriseService
-    requests: RequestService
+    journal: Journal
     views: ViewStore
     follower: Follower
+    reads: Reads
+    services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
+
+    def __getattr__(self, name: str) -> Any:
+        """A case type's use cases by their attribute: `container.projects`."""
+        services = self.__dict__.get("services", {})
+        if name in services:
+            return services[name]
+        raise AttributeError(name)
 
     def start(self) -> None:
         """Follow projections inside this process when the settings say so (embedded mode)."""
@@ -70,12 +80,10 @@ class Container:
     def sync_calendar(self) -> SyncResult:
         """Recompute provisional deadlines if the calendar data changed (see calendar_sync)."""
         today = self.clock.today()
-        return sync_calendar(
-            self.store, self.calendar, CALENDAR_CALLER,
-            [project_recomputer(self.projects.recompute_provisional),
-             complaint_recomputer(self.complaints.recompute_provisional),
-             request_recomputer(self.requests.recompute_provisional)],
-            range(2004, today.year + 3))
+        recomputing = [self.services[case.attribute] for case in case_types()
+                       if case.recomputes_deadlines]
+        return sync_calendar(self.store, self.calendar, CALENDAR_CALLER, recomputing,
+                             range(2004, today.year + 3))
 
     def close(self) -> None:
         if self.following:
@@ -95,22 +103,28 @@ def policy_of(settings: Settings) -> DeadlinePolicy:
 
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
     settings = settings or Settings()
-    ledger = build_ledger(settings)
+    cases = case_types()
+    database = Database.parse(settings.database_url)
+    ledger = build_ledger(settings, database, [a for case in cases for a in case.aggregates])
     store = Store(ledger)
     units = Units.load(settings.units_file)
     clock = clock or Clock(settings.timezone)
     calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
-    policy = policy_of(settings)
-    views_url = settings.views_database_url or Database.parse(settings.database_url).views_url()
-    views = ViewStore(views_url, pool_size=settings.postgres_pool_size)
-    follower = Follower(ledger, views, all_projections(), settings.projection_batch_size)
-    enterprises = EnterpriseService(store, units, clock)
+    deadlines = policy_of(settings)
+    views = ViewStore(settings.views_database_url or database.views_url(),
+                      pool_size=settings.postgres_pool_size)
+    follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
+    context = Context(store, units, clock, calendar, deadlines)
+    reads = Reads(ledger.head, follower, settings.wait_timeout,
+                  [query for case in cases for query in case.ledgers])
+    for case in cases:
+        for name, make_reader in case.readers.items():
+            reads.readers[name] = make_reader(views)
     return Container(
-        settings=settings, ledger=ledger, store=store, units=units, clock=clock,
-        calendar=calendar, policy=policy, accounts=AccountService(store, units),
-        projects=ProjectService(store, units, clock, calendar, policy),
-        complaints=ComplaintService(store, units, clock, calendar, policy),
-        enterprises=enterprises,
-        requests=RequestService(store, units, clock, calendar, policy, enterprises),
-        views=views, follower=follower,
+        settings=settings, database=database, ledger=ledger, store=store, units=units,
+        clock=clock, calendar=calendar, policy=deadlines,
+        accounts=AccountService(store, units), journal=Journal(ledger, cases),
+        views=views, follower=follower, reads=reads,
+        services={case.attribute: case.service(context) for case in cases
+                  if case.service is not None},
     )

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application import authz
-from application.calendar import DeadlinePolicy
-from application.context import Caller, Clock
+from application import policy
+from application.cases import CaseService, Result
+from application.context import Caller
 from application.errors import NotFound
-from application.history import HistoryEntry, history_entries, without_personal_data
-from application.store import Store, check_version
-from application.units import Units
-from domain.calendar import Deadline, WorkingCalendar
+from domain.calendar import Deadline
 from domain.complaint import (
     EVENT_LABELS,
     FINAL_STATUSES,
@@ -25,13 +21,12 @@ from domain.complaint import (
     ComplaintDetails,
 )
 from domain.errors import InvalidValue
-from domain.shared import Audit
+from domain.shared import Role
 
 # Receipt codes: no 0/O, 1/I/L, so they can be read over the phone.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PUBLIC = Caller(account_id="public", name="公众 (website)", role="public",
                 correlation_id="")
-INTAKE_ROLES = frozenset({"admin", "bureau", "supervisor", "enterprise"})
 
 
 def new_receipt() -> str:
@@ -114,35 +109,28 @@ class PublicStatus:
     due: date | None
 
 
-@dataclass(frozen=True)
-class ComplaintResult:
-    state: ComplaintState
-    position: int
-    extra: dict[str, Any] = field(default_factory=dict)
+ComplaintResult = Result[ComplaintState]
 
 
-class ComplaintService:
+class ComplaintService(CaseService[Complaint, ComplaintState]):
     """Every use case of the complaint context."""
 
-    def __init__(self, store: Store, units: Units, clock: Clock, calendar: WorkingCalendar,
-                 policy: DeadlinePolicy) -> None:
-        self.store = store
-        self.units = units
-        self.clock = clock
-        self.calendar = calendar
-        self.policy = policy
+    aggregate = Complaint
+    created_event = Complaint.Received  # type: ignore[attr-defined]
+    kind = "complaint"
+    event_labels = EVENT_LABELS
 
-    def _deadline(self, kind: str, start: date) -> Deadline:
-        return self.policy.deadline(kind, start, self.calendar)
+    def state(self, caller: Caller, item: Complaint) -> ComplaintState:
+        return ComplaintState.of(item, policy.allows(caller, "complaint.personal_data"))
 
-    # --- filing and reading -------------------------------------------------------------
+    # --- filing and the public channel ---------------------------------------------------
 
     def file(self, caller: Caller, details: ComplaintDetails, received_on: date | None = None
              ) -> ComplaintResult:
         """登记: bureau or supervision staff register a complaint from any channel; an
         enterprise account files its own (marked as filed by its credit code)."""
-        authz.require_role(caller, INTAKE_ROLES, "register complaints")
-        if caller.role == "enterprise":
+        self.authorize(caller, "file")
+        if caller.role == Role.enterprise:
             details = replace(details, filed_by_enterprise=caller.enterprise)
         return self._receive(caller, details, received_on)
 
@@ -159,30 +147,15 @@ class ComplaintService:
                  ) -> ComplaintResult:
         details = replace(details, respondent_unit=self.units.require(
             details.respondent_unit, "respondent_unit"))
-        day = self.clock.business_date(received_on, "received_on")
-        complaint = Complaint.receive(details, new_receipt(), self._deadline("acceptance", day),
+        day = self.day(received_on, "received_on")
+        complaint = Complaint.receive(details, new_receipt(), self.deadline("acceptance", day),
                                       day, caller.audit())
-        position = self.store.save(complaint)
-        return ComplaintResult(self._state(caller, complaint), position)
-
-    def _state(self, caller: Caller, complaint: Complaint) -> ComplaintState:
-        return ComplaintState.of(complaint, authz.sees_personal_data(caller))
-
-    def get(self, caller: Caller, complaint_id: UUID, as_of_version: int | None = None
-            ) -> ComplaintState:
-        current = self.store.load(Complaint, complaint_id)
-        authz.require_read_complaint(caller, current)
-        return self._state(caller, self.store.as_of(current, as_of_version))
-
-    def history(self, caller: Caller, complaint_id: UUID) -> list[HistoryEntry]:
-        authz.require_read_complaint(caller, self.store.load(Complaint, complaint_id))
-        entries = history_entries(self.store.events(complaint_id), EVENT_LABELS)
-        return [without_personal_data(e, authz.sees_personal_data(caller)) for e in entries]
+        return self.saved(caller, complaint)
 
     def public_status(self, receipt: str) -> PublicStatus:
         code = receipt.strip().upper()
         try:
-            complaint = self.store.load(Complaint, Complaint.create_id(code))
+            complaint = self.load(Complaint.create_id(code))
         except NotFound:
             raise NotFound(f"no complaint with receipt code {receipt!r}") from None
         deadlines = complaint.open_deadlines()
@@ -193,130 +166,102 @@ class ComplaintService:
             accepted_on=complaint.accepted_on, replied_on=complaint.replied_on,
             closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None)
 
-    # --- handling steps -----------------------------------------------------------------
-
-    def _act(self, caller: Caller, complaint_id: UUID, expected_version: int | None,
-             allowed: Callable[[Complaint], None], step: Callable[[Complaint, Audit], Any]
-             ) -> ComplaintResult:
-        complaint = self.store.load(Complaint, complaint_id)
-        allowed(complaint)
-        check_version(complaint, expected_version)
-        step(complaint, caller.audit())
-        position = self.store.save(complaint)
-        return ComplaintResult(self._state(caller, complaint), position)
-
-    def _intake(self, caller: Caller) -> Callable[[Complaint], None]:
-        return lambda _c: authz.require_role(caller, authz.HANDLE_INTAKE,
-                                             "accept, decline or assign complaints")
-
-    def _supervise(self, caller: Caller) -> Callable[[Complaint], None]:
-        return lambda _c: authz.require_role(caller, authz.SUPERVISE,
-                                             "decide extensions, urge, call back or close")
-
-    def _unit(self, caller: Caller, action: str) -> Callable[[Complaint], None]:
-        return lambda c: authz.require_assigned_unit(caller, c, action)
+    # --- intake (投促局) -----------------------------------------------------------------
 
     def accept(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
                on: date | None = None, expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._intake(caller),
-                         lambda c, a: c.accept(comment, day, a))
+        complaint = self.load_for(caller, "intake", complaint_id, expected_version)
+        complaint.accept(comment, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def decline(self, caller: Caller, complaint_id: UUID, reason: str, on: date | None = None,
                 expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._intake(caller),
-                         lambda c, a: c.decline(reason, day, a))
+        complaint = self.load_for(caller, "intake", complaint_id, expected_version)
+        complaint.decline(reason, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def assign(self, caller: Caller, complaint_id: UUID, unit: str, note: str | None = None,
                on: date | None = None, expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
+        complaint = self.load_for(caller, "intake", complaint_id, expected_version)
+        day = self.day(on)
         unit = self.units.require(unit, "unit")
-        deadline = self._deadline("reply", day)
-        return self._act(caller, complaint_id, expected_version, self._intake(caller),
-                         lambda c, a: c.assign(unit, deadline, note, day, a))
+        complaint.assign(unit, self.deadline("reply", day), note, day, caller.audit())
+        return self.saved(caller, complaint)
+
+    # --- the assigned unit (承办单位) ------------------------------------------------------
 
     def acknowledge(self, caller: Caller, complaint_id: UUID, on: date | None = None,
                     expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version,
-                         self._unit(caller, "acknowledge"), lambda c, a: c.acknowledge(day, a))
+        complaint = self.load_for(caller, "handle", complaint_id, expected_version)
+        complaint.acknowledge(self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def return_case(self, caller: Caller, complaint_id: UUID, reason: str,
                     on: date | None = None, expected_version: int | None = None
                     ) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version,
-                         self._unit(caller, "return the case"),
-                         lambda c, a: c.return_case(reason, day, a))
+        complaint = self.load_for(caller, "handle", complaint_id, expected_version)
+        complaint.return_case(reason, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def reply(self, caller: Caller, complaint_id: UUID, text: str, on: date | None = None,
               expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        deadline = self._deadline("callback", day)
-        return self._act(caller, complaint_id, expected_version, self._unit(caller, "reply"),
-                         lambda c, a: c.reply(text, deadline, day, a))
+        complaint = self.load_for(caller, "handle", complaint_id, expected_version)
+        day = self.day(on)
+        complaint.reply(text, self.deadline("callback", day), day, caller.audit())
+        return self.saved(caller, complaint)
 
     def request_extension(self, caller: Caller, complaint_id: UUID, reason: str, until: date,
                           on: date | None = None, expected_version: int | None = None
                           ) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version,
-                         self._unit(caller, "ask for an extension"),
-                         lambda c, a: c.request_extension(reason, until, day, a))
+        complaint = self.load_for(caller, "handle", complaint_id, expected_version)
+        complaint.request_extension(reason, until, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
+
+    # --- supervision (督查督办) -------------------------------------------------------------
 
     def approve_extension(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
                           on: date | None = None, expected_version: int | None = None
                           ) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._supervise(caller),
-                         lambda c, a: c.approve_extension(comment, day, a))
+        complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
+        complaint.approve_extension(comment, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def refuse_extension(self, caller: Caller, complaint_id: UUID, reason: str,
                          on: date | None = None, expected_version: int | None = None
                          ) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._supervise(caller),
-                         lambda c, a: c.refuse_extension(reason, day, a))
+        complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
+        complaint.refuse_extension(reason, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def urge(self, caller: Caller, complaint_id: UUID, text: str, on: date | None = None,
              expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._supervise(caller),
-                         lambda c, a: c.urge(text, day, a))
+        complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
+        complaint.urge(text, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def callback(self, caller: Caller, complaint_id: UUID, satisfaction: str,
                  comment: str | None = None, on: date | None = None,
                  expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._supervise(caller),
-                         lambda c, a: c.record_callback(satisfaction, comment, day, a))
+        complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
+        complaint.record_callback(satisfaction, comment, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     def close(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
               on: date | None = None, expected_version: int | None = None) -> ComplaintResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, complaint_id, expected_version, self._supervise(caller),
-                         lambda c, a: c.close(comment, day, a))
+        complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
+        complaint.close(comment, self.day(on), caller.audit())
+        return self.saved(caller, complaint)
 
     # --- calendar -----------------------------------------------------------------------
 
-    def recompute_provisional(self, caller: Caller, complaint_ids: list[UUID]) -> int:
-        """Recompute the running provisional deadlines of these complaints with the current
-        calendar; each change is a DeadlineRecomputed event. Returns how many changed."""
-        changed = 0
-        today = self.clock.today()
-        for complaint_id in complaint_ids:
-            complaint = self.store.load(Complaint, complaint_id)
-            if complaint.status in FINAL_STATUSES:
-                continue
-            for kind in ("acceptance", "reply", "callback"):
-                current: Deadline | None = getattr(complaint, f"{kind}_deadline")
-                if current is None or not current.provisional:
-                    continue
-                fresh = self.calendar.add_working_days(current.start, current.working_days)
-                if fresh != current:
-                    complaint.recompute_deadline(kind, fresh, max(today, complaint.received_on),
-                                                 caller.audit())
-                    changed += 1
-            self.store.save(complaint)
-        return changed
+    def provisional_deadlines(self, item: Complaint) -> list[tuple[Any, Deadline]]:
+        if item.status in FINAL_STATUSES:
+            return []
+        running = ((kind, getattr(item, f"{kind}_deadline"))
+                   for kind in ("acceptance", "reply", "callback"))
+        return [(kind, d) for kind, d in running if d is not None and d.provisional]
+
+    def recompute_deadline(self, caller: Caller, item: Complaint, key: Any,
+                           fresh: Deadline) -> None:
+        item.recompute_deadline(key, fresh, max(self.clock.today(), item.received_on),
+                                caller.audit())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ class HistoryEntry:
     data: dict[str, Any]
 
 
-def history_entries(events: list[Any], labels: dict[str, str]) -> list[HistoryEntry]:
+def history_entries(events: list[Any], labels: Mapping[str, str]) -> list[HistoryEntry]:
     entries = []
     for e in events:
         audit: Audit | None = getattr(e, "audit", None)

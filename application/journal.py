@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from application import authz
+from application import policy
+from application.cases import CaseType
 from application.context import Caller
 from application.history import HistoryEntry, history_entries, without_personal_data
 from application.ledger import Ledger
-from domain import complaint, enterprise, enterprise_request, project
 
-AUDITORS = frozenset({"admin", "supervisor"})
-KINDS: dict[str, tuple[str, dict[str, str]]] = {
-    "Project": ("project", project.EVENT_LABELS),
-    "Complaint": ("complaint", complaint.EVENT_LABELS),
-    "Enterprise": ("enterprise", enterprise.EVENT_LABELS),
-    "EnterpriseRequest": ("request", enterprise_request.EVENT_LABELS),
-    "Account": ("account", {"Registered": "开设账号", "TokenIssued": "签发令牌",
-                            "Deactivated": "停用账号"}),
-    "CalendarSchedule": ("calendar", {"Started": "启用工作日历", "Configured": "更新工作日历"}),
-}
 # Token index entries carry nothing an auditor needs beyond the account's own events.
 SKIPPED = frozenset({"TokenIndex", "Snapshot"})
 NEVER_SHOWN = ("token_hash",)
@@ -40,23 +31,32 @@ class JournalPage:
     next_after: int | None
 
 
-def read_journal(ledger: Ledger, caller: Caller, after: int, limit: int) -> JournalPage:
-    """Up to `limit` audit entries after log position `after`, oldest first."""
-    authz.require_role(caller, AUDITORS, "read the audit journal")
-    personal = authz.sees_personal_data(caller)
-    notifications = list(ledger.recorder.select_notifications(start=after + 1, limit=limit))
-    entries = []
-    for n in notifications:
-        event = ledger.mapper.to_domain_event(n)
-        aggregate, _, name = type(event).__qualname__.rpartition(".")
-        if aggregate in SKIPPED or name == "Snapshot":
-            continue
-        kind, labels = KINDS.get(aggregate, (aggregate.lower(), {}))
-        (entry,) = history_entries([event], labels)
-        data: dict[str, Any] = {k: v for k, v in entry.data.items() if k not in NEVER_SHOWN}
-        entries.append(JournalEntry(position=n.id, item_kind=kind,
-                                    item_id=str(n.originator_id),
-                                    entry=without_personal_data(replace(entry, data=data),
-                                                                personal)))
-    more = len(notifications) == limit
-    return JournalPage(entries, notifications[-1].id if more else None)
+class Journal:
+    """审计日志 over every registered case type: each aggregate's events under its kind."""
+
+    def __init__(self, ledger: Ledger, cases: Iterable[CaseType]) -> None:
+        self.ledger = ledger
+        self.kinds = {name: (case.kind, case.event_labels)
+                      for case in cases for name in case.aggregate_names}
+
+    def read(self, caller: Caller, after: int, limit: int) -> JournalPage:
+        """Up to `limit` audit entries after log position `after`, oldest first."""
+        policy.require(caller, "journal.read")
+        personal = policy.allows(caller, "complaint.personal_data")
+        notifications = list(self.ledger.recorder.select_notifications(start=after + 1,
+                                                                       limit=limit))
+        entries = []
+        for n in notifications:
+            event = self.ledger.mapper.to_domain_event(n)
+            aggregate, _, name = type(event).__qualname__.rpartition(".")
+            if aggregate in SKIPPED or name == "Snapshot":
+                continue
+            kind, labels = self.kinds.get(aggregate, (aggregate.lower(), {}))
+            (entry,) = history_entries([event], labels)
+            data: dict[str, Any] = {k: v for k, v in entry.data.items() if k not in NEVER_SHOWN}
+            entries.append(JournalEntry(position=n.id, item_kind=kind,
+                                        item_id=str(n.originator_id),
+                                        entry=without_personal_data(replace(entry, data=data),
+                                                                    personal)))
+        more = len(notifications) == limit
+        return JournalPage(entries, notifications[-1].id if more else None)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 from eventsourcing.utils import Environment, EnvType
 
 from application.persistence import Database
 from application.settings import Settings
-from domain.account import Account, TokenIndex
 from domain.calendar import Deadline
-from domain.complaint import Complaint
-from domain.enterprise import Enterprise
-from domain.enterprise_request import EnterpriseRequest
-from domain.project import Project
 from domain.shared import Audit
 
 
@@ -59,11 +54,12 @@ class Ledger(Application):
     """All aggregates of investledger in one store, so one notification log orders them all."""
 
     name = "Ledger"
-    def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0) -> None:
+    def __init__(self, env: dict[str, str] | None = None, snapshot_interval: int = 0,
+                 snapshotted: Iterable[type[Aggregate]] = ()) -> None:
         super().__init__(env)
         # Instance-level so one process can hold ledgers with different intervals (tests).
         self.snapshotting_intervals = dict.fromkeys(  # type: ignore[misc]
-            SNAPSHOTTED, snapshot_interval)
+            snapshotted, snapshot_interval)
         self._save_listeners: list[Callable[[int], None]] = []
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -100,13 +96,13 @@ def last_position(recordings: Sequence[Recording[Any]]) -> int:
     return max(ids) if ids else 0
 
 
-SNAPSHOTTED = (Project, Complaint, Enterprise, EnterpriseRequest, Account, TokenIndex)
-
-
-def build_ledger(settings: Settings) -> Ledger:
-    """Construct the Ledger for these settings (and nothing else from the environment)."""
-    env = Database.parse(settings.database_url).eventsourcing_env(settings)
+def build_ledger(settings: Settings, database: Database,
+                 aggregates: Iterable[type[Aggregate]] = ()) -> Ledger:
+    """Construct the Ledger for these settings (and nothing else from the environment),
+    snapshotting `aggregates` every `settings.snapshot_interval` versions."""
+    env = database.eventsourcing_env(settings)
     if settings.snapshot_interval:
         env["IS_SNAPSHOTTING_ENABLED"] = "y"
     prefixed = {f"{Ledger.name.upper()}_{k}": v for k, v in env.items()}
-    return Ledger(env=prefixed, snapshot_interval=settings.snapshot_interval)
+    return Ledger(env=prefixed, snapshot_interval=settings.snapshot_interval,
+                  snapshotted=aggregates)

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from application import authz
-from application.calendar import DeadlinePolicy
-from application.context import Caller, Clock
-from application.history import HistoryEntry, history_entries
-from application.store import Store, check_version
-from application.units import Units
-from domain.calendar import WorkingCalendar
+from application.cases import CaseService, Result
+from application.context import Caller
+from domain.calendar import Deadline
 from domain.project import EVENT_LABELS, Project, ProjectDetails
-from domain.shared import Audit
 
 AREA_KINDS = ("county", "zone")
 
@@ -79,190 +73,137 @@ class ProjectState:
         )
 
 
-@dataclass(frozen=True)
-class ProjectResult:
-    """A command's outcome: the new state and the global log position of its last event."""
-
-    state: ProjectState
-    position: int
-    extra: dict[str, Any] = field(default_factory=dict)
+ProjectResult = Result[ProjectState]
 
 
-class ProjectService:
+class ProjectService(CaseService[Project, ProjectState]):
     """Every use case of the project context."""
 
-    def __init__(self, store: Store, units: Units, clock: Clock, calendar: WorkingCalendar,
-                 policy: DeadlinePolicy) -> None:
-        self.store = store
-        self.units = units
-        self.clock = clock
-        self.calendar = calendar
-        self.policy = policy
+    aggregate = Project
+    created_event = Project.Registered  # type: ignore[attr-defined]
+    kind = "project"
+    event_labels = EVENT_LABELS
 
-    # --- reads -------------------------------------------------------------------------
-
-    def get(self, caller: Caller, project_id: UUID, as_of_version: int | None = None
-            ) -> ProjectState:
-        current = self.store.load(Project, project_id)
-        authz.require_read_project(caller, current)
-        return ProjectState.of(self.store.as_of(current, as_of_version))
-
-    def history(self, caller: Caller, project_id: UUID) -> list[HistoryEntry]:
-        authz.require_read_project(caller, self.store.load(Project, project_id))
-        return history_entries(self.store.events(project_id), EVENT_LABELS)
+    def state(self, caller: Caller, item: Project) -> ProjectState:
+        return ProjectState.of(item)
 
     # --- commands ----------------------------------------------------------------------
 
     def register(self, caller: Caller, details: ProjectDetails, on: date | None = None
                  ) -> ProjectResult:
-        authz.require_manage_project(caller)
+        self.authorize(caller, "manage")
         details = replace(
             details,
             county=self.units.require(details.county, "county", AREA_KINDS),
             responsible_unit=self.units.require(details.responsible_unit, "responsible_unit"),
         )
-        project = Project.register(details, self.clock.business_date(on), caller.audit())
-        position = self.store.save(project)
-        return ProjectResult(ProjectState.of(project), position)
-
-    def _act(self, caller: Caller, project_id: UUID, expected_version: int | None,
-             allowed: Callable[[Project], None], step: Callable[[Project, Audit], Any]
-             ) -> ProjectResult:
-        project = self.store.load(Project, project_id)
-        allowed(project)  # before the version check: a stranger learns nothing of the item
-        check_version(project, expected_version)
-        outcome = step(project, caller.audit())
-        position = self.store.save(project)
-        extra = {"number": outcome} if isinstance(outcome, int) else {}
-        return ProjectResult(ProjectState.of(project), position, extra)
-
-    def _manage(self, caller: Caller) -> Callable[[Project], None]:
-        def check(project: Project) -> None:
-            authz.require_read_project(caller, project)
-            authz.require_manage_project(caller)
-        return check
-
-    def _handle(self, caller: Caller, action: str) -> Callable[[Project], None]:
-        return lambda project: authz.require_handle_project(caller, project, action)
-
-    # Input checks that need reference data or the clock run inside the step, after the
-    # permission and version checks, so a caller who may not act learns nothing more.
-
-    def _day(self, on: date | None, field: str = "on") -> date:
-        return self.clock.business_date(on, field)
+        project = Project.register(details, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def sign(self, caller: Caller, project_id: UUID, date: date, contract_amount: Decimal,
              expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.sign(self._day(date, "date"), contract_amount, a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.sign(self.day(date, "date"), contract_amount, caller.audit())
+        return self.saved(caller, project)
 
     def start_construction(self, caller: Caller, project_id: UUID, date: date,
                            expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.start_construction(self._day(date, "date"), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.start_construction(self.day(date, "date"), caller.audit())
+        return self.saved(caller, project)
 
     def start_production(self, caller: Caller, project_id: UUID, date: date,
                          expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.start_production(self._day(date, "date"), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.start_production(self.day(date, "date"), caller.audit())
+        return self.saved(caller, project)
 
     def terminate(self, caller: Caller, project_id: UUID, reason: str, on: date | None = None,
                   expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.terminate(reason, self._day(on), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.terminate(reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def revise(self, caller: Caller, project_id: UUID, changes: dict[str, Any],
                reason: str | None = None, on: date | None = None,
                expected_version: int | None = None) -> ProjectResult:
-        def step(p: Project, a: Audit) -> None:
-            checked = dict(changes)
-            if "county" in checked:
-                checked["county"] = self.units.require(checked["county"], "county", AREA_KINDS)
-            p.revise(checked, reason, self._day(on), a)
-
-        return self._act(caller, project_id, expected_version, self._manage(caller), step)
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        checked = dict(changes)
+        if "county" in checked:
+            checked["county"] = self.units.require(checked["county"], "county", AREA_KINDS)
+        project.revise(checked, reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def reassign(self, caller: Caller, project_id: UUID, unit: str, reason: str,
                  on: date | None = None, expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.reassign(self.units.require(unit, "unit"), reason,
-                                                 self._day(on), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        unit = self.units.require(unit, "unit")
+        project.reassign(unit, reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def designate_key(self, caller: Caller, project_id: UUID, year: int, on: date | None = None,
                       expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.designate_key(year, self._day(on), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.designate_key(year, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def drop_key(self, caller: Caller, project_id: UUID, year: int, reason: str,
                  on: date | None = None, expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version, self._manage(caller),
-                         lambda p, a: p.drop_key(year, reason, self._day(on), a))
+        project = self.load_for(caller, "manage", project_id, expected_version)
+        project.drop_key(year, reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def report_progress(self, caller: Caller, project_id: UUID, period: str, text: str,
                         funds_in_place: Decimal | None = None, on: date | None = None,
                         expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version,
-                         self._handle(caller, "report progress"),
-                         lambda p, a: p.report_progress(period, text, funds_in_place,
-                                                        self._day(on), a))
+        project = self.load_for(caller, "handle", project_id, expected_version)
+        project.report_progress(period, text, funds_in_place, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def raise_problem(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                       expected_version: int | None = None) -> ProjectResult:
-        def step(p: Project, a: Audit) -> int:
-            day = self._day(on)
-            return p.raise_problem(text, day, a, self.policy.deadline("problem", day,
-                                                                      self.calendar))
-
-        return self._act(caller, project_id, expected_version,
-                         self._handle(caller, "raise problems"), step)
+        project = self.load_for(caller, "handle", project_id, expected_version)
+        day = self.day(on)
+        number = project.raise_problem(text, day, caller.audit(),
+                                       self.deadline("problem", day))
+        return self.saved(caller, project, number)
 
     def resolve_problem(self, caller: Caller, project_id: UUID, number: int, resolution: str,
                         on: date | None = None, expected_version: int | None = None
                         ) -> ProjectResult:
-        return self._act(caller, project_id, expected_version,
-                         self._handle(caller, "resolve problems"),
-                         lambda p, a: p.resolve_problem(number, resolution, self._day(on), a))
+        project = self.load_for(caller, "handle", project_id, expected_version)
+        project.resolve_problem(number, resolution, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def instruct(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                  expected_version: int | None = None) -> ProjectResult:
-        def check(project: Project) -> None:
-            authz.require_read_project(caller, project)
-            authz.require_instruct(caller)
-
-        def step(p: Project, a: Audit) -> int:
-            day = self._day(on)
-            return p.instruct(text, day, a, self.policy.deadline("instruction", day,
-                                                                 self.calendar))
-
-        return self._act(caller, project_id, expected_version, check, step)
+        project = self.load_for(caller, "instruct", project_id, expected_version)
+        day = self.day(on)
+        number = project.instruct(text, day, caller.audit(),
+                                  self.deadline("instruction", day))
+        return self.saved(caller, project, number)
 
     def answer_instruction(self, caller: Caller, project_id: UUID, number: int, text: str,
                            on: date | None = None, expected_version: int | None = None
                            ) -> ProjectResult:
-        return self._act(caller, project_id, expected_version,
-                         self._handle(caller, "answer instructions"),
-                         lambda p, a: p.answer_instruction(number, text, self._day(on), a))
+        project = self.load_for(caller, "handle", project_id, expected_version)
+        project.answer_instruction(number, text, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     def comment(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
                 expected_version: int | None = None) -> ProjectResult:
-        return self._act(caller, project_id, expected_version,
-                         lambda p: authz.require_comment_project(caller, p),
-                         lambda p, a: p.comment(text, self._day(on), a))
+        project = self.load_for(caller, "comment", project_id, expected_version)
+        project.comment(text, self.day(on), caller.audit())
+        return self.saved(caller, project)
 
     # --- calendar ----------------------------------------------------------------------
 
-    def recompute_provisional(self, caller: Caller, project_ids: list[UUID]) -> int:
-        """Recompute open problems' and instructions' provisional deadlines with the current
-        calendar, as DeadlineRecomputed events. Returns how many changed."""
-        changed = 0
-        today = self.clock.today()
-        for project_id in project_ids:
-            project = self.store.load(Project, project_id)
-            for kind, number, current in project.provisional_deadlines():
-                fresh = self.calendar.add_working_days(current.start, current.working_days)
-                if fresh != current:
-                    project.recompute_deadline(kind, number, fresh,
-                                               max(today, project.registered_on), caller.audit())
-                    changed += 1
-            self.store.save(project)
-        return changed
+    def provisional_deadlines(self, item: Project) -> list[tuple[Any, Deadline]]:
+        return [((kind, number), current)
+                for kind, number, current in item.provisional_deadlines()]
+
+    def recompute_deadline(self, caller: Caller, item: Project, key: Any,
+                           fresh: Deadline) -> None:
+        kind, number = key
+        item.recompute_deadline(kind, number, fresh, max(self.clock.today(), item.registered_on),
+                                caller.audit())

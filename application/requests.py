@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application import enterprise_authz as authz
-from application.calendar import DeadlinePolicy
-from application.context import Caller, Clock
-from application.enterprises import EnterpriseService
+from application import policy
+from application.cases import CaseService, Result
+from application.context import Caller
+from application.enterprises import enterprise_by_code
 from application.errors import NotFound
-from application.history import HistoryEntry, history_entries
-from application.store import Store, check_version
-from application.units import Units
-from domain.calendar import Deadline, WorkingCalendar
+from domain.calendar import Deadline
 from domain.enterprise import Enterprise
 from domain.enterprise_request import ALLOWED, EVENT_LABELS, EnterpriseRequest
 from domain.errors import InvalidValue
 from domain.project import Project
-from domain.shared import Audit
+from domain.shared import Role
 
 HANDLING = frozenset({"assigned", "in_progress"})  # waiting for the lead unit's outcome
 
@@ -80,13 +77,7 @@ class RequestState:
         )
 
 
-@dataclass(frozen=True)
-class RequestResult:
-    """A command's outcome: the new state and the global log position of its event."""
-
-    state: RequestState
-    position: int
-    extra: dict[str, Any] = field(default_factory=dict)
+RequestResult = Result[RequestState]
 
 
 @dataclass(frozen=True)
@@ -103,31 +94,16 @@ class NewRequest:
     raised_on: date | None = None
 
 
-class RequestService:
+class RequestService(CaseService[EnterpriseRequest, RequestState]):
     """Every use case of the enterprise-request context."""
 
-    def __init__(self, store: Store, units: Units, clock: Clock, calendar: WorkingCalendar,
-                 policy: DeadlinePolicy, enterprises: EnterpriseService) -> None:
-        self.store = store
-        self.units = units
-        self.clock = clock
-        self.calendar = calendar
-        self.policy = policy
-        self.enterprises = enterprises
+    aggregate = EnterpriseRequest
+    created_event = EnterpriseRequest.Raised  # type: ignore[attr-defined]
+    kind = "request"
+    event_labels = EVENT_LABELS
 
-    def _state(self, request: EnterpriseRequest) -> RequestState:
-        return RequestState.of(request, self.clock.today())
-
-    # --- reads -------------------------------------------------------------------------
-
-    def get(self, caller: Caller, request_id: UUID) -> RequestState:
-        request = self.store.load(EnterpriseRequest, request_id)
-        authz.require_read_request(caller, request)
-        return self._state(request)
-
-    def history(self, caller: Caller, request_id: UUID) -> list[HistoryEntry]:
-        authz.require_read_request(caller, self.store.load(EnterpriseRequest, request_id))
-        return history_entries(self.store.events(request_id), EVENT_LABELS)
+    def state(self, caller: Caller, item: EnterpriseRequest) -> RequestState:
+        return RequestState.of(item, self.clock.today())
 
     # --- raising -----------------------------------------------------------------------
 
@@ -135,14 +111,17 @@ class RequestService:
         """提出诉求. Bureau staff record requests from visits, forums and the hotline; an
         enterprise account raises its own, online. Raised at a visit, the business date
         defaults to the visit's date."""
-        authz.require_raise_any(caller)
+        self.authorize(caller, "raise")  # before looking the enterprise up
         enterprise = self._enterprise(new)
-        source = new.source or ("online" if caller.role == "enterprise" else None)
+        self.authorize(caller, "raise", enterprise)
+        source = new.source or ("online" if caller.role == Role.enterprise else None)
         if source is None:
             msg = ("source is required: visit (调研), forum (座谈会), online (线上) "
                    "or hotline (热线)")
             raise InvalidValue(msg)
-        authz.require_raise_request(caller, enterprise.credit_code, source)
+        if caller.role == Role.enterprise and source != "online":
+            raise policy.deny(caller, f"record a {source} request; enterprises raise "
+                              "requests online")
         if new.project_id is not None:
             self._require_project(new.project_id)
         on = new.raised_on
@@ -155,18 +134,16 @@ class RequestService:
                 raise InvalidValue(msg)
         request = EnterpriseRequest.raise_request(
             enterprise.id, enterprise.credit_code, new.project_id, source, new.visit_number,
-            new.category, new.description, self.clock.business_date(on, "raised_on"),
-            caller.audit())
-        position = self.store.save(request)
-        return RequestResult(self._state(request), position)
+            new.category, new.description, self.day(on, "raised_on"), caller.audit())
+        return self.saved(caller, request)
 
     def _enterprise(self, new: NewRequest) -> Enterprise:
         """The enterprise named by credit code or id; unknown or none is bad input (422)."""
         try:
             if new.credit_code is not None:
-                enterprise = self.enterprises.load_by_code(new.credit_code)
+                enterprise = enterprise_by_code(self.store, new.credit_code)
             elif new.enterprise_id is not None:
-                enterprise = self.enterprises.load(new.enterprise_id)
+                enterprise = self.store.load(Enterprise, new.enterprise_id)
             else:
                 msg = "give the enterprise's credit_code or enterprise_id"
                 raise InvalidValue(msg)
@@ -201,84 +178,61 @@ class RequestService:
 
     # --- handling ----------------------------------------------------------------------
 
-    def _act(self, caller: Caller, request_id: UUID, expected_version: int | None,
-             allowed: Callable[[EnterpriseRequest], Any],
-             step: Callable[[EnterpriseRequest, Audit, Any], Any]) -> RequestResult:
-        request = self.store.load(EnterpriseRequest, request_id)
-        authz.require_read_request(caller, request)
-        granted = allowed(request)  # before the version check: strangers learn nothing
-        check_version(request, expected_version)
-        outcome = step(request, caller.audit(), granted)
-        position = self.store.save(request)
-        extra = {"number": outcome} if isinstance(outcome, int) else {}
-        return RequestResult(self._state(request), position, extra)
-
     def assign(self, caller: Caller, request_id: UUID, lead_unit: str,
                co_units: Sequence[str] | None = None, on: date | None = None,
                expected_version: int | None = None) -> RequestResult:
         """交办: the due date counts the policy's request_days working days from `on`."""
-        day = self.clock.business_date(on)
+        request = self.load_for(caller, "assign", request_id, expected_version)
+        day = self.day(on)
         lead = self.units.require(lead_unit, "lead_unit")
         co = [self.units.require(u, "co_units") for u in co_units or []]
-        due = self.policy.deadline("request", day, self.calendar)
-        return self._act(caller, request_id, expected_version,
-                         lambda r: authz.require_assign(caller),
-                         lambda r, a, _: r.assign(lead, co, due, day, a))
+        request.assign(lead, co, self.deadline("request", day), day, caller.audit())
+        return self.saved(caller, request)
 
     def note_progress(self, caller: Caller, request_id: UUID, text: str,
                       unit: str | None = None, on: date | None = None,
                       expected_version: int | None = None) -> RequestResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, request_id, expected_version,
-                         lambda r: authz.progress_unit(caller, r, unit),
-                         lambda r, a, by: r.note_progress(text, by, day, a))
+        """办理进展, for the caller's own unit; bureau staff note it for the unit given
+        (default: the lead unit)."""
+        request = self.load_for(caller, "progress", request_id, expected_version)
+        if caller.role == Role.unit and unit and unit != caller.unit:
+            raise policy.deny(caller, f"note progress for unit {unit}")
+        by_unit = caller.unit if caller.role == Role.unit else unit or request.lead_unit
+        number = request.note_progress(text, by_unit or "", self.day(on), caller.audit())
+        return self.saved(caller, request, number)
 
     def record_outcome(self, caller: Caller, request_id: UUID, outcome: str,
                        explanation: str | None = None, on: date | None = None,
                        expected_version: int | None = None) -> RequestResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, request_id, expected_version,
-                         lambda r: authz.outcome_unit(caller, r),
-                         lambda r, a, by: r.record_outcome(outcome, explanation, by, day, a))
+        """办理结果, recorded by the lead unit (or bureau staff for it)."""
+        request = self.load_for(caller, "outcome", request_id, expected_version)
+        request.record_outcome(outcome, explanation, request.lead_unit or "", self.day(on),
+                               caller.audit())
+        return self.saved(caller, request)
 
     def record_feedback(self, caller: Caller, request_id: UUID, feedback: str,
                         comment: str | None = None, on: date | None = None,
                         expected_version: int | None = None) -> RequestResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, request_id, expected_version,
-                         lambda r: authz.require_feedback(caller, r),
-                         lambda r, a, _: r.record_feedback(feedback, comment, day, a))
+        request = self.load_for(caller, "feedback", request_id, expected_version)
+        request.record_feedback(feedback, comment, self.day(on), caller.audit())
+        return self.saved(caller, request)
 
     def close(self, caller: Caller, request_id: UUID, reason: str | None = None,
               on: date | None = None, expected_version: int | None = None) -> RequestResult:
-        day = self.clock.business_date(on)
-        return self._act(caller, request_id, expected_version,
-                         lambda r: authz.require_close(caller),
-                         lambda r, a, _: r.close(reason, day, a))
+        request = self.load_for(caller, "close", request_id, expected_version)
+        request.close(reason, self.day(on), caller.audit())
+        return self.saved(caller, request)
 
     # --- calendar ----------------------------------------------------------------------
 
-    def recompute_provisional(self, caller: Caller, request_ids: list[UUID]) -> int:
-        """Recompute the provisional due dates of these requests, where still running, with
-        the current calendar; each change is a DueRecomputed event. Returns how many changed."""
-        changed = 0
-        today = self.clock.today()
-        for request_id in request_ids:
-            request = self.store.load(EnterpriseRequest, request_id)
-            current = request.due
-            if current is None or not current.provisional \
-                    or "recompute_due" not in ALLOWED[request.status]:
-                continue
-            fresh = self.calendar.add_working_days(current.start, current.working_days)
-            if fresh != current:
-                on = max(today, request.assignments[-1]["assigned_on"])
-                request.recompute_due(fresh, on, caller.audit())
-                self.store.save(request)
-                changed += 1
-        return changed
+    def provisional_deadlines(self, item: EnterpriseRequest) -> list[tuple[Any, Deadline]]:
+        current = item.due
+        if current is None or not current.provisional \
+                or "recompute_due" not in ALLOWED[item.status]:
+            return []
+        return [("due", current)]
 
-
-def request_recomputer(recompute: Callable[[Caller, list[UUID]], int]
-                       ) -> tuple[type, Callable[[Caller, list[UUID]], int]]:
-    """What calendar_sync.sync_calendar needs to find and recompute every request."""
-    return (EnterpriseRequest.Raised, recompute)  # type: ignore[attr-defined]
+    def recompute_deadline(self, caller: Caller, item: EnterpriseRequest, key: Any,
+                           fresh: Deadline) -> None:
+        on = max(self.clock.today(), item.assignments[-1]["assigned_on"])
+        item.recompute_due(fresh, on, caller.audit())

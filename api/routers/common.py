@@ -1,14 +1,30 @@
-"""What every item resource answers the same way: ETag, log position, history entries."""
+"""What every item resource answers the same way: its state with ETag, its history, and one
+POST per handling step with If-Match, X-Ledger-Position and the new state.
+
+A case type's router declares its steps as a table of `Step`s; `item_routes` turns each
+into a handler that parses the step's body schema, calls the use case of the same name
+(`POST /{id}/start-construction` → `start_construction(caller, id, **body, expected_version)`)
+and answers the new state. Handlers stay one call each, and no step is written twice.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict
+import inspect
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Response
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
-from api.schemas.common import HistoryEntryPublic
+from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.schemas.common import Body, HistoryEntryPublic
+from application.cases import Result
 from application.history import HistoryEntry
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
 
 
 def set_etag(response: Response, version: int) -> None:
@@ -24,3 +40,106 @@ def set_command_headers(response: Response, version: int, position: int) -> None
 
 def history_public(entries: Iterable[HistoryEntry]) -> list[HistoryEntryPublic]:
     return [HistoryEntryPublic.model_validate(asdict(e)) for e in entries]
+
+
+def public_of(model: type[BaseModel]) -> Callable[[Any], BaseModel]:
+    """A state DTO (a dataclass) as its public schema."""
+    return lambda state: model.model_validate(asdict(state))
+
+
+def answer(response: Response, result: Result[Any], public: Callable[[Any], BaseModel]
+           ) -> BaseModel:
+    """A command's answer: the new state, with its version and log position in headers."""
+    set_command_headers(response, result.state.version, result.position)
+    return public(result.state)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One handling step: `POST /{id}<path>` with `body`, calling the use case `use_case`."""
+
+    path: str  # "/sign", "/problems/{number}/resolve"
+    use_case: str
+    body: type[Body] | None
+    summary: str
+    description: str = ""
+    body_optional: bool = False  # a step that needs no input takes an empty or missing body
+    response_model: type[BaseModel] | None = None  # default: the item's public schema
+    numbered: str = ""  # answer the number the step gave (a visit's) under this field
+
+
+def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty
+               ) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                             default=default)
+
+
+def item_routes(router: APIRouter, *, service: str, id_name: str,
+                public_model: type[BaseModel], steps: Sequence[Step]) -> None:
+    """GET /{id} (state, ETag, as_of_version), GET /{id}/history, and one POST per step, all
+    through the container's `service` (e.g. "projects")."""
+    public = public_of(public_model)
+
+    def get(caller: CurrentCaller, c: ContainerDep, response: Response, item_id: UUID,
+            as_of_version: Annotated[int | None, Query(ge=1)] = None) -> BaseModel:
+        state = getattr(c, service).get(caller, item_id, as_of_version)
+        set_etag(response, state.version)
+        return public(state)
+
+    def history(caller: CurrentCaller, c: ContainerDep, item_id: UUID
+                ) -> list[HistoryEntryPublic]:
+        return history_public(getattr(c, service).history(caller, item_id))
+
+    _route(router, "GET", f"/{{{id_name}}}", get, id_name, public_model, "Current state")
+    _route(router, "GET", f"/{{{id_name}}}/history", history, id_name,
+           list[HistoryEntryPublic], "Every event, in order, as audit entries")
+    for step in steps:
+        _step_route(router, service, id_name, public, public_model, step)
+
+
+def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., Any],
+           id_name: str, model: Any, summary: str) -> None:
+    """Add `endpoint` with its `item_id` parameter renamed to the path's `id_name`."""
+    signature = inspect.signature(endpoint, eval_str=True)
+    params = [_parameter(id_name, UUID) if p.name == "item_id" else p.replace(
+        kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()]
+
+    def handler(**kwargs: Any) -> Any:
+        kwargs["item_id"] = kwargs.pop(id_name)
+        return endpoint(**kwargs)
+
+    handler.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    handler.__name__ = endpoint.__name__
+    router.add_api_route(path, handler, methods=[method], response_model=model,
+                         summary=summary)
+
+
+def _step_route(router: APIRouter, service: str, id_name: str,
+                public: Callable[[Any], BaseModel], public_model: type[BaseModel],
+                step: Step) -> None:
+    path_names = _PATH_PARAM.findall(step.path)
+
+    def handler(**kwargs: Any) -> BaseModel:
+        c, response, body = kwargs["c"], kwargs["response"], kwargs.get("body")
+        use_case = getattr(getattr(c, service), step.use_case)
+        result = use_case(kwargs["caller"], kwargs[id_name],
+                          *(kwargs[name] for name in path_names),
+                          **(body.arguments() if body is not None else {}),
+                          expected_version=kwargs["if_match"])
+        state = answer(response, result, public)
+        if step.numbered:
+            return step.response_model.model_validate(  # type: ignore[union-attr]
+                {**state.model_dump(), step.numbered: result.extra["number"]})
+        return state
+
+    params = [_parameter(id_name, UUID), *(_parameter(n, int) for n in path_names),
+              _parameter("caller", CurrentCaller), _parameter("c", ContainerDep),
+              _parameter("if_match", IfMatch), _parameter("response", Response)]
+    if step.body is not None:
+        params.append(_parameter("body", step.body | None, None) if step.body_optional
+                      else _parameter("body", step.body))
+    handler.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    handler.__name__ = step.use_case
+    router.add_api_route(f"/{{{id_name}}}{step.path}", handler, methods=["POST"],
+                         response_model=step.response_model or public_model,
+                         summary=step.summary, description=step.description)

@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.schemas.common import HistoryEntryPublic
-from application.journal import read_journal
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit 审计"])
 
@@ -32,7 +31,7 @@ class JournalPublic(BaseModel):
 def journal(caller: CurrentCaller, c: ContainerDep,
             after: Annotated[int, Query(ge=0, description="Log position to read after")] = 0,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JournalPublic:
-    page = read_journal(c.ledger, caller, after, limit)
+    page = c.journal.read(caller, after, limit)
     return JournalPublic(
         entries=[JournalEntryPublic.model_validate({
             **asdict(e.entry), "position": e.position, "item_kind": e.item_kind,

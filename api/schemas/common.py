@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 class Body(BaseModel):
@@ -13,10 +14,32 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    def arguments(self) -> dict[str, Any]:
+        """The use case's keyword arguments: the fields by name (nested models as given)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
 
 class StepBody(Body):
     on: date | None = Field(None, description="Business date of the step (default: today, "
                             "Asia/Shanghai); may be in the past for 补录, never in the future.")
+
+
+class RevisionBody(StepBody):
+    """A revision: the fields given change, with an optional reason."""
+
+    reason: str | None = Field(None, max_length=4000)
+
+    def arguments(self) -> dict[str, Any]:
+        changes = self.model_dump(exclude_unset=True, exclude={"reason", "on"})
+        return {"changes": changes, "reason": self.reason, "on": self.on}
+
+
+class DeadlinePublic(BaseModel):
+    start: date
+    working_days: int
+    due: date
+    calendar_version: str
+    provisional: bool
 
 
 class ActorPublic(BaseModel):
@@ -40,3 +63,16 @@ class UnitPublic(BaseModel):
     code: str
     name: str
     kind: str
+
+
+def public_schema(name: str, state: type, *, base: type[BaseModel] = BaseModel,
+                  **richer: Any) -> type[BaseModel]:
+    """The response schema of a state DTO (a dataclass): its fields, declared once there,
+    with `richer` public types for some (nested schemas instead of plain dicts). Labels
+    and other derived fields come from `base` (computed fields)."""
+    hints = get_type_hints(state)
+    fields: dict[str, Any] = {f.name: (richer.get(f.name, hints[f.name]), ...)
+                              for f in dataclasses.fields(state)}
+    model: type[BaseModel] = create_model(name, __base__=base, __module__=base.__module__,
+                                          **fields)
+    return model

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Any
-from uuid import UUID
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, computed_field, model_validator
 
-from api.schemas.common import Body, StepBody
-from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, SATISFACTION_LABELS
+from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
+from application.complaints import ComplaintState
+from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 
 Channel = StrEnum("Channel", {k: k for k in CHANNEL_LABELS})  # type: ignore[misc]
 Category = StrEnum("Category", {k: k for k in CATEGORY_LABELS})  # type: ignore[misc]
@@ -89,49 +89,23 @@ class EmptyStep(StepBody):
     pass
 
 
-class DeadlinePublic(BaseModel):
-    start: date
-    working_days: int
-    due: date
-    calendar_version: str
-    provisional: bool
+class StatusLabel(BaseModel):
+    """Adds the Chinese label of `status`."""
 
-
-class ComplaintPublic(BaseModel):
-    id: UUID
-    version: int
-    receipt: str
     status: str
-    status_label: str
-    channel: str
-    category: str
-    content: str
-    respondent_unit: str
-    anonymous: bool
-    complainant: dict[str, Any] | None = Field(
-        description="Shown to bureau and supervision staff only")
-    filed_by_enterprise: str | None
-    received_on: date
-    accepted_on: date | None
-    declined_on: date | None
-    decline_reason: str | None
-    assigned_unit: str | None
-    reply_text: str | None
-    replied_on: date | None
-    satisfaction: str | None
-    callback_on: date | None
-    closed_on: date | None
-    urge_count: int
-    acceptance_deadline: DeadlinePublic
-    reply_deadline: DeadlinePublic | None
-    extended_due: date | None
-    callback_deadline: DeadlinePublic | None
-    open_deadlines: list[dict[str, Any]]
-    allowed_steps: list[str]
-    assignments: list[dict[str, Any]]
-    extensions: list[dict[str, Any]]
-    created_at: datetime
-    modified_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=StatusLabel,
+                                acceptance_deadline=DeadlinePublic,
+                                reply_deadline=DeadlinePublic | None,
+                                callback_deadline=DeadlinePublic | None,
+                                complainant=Annotated[dict[str, Any] | None, Field(
+                                    description="Shown to bureau and supervision staff only")])
 
 
 class PublicReceipt(BaseModel):

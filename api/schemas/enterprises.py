@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
-from api.schemas.common import Body, StepBody
+from api.schemas.common import Body, DeadlinePublic, RevisionBody, StepBody, public_schema
+from application.enterprises import EnterpriseState
+from application.requests import RequestState
+from domain.enterprise_request import CATEGORY_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 
 Category = Literal["labour", "power", "epidemic", "resumption", "housing", "schooling",
                    "transport", "finance", "land", "approval", "other"]
@@ -36,15 +39,11 @@ class EnterpriseCreate(StepBody):
                                         description="联系人 (personal data)")
 
 
-class EnterpriseRevise(StepBody):
+class EnterpriseRevise(RevisionBody):
     name: str | None = Field(None, max_length=200)
     industry: str | None = Field(None, max_length=60)
     county: str | None = None
     contacts: list[ContactBody] | None = Field(None, max_length=20)
-    reason: str | None = Field(None, max_length=4000)
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True, exclude={"reason", "on"})
 
 
 class LinkLeaderBody(StepBody):
@@ -93,24 +92,12 @@ class VisitPublic(BaseModel):
     request_numbers: list[str]
 
 
-class EnterprisePublic(BaseModel):
-    id: UUID
-    version: int
-    name: str
-    credit_code: str
-    industry: str
-    county: str
-    contacts: list[ContactPublic]
-    registered_on: date
-    leader: str | None
-    leader_since: date | None
-    leader_links: list[LeaderLinkPublic]
-    visits: list[VisitPublic]
-    created_at: datetime
-    modified_at: datetime
+EnterprisePublic = public_schema("EnterprisePublic", EnterpriseState,
+                                 contacts=list[ContactPublic],
+                                 leader_links=list[LeaderLinkPublic], visits=list[VisitPublic])
 
 
-class VisitRecordedPublic(EnterprisePublic):
+class VisitRecordedPublic(EnterprisePublic):  # type: ignore[valid-type,misc]
     visit_number: int = Field(description="Number of the visit just recorded; requests "
                               "raised at it name it as visit_number")
 
@@ -162,46 +149,38 @@ class CloseBody(StepBody):
 # --- request views -----------------------------------------------------------------------
 
 
-class DeadlinePublic(BaseModel):
-    start: date
-    working_days: int
-    due: date
-    calendar_version: str
-    provisional: bool
+class RequestLabels(BaseModel):
+    """Adds the Chinese labels of a request's codes."""
 
-
-class RequestPublic(BaseModel):
-    id: UUID
-    version: int
-    enterprise_id: UUID
-    credit_code: str
-    project_id: UUID | None
     source: str
-    source_label: str
-    visit_number: int | None
     category: str
-    category_label: str
-    description: str
-    raised_on: date
     status: str
-    status_label: str
-    lead_unit: str | None
-    co_units: list[str]
-    due: DeadlinePublic | None
-    overdue: bool = Field(description="超期: being handled and past its due date")
-    assignments: list[dict[str, Any]]
-    progress_notes: list[dict[str, Any]]
-    outcomes: list[dict[str, Any]]
     outcome: str | None
-    outcome_label: str | None
-    explanation: str | None
-    resolved_on: date | None
-    feedback: str | None
-    feedback_on: date | None
-    closed_on: date | None
-    close_reason: str | None
-    created_at: datetime
-    modified_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS[self.category]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome_label(self) -> str | None:
+        return OUTCOME_LABELS[self.outcome] if self.outcome else None
+
+
+RequestPublic = public_schema(
+    "RequestPublic", RequestState, base=RequestLabels, due=DeadlinePublic | None,
+    overdue=Annotated[bool, Field(description="超期: being handled and past its due date")])
 
 
 # --- ledgers and stats -------------------------------------------------------------------

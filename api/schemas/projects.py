@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
-from api.schemas.common import Body, StepBody
+from api.schemas.common import Body, RevisionBody, StepBody, public_schema
+from application.projects import ProjectState
+from domain.project import STAGE_LABELS
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -31,7 +32,7 @@ class ProjectCreate(StepBody):
     planned_production: date | None = None
 
 
-class ProjectRevise(StepBody):
+class ProjectRevise(RevisionBody):
     name: str | None = Field(None, min_length=1, max_length=200)
     investor: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = Field(None, min_length=1, max_length=60)
@@ -43,10 +44,6 @@ class ProjectRevise(StepBody):
     planned_sign: date | None = None
     planned_start: date | None = None
     planned_production: date | None = None
-    reason: str | None = Field(None, max_length=4000)
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True, exclude={"reason", "on"})
 
 
 class SignBody(Body):
@@ -110,43 +107,23 @@ class InstructionPublic(BaseModel):
     answer: str | None
 
 
-class ProjectPublic(BaseModel):
-    id: UUID
-    version: int
+class StageLabel(BaseModel):
+    """Adds the Chinese label of `stage`."""
+
     stage: str
-    stage_label: str
-    name: str
-    investor: str
-    industry: str
-    total_investment: Decimal
-    county: str
-    responsible_unit: str
-    park: str | None
-    origin: str | None
-    liaison_leader: str | None
-    planned_sign: date | None
-    planned_start: date | None
-    planned_production: date | None
-    registered_on: date
-    sign_date: date | None
-    contract_amount: Decimal | None
-    construction_date: date | None
-    production_date: date | None
-    terminated_on: date | None
-    termination_reason: str | None
-    funds_in_place: Decimal
-    latest_progress: str | None
-    latest_progress_period: str | None
-    latest_progress_on: date | None
-    key_years: list[int]
-    problems: list[ProblemPublic]
-    instructions: list[InstructionPublic]
-    comment_count: int
-    created_at: datetime
-    modified_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
 
 
-class LedgerRowPublic(BaseModel):
+ProjectPublic = public_schema("ProjectPublic", ProjectState, base=StageLabel,
+                              problems=list[ProblemPublic],
+                              instructions=list[InstructionPublic])
+
+
+class LedgerRowPublic(StageLabel):
     id: UUID
     name: str
     investor: str
@@ -157,8 +134,6 @@ class LedgerRowPublic(BaseModel):
     responsible_unit: str
     origin: str | None
     liaison_leader: str | None
-    stage: str
-    stage_label: str
     registered_on: date
     sign_date: date | None
     contract_amount: Decimal | None

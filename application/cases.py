@@ -1,0 +1,195 @@
+"""What every case type shares: its registration, the command pipeline and the item reads.
+
+A case type (project, complaint, enterprise, request, …) is declared once as a `CaseType`
+(see api/cases/ and the README's "Adding a case type"). Its use cases subclass
+`CaseService` and are written as plain steps:
+
+    project = self.load_for(caller, "manage", project_id, expected_version)  # load, 403, 412
+    day = self.clock.business_date(date, "date")                          # input checks
+    project.sign(day, contract_amount, caller.audit())                       # the domain
+    return self.saved(caller, project)                                       # save, answer
+
+The order is the same for every command: load (404) → authorize (403) → expected version
+(412) → checks that need reference data or the clock (422) → the aggregate's command
+(409/422) → save (409 on a lost race). Nothing is written unless every step passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
+
+from application import policy
+from application.calendar import DeadlinePolicy
+from application.context import Caller, Clock
+from application.history import HistoryEntry, history_entries, without_personal_data
+from application.store import Store, check_version
+from application.units import Units
+from domain.calendar import Deadline, WorkingCalendar
+
+A = TypeVar("A", bound=Aggregate)
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What use cases need from the outside world, built once by the composition root."""
+
+    store: Store
+    units: Units
+    clock: Clock
+    calendar: WorkingCalendar
+    deadlines: DeadlinePolicy
+
+
+@dataclass(frozen=True)
+class Result(Generic[S]):
+    """A command's outcome: the new state and the global log position of its last event;
+    `extra["number"]` is the number a step gave (a visit, problem or instruction)."""
+
+    state: S
+    position: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CaseService(Generic[A, S]):
+    """The pipeline and reads every case type's use cases share."""
+
+    aggregate: ClassVar[type[Aggregate]]
+    created_event: ClassVar[type]  # the event that starts every item: finds them all
+    kind: ClassVar[str]  # the case type: policy actions are "<kind>.<action>"
+    event_labels: ClassVar[Mapping[str, str]]
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.store = context.store
+        self.units = context.units
+        self.clock = context.clock
+        self.calendar = context.calendar
+
+    # --- the pipeline --------------------------------------------------------------------
+
+    def load(self, item_id: UUID) -> A:
+        """The item, or 404."""
+        item: A = self.store.load(self.aggregate, item_id)  # type: ignore[assignment]
+        return item
+
+    def authorize(self, caller: Caller, action: str, item: Any = None) -> None:
+        """403 unless the policy lets the caller do `<kind>.<action>` on `item`, or, with no
+        item yet, on some item."""
+        if item is None:
+            policy.require_role(caller, f"{self.kind}.{action}")
+        else:
+            policy.require(caller, f"{self.kind}.{action}", item)
+
+    def load_for(self, caller: Caller, action: str, item_id: UUID,
+                 expected_version: int | None = None) -> A:
+        """The first steps of every command on an item: load it (404), check the caller may
+        read it and do `action` (403), then check If-Match (412)."""
+        item = self.load(item_id)
+        self.authorize(caller, "read", item)
+        if action != "read":
+            self.authorize(caller, action, item)
+        check_version(item, expected_version)
+        return item
+
+    def saved(self, caller: Caller, item: A, number: int | None = None) -> Result[S]:
+        """The last step: save every pending event in one transaction; the new state."""
+        position = self.store.save(item)
+        return Result(self.state(caller, item), position,
+                      {"number": number} if number is not None else {})
+
+    def day(self, on: date | None, field: str = "on") -> date:
+        """The business date of a step: today when omitted, never in the future."""
+        return self.clock.business_date(on, field)
+
+    def deadline(self, kind: str, start: date) -> Deadline:
+        return self.context.deadlines.deadline(kind, start, self.calendar)
+
+    def state(self, caller: Caller, item: A) -> S:
+        """The item as this caller may see it."""
+        raise NotImplementedError
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get(self, caller: Caller, item_id: UUID, as_of_version: int | None = None) -> S:
+        current = self.load_for(caller, "read", item_id)
+        return self.state(caller, self.store.as_of(current, as_of_version))
+
+    def history(self, caller: Caller, item_id: UUID) -> list[HistoryEntry]:
+        self.load_for(caller, "read", item_id)
+        personal = policy.allows(caller, "complaint.personal_data")
+        return [without_personal_data(e, personal)
+                for e in history_entries(self.store.events(item_id), self.event_labels)]
+
+    # --- deadlines -----------------------------------------------------------------------
+
+    def provisional_deadlines(self, item: A) -> list[tuple[Any, Deadline]]:
+        """The item's running deadlines computed without official calendar data; each with
+        the key `recompute_deadline` takes. Case types with deadlines override this."""
+        return []
+
+    def recompute_deadline(self, caller: Caller, item: A, key: Any, fresh: Deadline) -> None:
+        raise NotImplementedError
+
+    def recompute_provisional(self, caller: Caller, item_ids: list[UUID]) -> int:
+        """Recompute the running provisional deadlines of these items with the current
+        calendar, each change as a new event. Returns how many changed."""
+        changed = 0
+        for item_id in item_ids:
+            item = self.load(item_id)
+            for key, current in self.provisional_deadlines(item):
+                fresh = self.calendar.add_working_days(current.start, current.working_days)
+                if fresh != current:
+                    self.recompute_deadline(caller, item, key, fresh)
+                    changed += 1
+            self.store.save(item)
+        return changed
+
+    def ids(self) -> Iterator[UUID]:
+        """Ids of every item of this case type, in log order."""
+        return originators(self.store, self.created_event)
+
+
+def originators(store: Store, created_event: type) -> Iterator[UUID]:
+    """Ids of every aggregate whose created event is `created_event`, in log order."""
+    topic = get_topic(created_event)
+    position = 0
+    while True:
+        batch = list(store.ledger.recorder.select_notifications(
+            start=position + 1, limit=1000, topics=[topic]))
+        if not batch:
+            return
+        for notification in batch:
+            yield UUID(str(notification.originator_id))
+        position = batch[-1].id
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """One case type, declared once: what the store, journal, composition root and app need.
+
+    `routers`, `projections` and `readers` belong to outer layers; they are carried here (as
+    plain objects) so one declaration in api/cases/ is all a new case type adds."""
+
+    kind: str  # journal kind and policy prefix: "project"
+    label: str  # 招商项目
+    aggregates: tuple[type[Aggregate], ...]  # the case aggregate first; all are snapshotted
+    event_labels: Mapping[str, str]
+    service: Callable[[Context], Any] | None = None
+    attribute: str = ""  # the container attribute of the service: "projects"
+    recomputes_deadlines: bool = False
+    ledgers: tuple[Any, ...] = ()  # queries.LedgerQuery of each ledger of the case type
+    routers: tuple[Any, ...] = ()
+    projections: tuple[Callable[[], Any], ...] = ()
+    readers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    @property
+    def aggregate_names(self) -> tuple[str, ...]:
+        return tuple(a.__name__ for a in self.aggregates)

@@ -1,0 +1,216 @@
+"""Who may do what: one table of actions → roles → the relation a caller must have to the
+item, read by commands, queries, Open311 and the console alike.
+
+A grant names the relation under which a role may act: `ANY` item, or only items related
+to the caller's unit, county or enterprise (see `Relation`). What a relation means for each
+kind of item is written once, in `_RELATED`. A role absent from an action's grants may not
+act at all; a role whose relation does not hold for the item may not act on that item. In
+both cases the answer is 403 before anything else about the item is checked, so a caller
+who may not act learns nothing more (no 412, no 422).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from application.context import Caller
+from application.errors import Forbidden
+from domain.complaint import Complaint
+from domain.enterprise import Enterprise
+from domain.enterprise_request import EnterpriseRequest
+from domain.project import Project
+from domain.shared import Role
+
+
+class Relation(StrEnum):
+    """How a caller must stand to an item for a grant to hold."""
+
+    any = "any"  # every item
+    unit = "unit"  # the caller's unit handles the item now (责任单位, 承办单位, 承办/配合单位)
+    unit_ever = "unit_ever"  # the caller's unit handles or handled the item
+    lead_unit = "lead_unit"  # the caller's unit leads the handling (牵头单位)
+    area = "area"  # the item lies in the caller's county or zone
+    enterprise = "enterprise"  # the item is the caller's enterprise, or raised by it
+    linked_leader = "linked_leader"  # the caller is the leader linked to the enterprise
+
+
+ANY = frozenset({Relation.any})
+STAFF = (Role.admin, Role.bureau)
+
+
+def _request_units(request: EnterpriseRequest) -> set[str]:
+    units = set(request.assigned_units)
+    for assignment in request.assignments:
+        units.add(assignment["lead_unit"])
+        units.update(assignment["co_units"])
+    return units
+
+
+def _is(value: object, wanted: object) -> bool:
+    return wanted is not None and value == wanted
+
+
+# What each relation means for each kind of item: (item class, relation) → test.
+_RELATED: dict[tuple[type, Relation], Callable[[Caller, Any], bool]] = {
+    (Project, Relation.unit): lambda c, p: _is(p.responsible_unit, c.unit),
+    (Project, Relation.area): lambda c, p: _is(p.county, c.unit),
+    (Complaint, Relation.unit): lambda c, x: _is(x.assigned_unit, c.unit),
+    (Complaint, Relation.enterprise): lambda c, x: _is(x.filed_by_enterprise, c.enterprise),
+    (Enterprise, Relation.area): lambda c, e: _is(e.county, c.unit),
+    (Enterprise, Relation.enterprise): lambda c, e: _is(e.credit_code, c.enterprise),
+    (Enterprise, Relation.linked_leader): lambda c, e: _is(e.leader, c.name),
+    (EnterpriseRequest, Relation.unit): lambda c, r: c.unit is not None
+    and c.unit in r.assigned_units,
+    (EnterpriseRequest, Relation.unit_ever): lambda c, r: c.unit is not None
+    and c.unit in _request_units(r),
+    (EnterpriseRequest, Relation.lead_unit): lambda c, r: _is(r.lead_unit, c.unit),
+    (EnterpriseRequest, Relation.enterprise): lambda c, r: _is(r.credit_code, c.enterprise),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One action: which roles may, under which relation, and how a refusal names it (`this`:
+    the refusal of a role that may, but not on this item)."""
+
+    does: str
+    grants: Mapping[Role, frozenset[Relation]] = field(default_factory=dict)
+    this: str = ""
+
+
+def rule(does: str, *everywhere: Role, this: str = "", **related: Iterable[Relation]) -> Rule:
+    """`rule("close requests", Role.admin, unit=[Relation.lead_unit])`: the positional roles
+    act on every item, the keyword roles only under the relations given."""
+    grants: dict[Role, frozenset[Relation]] = dict.fromkeys(everywhere, ANY)
+    for role, relations in related.items():
+        grants[Role(role)] = frozenset(relations)
+    return Rule(does, grants, this or does)
+
+
+READERS = (Role.admin, Role.bureau, Role.supervisor, Role.leader)
+R = Relation
+
+POLICY: dict[str, Rule] = {
+    # 招商项目
+    "project.read": rule("read projects", *READERS, Role.park_office, Role.agent,
+                         this="read a project of another unit", unit=[R.unit, R.area]),
+    "project.manage": rule("register or change projects", *STAFF),
+    "project.handle": rule("handle projects", *STAFF, unit=[R.unit],
+                           this="handle a project its unit is not responsible for"),
+    "project.instruct": rule("give instructions (批示)", Role.leader),
+    "project.comment": rule("comment on projects", *READERS, Role.park_office,
+                            Role.agent, unit=[R.unit, R.area]),
+    # 营商环境投诉举报
+    "complaint.read": rule("read complaints", *READERS, unit=[R.unit],
+                           enterprise=[R.enterprise],
+                           this="read a complaint not assigned to or filed by it"),
+    "complaint.file": rule("register complaints", Role.admin, Role.bureau, Role.supervisor,
+                           Role.enterprise),
+    "complaint.intake": rule("accept, decline or assign complaints", *STAFF),
+    "complaint.handle": rule("handle complaints", unit=[R.unit],
+                             this="handle a complaint: only the unit it is assigned to may"),
+    "complaint.supervise": rule("decide extensions, urge, call back or close",
+                                Role.admin, Role.supervisor),
+    "complaint.personal_data": rule("see complainants' contact details", Role.bureau,
+                                    Role.supervisor),
+    # 企业
+    "enterprise.read": rule("read enterprises", *READERS, unit=[R.area],
+                            enterprise=[R.enterprise],
+                            this="read another enterprise or one outside its county"),
+    "enterprise.manage": rule("register or change enterprises", *STAFF),
+    "enterprise.visit": rule("record visits (调研)", *STAFF, leader=[R.linked_leader],
+                             this="record a visit (调研) to an enterprise not linked to it"),
+    # 企业诉求
+    "request.read": rule("read enterprise requests", *READERS, unit=[R.unit_ever],
+                         enterprise=[R.enterprise],
+                         this="read a request not assigned to or raised by it"),
+    "request.raise": rule("raise enterprise requests", *STAFF, enterprise=[R.enterprise],
+                          this="raise a request for this enterprise"),
+    "request.assign": rule("assign requests (交办)", *STAFF),
+    "request.progress": rule("note progress on requests", *STAFF, unit=[R.unit],
+                             this="note progress on a request its unit is not assigned"),
+    "request.outcome": rule("record outcomes", *STAFF, unit=[R.lead_unit],
+                            this="record the outcome; only the lead unit (牵头单位) may"),
+    "request.feedback": rule("give feedback on requests", *STAFF, enterprise=[R.enterprise],
+                             this="give feedback on another enterprise's request"),
+    "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
+    # 台账、督办、统计、审计
+    "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
+    "stats.read": rule("read statistics", *READERS),
+    "journal.read": rule("read the audit journal", Role.admin, Role.supervisor),
+    "account.manage": rule("open, reissue or deactivate accounts", Role.admin),
+}
+
+
+def deny(caller: Caller, does: str) -> Forbidden:
+    where = f" of unit {caller.unit}" if caller.unit else ""
+    return Forbidden(f"role {caller.role}{where} may not {does} / 无权操作")
+
+
+def _grants(caller: Caller, action: str) -> frozenset[Relation]:
+    try:
+        return POLICY[action].grants.get(caller.role, frozenset())  # type: ignore[call-overload]
+    except KeyError:
+        msg = f"no policy for action {action!r}"
+        raise LookupError(msg) from None
+
+
+def allows(caller: Caller, action: str, item: Any = None) -> bool:
+    """Whether the caller may do `action` (on `item`, for item-related grants)."""
+    relations = _grants(caller, action)
+    if Relation.any in relations:
+        return True
+    if item is None:
+        return False
+    return any(_RELATED.get((type(item), r), _never)(caller, item) for r in relations)
+
+
+def require(caller: Caller, action: str, item: Any = None) -> None:
+    """Refuse (403) a caller the policy does not allow to do `action` (on `item`)."""
+    if not allows(caller, action, item):
+        granted = may_act_at_all(caller, action)
+        raise deny(caller, POLICY[action].this if granted else POLICY[action].does)
+
+
+def may_act_at_all(caller: Caller, action: str) -> bool:
+    """Whether some item exists on which the caller might do `action`."""
+    return bool(_grants(caller, action))
+
+
+def require_role(caller: Caller, action: str) -> None:
+    """Refuse (403) a caller whose role has no grant at all for `action`: the check made
+    before an item is looked up, so a stranger learns nothing of it."""
+    if not may_act_at_all(caller, action):
+        raise deny(caller, POLICY[action].does)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which items of a list a caller may see: all (both None), its unit's, or its
+    enterprise's. What "its unit's" means is each ledger's `scope_unit` filter."""
+
+    unit: str | None = None
+    enterprise: str | None = None
+
+    def filters(self) -> dict[str, str]:
+        found = {"scope_unit": self.unit, "scope_enterprise": self.enterprise}
+        return {k: v for k, v in found.items() if v is not None}
+
+
+def scope(caller: Caller, action: str) -> Scope:
+    """The part of a list the caller may read under `action`; 403 if none."""
+    relations = _grants(caller, action)
+    if Relation.any in relations:
+        return Scope()
+    if Relation.enterprise in relations and caller.enterprise:
+        return Scope(enterprise=caller.enterprise)
+    if relations - {Relation.enterprise, Relation.linked_leader} and caller.unit:
+        return Scope(unit=caller.unit)
+    raise deny(caller, POLICY[action].does)
+
+
+def _never(_caller: Caller, _item: Any) -> bool:
+    return False
