@@ -8,6 +8,7 @@ import os
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from api.bootstrap import Container
 from api.demo_cases import load_cases
@@ -64,51 +65,66 @@ def load_demo(c: Container) -> dict[str, str]:
         label = f"{role}:{unit}" if unit else role
         tokens[label] = new.token
         callers[label] = c.accounts.authenticate(new.token, "demo")
-    bureau, leader = callers["bureau"], callers["leader"]
     today = c.clock.today()
-    for i, (name, investor, industry, amount, county, unit, park, origin, final, key) in \
-            enumerate(PROJECTS):
-        start = today - timedelta(days=420 - 20 * i)
-        result = c.projects.register(bureau, ProjectDetails(
-            name=name, investor=investor, industry=industry, total_investment=Decimal(amount),
-            county=county, responsible_unit=unit, park=park, origin=origin,
-            liaison_leader="覃市长" if key else None,
-            planned_start=start + timedelta(days=200)), on=start)
-        pid = result.state.id
-        handler = callers.get(f"unit:{unit}", bureau)
-        steps = ORDER.index(final) if final in ORDER else 1
-        day = start
-        if steps >= 1:
-            day = _before(today, day + timedelta(days=60))
-            c.projects.sign(bureau, pid, day, Decimal(amount) * Decimal("0.8"))
-        if steps >= 2:
-            day = _before(today, day + timedelta(days=90))
-            c.projects.start_construction(bureau, pid, day)
-        if steps >= 3:
-            day = _before(today, day + timedelta(days=120))
-            c.projects.start_production(bureau, pid, day)
-        if key:
-            c.projects.designate_key(bureau, pid, today.year, on=_before(today, day))
-        if final == "terminated":
-            c.projects.terminate(bureau, pid, "投资方战略调整,项目终止", on=_before(today, day))
-            continue
-        report_on = _before(today, day + timedelta(days=10))
-        c.projects.report_progress(handler, pid, f"{report_on.year}-{report_on.month:02d}",
-                                   "项目按计划推进,前期手续办理中", Decimal(amount) * Decimal("0.1")
-                                   if steps >= 2 else None, on=report_on)
-        if i % 3 == 0:
-            c.projects.raise_problem(handler, pid, "用地指标尚未落实,需协调自然资源部门",
-                                     on=report_on)
-        if i % 4 == 0:
-            c.projects.instruct(leader, pid, "请责任单位加快推进,月底前报送进展", on=report_on)
-        if i % 8 == 0:
-            c.projects.answer_instruction(handler, pid, 1, "已召开协调会,正在落实",
-                                          on=_before(today, report_on + timedelta(days=5)))
-        c.projects.comment(bureau, pid, "已电话联系投资方确认进度", on=report_on)
+    for i, row in enumerate(PROJECTS):
+        _demo_project(c, callers, today, i, row)
     enterprise = load_cases(c, callers)["enterprise"]
     firm = c.accounts.add(SYSTEM, "上汽通用五菱 联络员", "enterprise", enterprise=enterprise)
     tokens["enterprise"] = firm.token
     return tokens
+
+
+def _demo_project(c: Container, callers: dict[str, Caller], today: date, i: int,
+                  row: tuple[Any, ...]) -> None:
+    """One demo project taken through its stages to `final`, with reports and problems."""
+    bureau, leader = callers["bureau"], callers["leader"]
+    name, investor, industry, amount, county, unit, park, origin, final, key = row
+    start = today - timedelta(days=420 - 20 * i)
+    result = c.projects.register(bureau, ProjectDetails(
+        name=name, investor=investor, industry=industry, total_investment=Decimal(amount),
+        county=county, responsible_unit=unit, park=park, origin=origin,
+        liaison_leader="覃市长" if key else None,
+        planned_start=start + timedelta(days=200)), on=start)
+    pid = result.state.id
+    handler = callers.get(f"unit:{unit}", bureau)
+    day = _advance(c, bureau, pid, start, today, final, Decimal(amount))
+    if key:
+        c.projects.designate_key(bureau, pid, today.year, on=_before(today, day))
+    if final == "terminated":
+        c.projects.terminate(bureau, pid, "投资方战略调整,项目终止", on=_before(today, day))
+        return
+    report_on = _before(today, day + timedelta(days=10))
+    under_way = final in ("under_construction", "in_production")
+    c.projects.report_progress(handler, pid, f"{report_on.year}-{report_on.month:02d}",
+                               "项目按计划推进,前期手续办理中",
+                               Decimal(amount) * Decimal("0.1") if under_way else None,
+                               on=report_on)
+    if i % 3 == 0:
+        c.projects.raise_problem(handler, pid, "用地指标尚未落实,需协调自然资源部门",
+                                 on=report_on)
+    if i % 4 == 0:
+        c.projects.instruct(leader, pid, "请责任单位加快推进,月底前报送进展", on=report_on)
+    if i % 8 == 0:
+        c.projects.answer_instruction(handler, pid, 1, "已召开协调会,正在落实",
+                                      on=_before(today, report_on + timedelta(days=5)))
+    c.projects.comment(bureau, pid, "已电话联系投资方确认进度", on=report_on)
+
+
+def _advance(c: Container, bureau: Caller, pid: Any, start: date, today: date, final: str,
+             amount: Decimal) -> date:
+    """Sign, start construction and production as far as `final`; the last step's date."""
+    steps = ORDER.index(final) if final in ORDER else 1
+    day = start
+    if steps >= 1:
+        day = _before(today, day + timedelta(days=60))
+        c.projects.sign(bureau, pid, day, amount * Decimal("0.8"))
+    if steps >= 2:
+        day = _before(today, day + timedelta(days=90))
+        c.projects.start_construction(bureau, pid, day)
+    if steps >= 3:
+        day = _before(today, day + timedelta(days=120))
+        c.projects.start_production(bureau, pid, day)
+    return day
 
 
 def _before(today: date, day: date) -> date:
