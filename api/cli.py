@@ -24,7 +24,6 @@ from rich.table import Table
 from api.bootstrap import Container, build
 from application.context import SYSTEM
 from application.errors import ApplicationError
-from application.persistence import Database
 from domain.errors import DomainError
 
 app = typer.Typer(help="investledger: event-sourced ledger of investment promotion work.",
@@ -104,7 +103,7 @@ def calendar_sync() -> None:
 
 
 def _describe(c: Container) -> str:
-    db = Database.parse(c.settings.database_url)
+    db = c.database
     if db.kind == "sqlite":
         return f"SQLite {db.path}"
     if db.kind == "postgres":
@@ -179,9 +178,7 @@ def projections_follow() -> None:
         signal.signal(sig, request_stop)
     try:
         if container.settings.is_postgres:
-            from projections.store import _postgres_conninfo
-
-            conninfo, _ = _postgres_conninfo(container.settings.database_url)
+            conninfo = container.database.conninfo()
             channel = container.ledger.recorder.channel_name  # type: ignore[attr-defined]
             run_worker(container.follower, conninfo, channel, container.settings.poll_interval,
                        stop, lambda n: console.print(f"waiting: another worker follows {n}"))

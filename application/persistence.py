@@ -77,6 +77,16 @@ class Database:
             env["CIPHER_KEY"] = settings.cipher_key
         return env
 
+    def conninfo(self) -> str:
+        """A libpq connection string for this PostgreSQL database (schema on search_path)."""
+        fields = {"host": self.host, "port": str(self.port), "user": self.user,
+                  "dbname": self.dbname}
+        if self.password:
+            fields["password"] = self.password
+        if self.schema:
+            fields["options"] = f"-c search_path={self.schema}"
+        return " ".join(f"{k}='{_quote(v)}'" for k, v in fields.items())
+
     def views_url(self) -> str:
         """Default location of the read models for this event store."""
         if self.kind == "sqlite":
@@ -88,3 +98,7 @@ class Database:
         host = f"[{self.host}]" if ":" in self.host else self.host
         query = f"?schema={quote(self.schema, safe='')}" if self.schema else ""
         return f"postgresql://{userinfo}@{host}:{self.port}/{quote(self.dbname, safe='')}{query}"
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")
