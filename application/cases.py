@@ -16,6 +16,8 @@ The order is the same for every command: load (404) → authorize (403) → expe
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +48,16 @@ class Context:
     clock: Clock
     calendar: WorkingCalendar
     deadlines: DeadlinePolicy
+
+
+def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:
+    """A state DTO (a dataclass) of `item`: each field is the aggregate's attribute of the
+    same name, copied so the DTO never shares lists or dicts with the aggregate, unless
+    `derived` gives it. `created_at`/`modified_at` are the aggregate's timestamps."""
+    found = {"created_at": item.created_on, "modified_at": item.modified_on, **derived}
+    return state(**{f.name: found[f.name] if f.name in found
+                    else copy.deepcopy(getattr(item, f.name))
+                    for f in dataclasses.fields(state)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

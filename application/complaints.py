@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from application import policy
-from application.cases import CaseService, Result
+from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.errors import NotFound
 from domain.calendar import Deadline
@@ -73,24 +74,10 @@ class ComplaintState:
 
     @classmethod
     def of(cls, c: Complaint, personal: bool) -> ComplaintState:
-        return cls(
-            id=c.id, version=c.version, receipt=c.receipt, status=c.status, channel=c.channel,
-            category=c.category, content=c.content, respondent_unit=c.respondent_unit,
-            anonymous=c.anonymous, complainant=dict(c.complainant) if (
-                personal and c.complainant) else None,
-            filed_by_enterprise=c.filed_by_enterprise, received_on=c.received_on,
-            accepted_on=c.accepted_on, declined_on=c.declined_on,
-            decline_reason=c.decline_reason, assigned_unit=c.assigned_unit,
-            reply_text=c.reply_text, replied_on=c.replied_on, satisfaction=c.satisfaction,
-            callback_on=c.callback_on, closed_on=c.closed_on, urge_count=c.urge_count,
-            acceptance_deadline=c.acceptance_deadline, reply_deadline=c.reply_deadline,
-            extended_due=c.extended_due, callback_deadline=c.callback_deadline,
+        return state_of(
+            cls, c, complainant=copy.deepcopy(c.complainant) if personal else None,
             open_deadlines=[{"kind": kind, **d.as_dict()} for kind, d in c.open_deadlines()],
-            allowed_steps=c.allowed_steps(),
-            assignments=[dict(a) for a in c.assignments],
-            extensions=[dict(x) for x in c.extensions],
-            created_at=c.created_on, modified_at=c.modified_on,
-        )
+            allowed_steps=c.allowed_steps())
 
 
 @dataclass(frozen=True)

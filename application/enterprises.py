@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application.cases import CaseService, Result
+from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.errors import ConcurrentUpdate, NotFound
 from application.projects import AREA_KINDS
@@ -46,14 +46,7 @@ class EnterpriseState:
 
     @classmethod
     def of(cls, e: Enterprise) -> EnterpriseState:
-        return cls(
-            id=e.id, version=e.version, name=e.name, credit_code=e.credit_code,
-            industry=e.industry, county=e.county, contacts=[dict(c) for c in e.contacts],
-            registered_on=e.registered_on, leader=e.leader, leader_since=e.leader_since,
-            leader_links=[dict(x) for x in e.leader_links],
-            visits=[dict(v, request_numbers=list(v["request_numbers"])) for v in e.visits],
-            created_at=e.created_on, modified_at=e.modified_on,
-        )
+        return state_of(cls, e)
 
 
 EnterpriseResult = Result[EnterpriseState]

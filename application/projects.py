@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from application.cases import CaseService, Result
+from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from domain.calendar import Deadline
 from domain.project import EVENT_LABELS, Project, ProjectDetails
@@ -55,22 +55,7 @@ class ProjectState:
 
     @classmethod
     def of(cls, p: Project) -> ProjectState:
-        return cls(
-            id=p.id, version=p.version, stage=p.stage, name=p.name, investor=p.investor,
-            industry=p.industry, total_investment=p.total_investment, county=p.county,
-            responsible_unit=p.responsible_unit, park=p.park, origin=p.origin,
-            liaison_leader=p.liaison_leader, planned_sign=p.planned_sign,
-            planned_start=p.planned_start, planned_production=p.planned_production,
-            registered_on=p.registered_on, sign_date=p.sign_date,
-            contract_amount=p.contract_amount, construction_date=p.construction_date,
-            production_date=p.production_date, terminated_on=p.terminated_on,
-            termination_reason=p.termination_reason, funds_in_place=p.funds_in_place,
-            latest_progress=p.latest_progress, latest_progress_period=p.latest_progress_period,
-            latest_progress_on=p.latest_progress_on, key_years=list(p.key_years),
-            problems=[dict(x) for x in p.problems],
-            instructions=[dict(x) for x in p.instructions], comment_count=p.comment_count,
-            created_at=p.created_on, modified_at=p.modified_on,
-        )
+        return state_of(cls, p)
 
 
 ProjectResult = Result[ProjectState]

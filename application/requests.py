@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from application import policy
-from application.cases import CaseService, Result
+from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.enterprises import enterprise_by_code
 from application.errors import NotFound
@@ -62,19 +62,7 @@ class RequestState:
 
     @classmethod
     def of(cls, r: EnterpriseRequest, today: date) -> RequestState:
-        return cls(
-            id=r.id, version=r.version, enterprise_id=r.enterprise_id,
-            credit_code=r.credit_code, project_id=r.project_id, source=r.source,
-            visit_number=r.visit_number, category=r.category, description=r.description,
-            raised_on=r.raised_on, status=r.status, lead_unit=r.lead_unit,
-            co_units=list(r.co_units), due=r.due, overdue=is_overdue(r.status, r.due, today),
-            assignments=[dict(a, co_units=list(a["co_units"])) for a in r.assignments],
-            progress_notes=[dict(n) for n in r.progress_notes],
-            outcomes=[dict(o) for o in r.outcomes], outcome=r.outcome,
-            explanation=r.explanation, resolved_on=r.resolved_on, feedback=r.feedback,
-            feedback_on=r.feedback_on, closed_on=r.closed_on, close_reason=r.close_reason,
-            created_at=r.created_on, modified_at=r.modified_on,
-        )
+        return state_of(cls, r, overdue=is_overdue(r.status, r.due, today))
 
 
 RequestResult = Result[RequestState]
