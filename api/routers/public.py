@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel
 
 from api.deps import ContainerDep
 from api.schemas.complaints import PublicComplaintCreate, PublicReceipt
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/v1/public/complaints", tags=["public 公众"])
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PublicReceipt,
              summary="File a complaint on the website channel (no account needed)")
 def file_public(body: PublicComplaintCreate, c: ContainerDep, request: Request,
-                response: Response) -> PublicReceipt:
+                response: Response) -> BaseModel:
     person = body.complainant
     details = ComplaintDetails(
         channel="website", category=body.category.value, content=body.content,
@@ -30,5 +31,5 @@ def file_public(body: PublicComplaintCreate, c: ContainerDep, request: Request,
 
 @router.get("/{receipt}", response_model=PublicReceipt,
             summary="Follow a complaint by its receipt code (no personal data)")
-def follow(receipt: str, c: ContainerDep) -> PublicReceipt:
+def follow(receipt: str, c: ContainerDep) -> BaseModel:
     return PublicReceipt.model_validate(asdict(c.complaints.public_status(receipt)))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, computed_field, model_validator
 
 from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
-from application.complaints import ComplaintState
+from application.complaints import ComplaintState, PublicStatus
 from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 
 Channel = StrEnum("Channel", {k: k for k in CHANNEL_LABELS})  # type: ignore[misc]
@@ -108,14 +108,7 @@ ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=StatusLa
                                     description="Shown to bureau and supervision staff only")])
 
 
-class PublicReceipt(BaseModel):
-    receipt: str = Field(description="回执码: keep it to follow the complaint")
-    status: str
-    status_label: str
-    channel: str
-    category: str
-    received_on: date
-    accepted_on: date | None
-    replied_on: date | None
-    closed_on: date | None
-    due: date | None = Field(description="Due date of the step now running")
+PublicReceipt = public_schema(
+    "PublicReceipt", PublicStatus,
+    receipt=Annotated[str, Field(description="回执码: keep it to follow the complaint")],
+    due=Annotated[date | None, Field(description="Due date of the step now running")])
