@@ -6,11 +6,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 
 from api import errors, open311
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
+from api.deps import strict_query
 from api.routers import console, journal, meta
 
 REQUEST_ID = "X-Request-ID"
@@ -36,6 +37,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         description="Event-sourced ledger of investment projects, complaints and enterprise "
         "requests, with a full audit trail. 招商项目跟踪服务综合管理平台.",
         lifespan=lifespan,
+        dependencies=[Depends(strict_query)],
     )
     if container is not None:
         app.state.container = container

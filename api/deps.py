@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from api.bootstrap import Container
 from application.context import Caller
@@ -50,3 +52,41 @@ def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None
 
 
 IfMatch = Annotated[int | None, Depends(get_if_match)]
+
+
+def _declared_query(dependant: Dependant) -> dict[str, bool]:
+    """Query parameters a route's handler and its dependencies declare: name → whether it
+    takes several values."""
+    found = {p.alias: _is_sequence(p.field_info.annotation) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        found.update(_declared_query(sub))
+    return found
+
+
+def _is_sequence(annotation: Any) -> bool:
+    return any(get_origin(a) in (list, tuple, set) for a in (annotation, *get_args(annotation)))
+
+
+def strict_query(request: Request) -> None:
+    """Refuse (422) query parameters a route does not take, and a single-valued one given
+    twice, instead of ignoring them: a typo never silently widens a read. Routes whose
+    parameters the application checks document them in `openapi_extra` (its checks also
+    refuse repeats). Open311 routes are exempt: the standard says to ignore unknown ones."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or route.path.startswith("/open311/"):
+        return
+    declared = _declared_query(route.dependant)
+    documented = {p["name"] for p in (route.openapi_extra or {}).get("parameters", ())
+                  if p.get("in") == "query"}
+    given = [name for name, _ in request.query_params.multi_items()]
+    unknown = sorted(set(given) - set(declared) - documented)
+    if unknown:
+        takes = ", ".join(sorted({*declared, *documented})) or "none"
+        msg = (f"unknown query parameter {', '.join(unknown)}; this path takes {takes}"
+               " / 未知的查询参数")
+        raise InvalidValue(msg)
+    repeated = sorted({n for n in given if given.count(n) > 1 and declared.get(n) is False})
+    if repeated:
+        msg = (f"query parameter {', '.join(repeated)} given more than once; give it once"
+               " / 参数重复")
+        raise InvalidValue(msg)
