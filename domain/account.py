@@ -33,9 +33,7 @@ class Account(Aggregate):
         name = require_text(name, "name", limit=100)
         unit = (unit or "").strip() or None
         enterprise = (enterprise or "").strip() or None
-        if role not in {r.value for r in Role}:
-            msg = f"role must be one of {', '.join(r.value for r in Role)}, got {role!r}"
-            raise InvalidValue(msg)
+        role = Role.require(role, "role").value
         if role in UNIT_ROLES and not unit:
             msg = f"a {role} account needs a unit code (--unit)"
             raise InvalidValue(msg)

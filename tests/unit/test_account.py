@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from uuid import uuid4
 
@@ -34,10 +35,20 @@ def test_open_records_the_account_as_active(audit: Audit) -> None:
     assert account.active is True
 
 
-@pytest.mark.parametrize("role", ["root", "", "Bureau", "责任单位"])
+@pytest.mark.parametrize("role", ["root", "", "Bureau", "责任"])
 def test_open_rejects_unknown_role(audit: Audit, role: str) -> None:
-    with pytest.raises(InvalidValue, match="role must be one of admin, leader"):
+    with pytest.raises(InvalidValue, match=re.escape("role must be one of admin (系统管理员), "
+                                                     "leader (领导)")):
         open_account(audit, role=role)
+
+
+@pytest.mark.parametrize("role", [" unit ", "责任单位", Role.unit])
+def test_open_accepts_a_role_by_code_or_label_and_stores_the_plain_code(
+    audit: Audit, role: str
+) -> None:
+    account = open_account(audit, role=role)
+    assert account.role == "unit"
+    assert type(account.role) is str
 
 
 @pytest.mark.parametrize("unit", [None, ""])

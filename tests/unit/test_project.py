@@ -922,7 +922,7 @@ def test_recomputing_a_provisional_problem_deadline_moves_its_due_date(audit: Au
 
 
 @pytest.mark.parametrize(("setup", "message"), [
-    ("official", "no provisional deadline"),
+    ("official", "is not provisional: it is already official"),
     ("resolved", "already done"),
     ("none", "no provisional deadline"),
 ])
