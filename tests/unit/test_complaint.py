@@ -267,8 +267,9 @@ def test_receiving_strips_text_and_normalises_the_credit_code(audit: Audit) -> N
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("channel", "email", "channel must be one of website, mailbox, hotline"),
-    ("category", "taxes", "category must be one of approval_service"),
+    ("channel", "email", re.escape("channel must be one of website (网站), mailbox (投诉信箱), "
+                                   "hotline (投诉热线)")),
+    ("category", "taxes", re.escape("category must be one of approval_service (审批服务)")),
     ("content", "  ", "content must not be empty"),
     ("respondent_unit", "", "respondent_unit must not be empty"),
     ("filed_by_enterprise", "12345", "credit_code must be 18 characters"),
@@ -501,7 +502,8 @@ def test_a_callback_with_an_unknown_satisfaction_is_invalid(
     complaint_at: Callable[[str], Complaint], audit: Audit
 ) -> None:
     complaint = complaint_at("replied")
-    with pytest.raises(InvalidValue, match="satisfaction must be one of satisfied, basically"):
+    with pytest.raises(InvalidValue, match=re.escape(
+            "satisfaction must be one of satisfied (满意), basically_satisfied (基本满意)")):
         complaint.record_callback("happy", None, on=CALLED_BACK_ON, audit=audit)
 
 
@@ -794,8 +796,10 @@ def test_recomputing_a_deadline_the_complaint_lacks_is_refused(
 
 
 @pytest.mark.parametrize(("replacement", "error", "message"), [
-    (deadline(ACCEPTED_ON, 3), InvalidValue, "must count at least one working day from 2026-03-02"),
-    (deadline(RECEIVED_ON, 4), InvalidValue, "keeps its 3 working days, got 4"),
+    (deadline(ACCEPTED_ON, 3), InvalidValue,
+     "keeps its start 2026-03-02 and its 3 working days; got 3 working days from 2026-03-03"),
+    (deadline(RECEIVED_ON, 4), InvalidValue, "keeps its start 2026-03-02 and its 3 working "
+                                             "days; got 4"),
     (deadline(RECEIVED_ON, 3, provisional=True), RuleViolation, "same as the current one"),
 ])
 def test_a_recomputation_must_be_the_same_count_with_a_new_result(
@@ -807,7 +811,9 @@ def test_a_recomputation_must_be_the_same_count_with_a_new_result(
 
 
 def test_recomputing_an_unknown_kind_is_invalid(complaint: Complaint, audit: Audit) -> None:
-    with pytest.raises(InvalidValue, match="kind must be one of acceptance, reply, callback"):
+    with pytest.raises(InvalidValue, match=re.escape(
+            "kind must be one of acceptance (受理期限), reply (答复期限), callback (回访期限); "
+            "got 'closure'")):
         complaint.recompute_deadline("closure", deadline(RECEIVED_ON, 3), on=LATER, audit=audit)
 
 
