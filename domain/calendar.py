@@ -51,7 +51,10 @@ class CalendarSchedule(Aggregate):
     def create_id() -> UUID:
         return uuid5(NAMESPACE_URL, "https://investledger/calendar-schedule")
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        """The record of calendar configurations is started."""
+
+    @event(Started)
     def __init__(self) -> None:
         self.calendar_version: str | None = None
         self.official_years: list[int] = []
@@ -63,7 +66,15 @@ class CalendarSchedule(Aggregate):
         self._configured(version=version, official_years=sorted(official_years),
                          recomputed=recomputed, audit=audit)
 
-    @event("Configured")
+    class Configured(Aggregate.Event):
+        """A calendar version comes into force, with the deadlines it recomputed."""
+
+        version: str
+        official_years: list[int]
+        recomputed: int
+        audit: Audit
+
+    @event(Configured)
     def _configured(self, version: str, official_years: list[int], recomputed: int,
                     audit: Audit) -> None:
         self.calendar_version = version
