@@ -53,6 +53,8 @@ from domain.shared import (
     require_text,
 )
 
+# Callers import the values from here; the *_LABELS names (except EVENT_LABELS) are
+# transitional, kept until callers outside domain/ read `.label` from the enums.
 __all__ = ["ALLOWED", "CATEGORY_LABELS", "CHANNEL_LABELS", "DEADLINE_KIND_LABELS",
            "EVENT_LABELS", "FINAL_STATUSES", "SATISFACTION_LABELS", "STATUS_LABELS", "Category",
            "Channel", "Complainant", "Complaint", "ComplaintDetails", "DeadlineKind",

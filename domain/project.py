@@ -33,6 +33,7 @@ from domain.shared import (
     require_text,
 )
 
+# STAGE_LABELS is transitional, kept until callers outside domain/ read Stage(x).label.
 __all__ = ["EVENT_LABELS", "STAGE_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
 
 
