@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -137,7 +138,7 @@ def test_every_account_event_carries_the_audit_passed_in(
     account = open_account(opened)
     account.reissue_token("hash-2", audit=issued)
     account.deactivate("离职", audit=deactivated)
-    events = account.collect_events()
+    events: list[Any] = list(account.collect_events())
     assert [type(e).__name__ for e in events] == ["Registered", "TokenIssued", "Deactivated"]
     assert [e.audit for e in events] == [opened, issued, deactivated]
 

@@ -91,6 +91,15 @@ def test_receiving_refuses_malformed_details(
         receive(audit, **{field: value})
 
 
+def test_channel_and_category_may_be_given_by_label_and_are_recorded_as_codes(
+    audit: Audit,
+) -> None:
+    complaint = receive(audit, channel=" 投诉热线 ", category="涉企收费")
+    assert (complaint.channel, complaint.category) == ("hotline", "fees_and_fines")
+    (event,) = recorded(complaint)
+    assert (type(event.channel), type(event.category)) == (str, str)
+
+
 def test_receiving_requires_a_receipt_code(audit: Audit) -> None:
     with pytest.raises(InvalidValue, match="receipt must not be empty"):
         Complaint.receive(details(), receipt=" ", acceptance_deadline=deadline(RECEIVED_ON, 3),

@@ -3,6 +3,7 @@ instructions (批示) and the key-project list (重点项目清单)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -11,10 +12,11 @@ import pytest
 
 from domain.errors import InvalidValue, RuleViolation
 from domain.project import Project
-from domain.shared import Audit
+from domain.shared import Audit, Deadline
 from tests.unit.helpers.project import (
     BUILT_ON,
     LATER,
+    REGISTERED_ON,
     SIGNED_ON,
 )
 
@@ -154,6 +156,16 @@ def test_resolution_date_cannot_precede_the_date_raised(project: Project, audit:
     assert project.problems[0]["resolved_on"] is None
 
 
+def test_a_problem_deadline_must_count_from_the_date_raised(project: Project,
+                                                           audit: Audit) -> None:
+    early = Deadline(start=REGISTERED_ON, working_days=3, due=date(2026, 1, 8),
+                     calendar_version="cc")
+    with pytest.raises(InvalidValue, match=re.escape(
+            "problem deadline must count at least one working day from 2026-02-01")):
+        project.raise_problem("用地未落实", on=SIGNED_ON, audit=audit, due=early)
+    assert project.problems == []
+
+
 # --- instructions (批示) -----------------------------------------------------------------
 
 
@@ -195,6 +207,15 @@ def test_answer_date_cannot_precede_the_instruction_date(project: Project, audit
     ):
         project.answer_instruction(1, "已落实", on=SIGNED_ON, audit=audit)
     assert project.instructions[0]["answered_on"] is None
+
+
+def test_an_instruction_deadline_must_count_from_the_instruction_date(
+    project: Project, audit: Audit
+) -> None:
+    no_days = Deadline(start=SIGNED_ON, working_days=0, due=SIGNED_ON, calendar_version="cc")
+    with pytest.raises(InvalidValue, match="instruction deadline must count at least one"):
+        project.instruct("加快推进", on=SIGNED_ON, audit=audit, due=no_days)
+    assert project.instructions == []
 
 
 # --- key-project list (重点项目清单) -------------------------------------------------------

@@ -3,6 +3,7 @@ rebuilds the state, and provisional deadlines are recomputed as new events."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -67,7 +68,7 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
 
 def test_every_event_carries_the_audit_passed_in(make_audit: Callable[..., Audit]) -> None:
     project, audits = run_lifecycle(make_audit, "in_production")
-    events = project.collect_events()
+    events: list[Any] = list(project.collect_events())
     assert len(events) == len(audits) == 17
     assert [e.audit for e in events] == audits
     assert all(isinstance(e.audit, Audit) for e in events)
@@ -144,7 +145,9 @@ def test_recomputing_a_provisional_problem_deadline_moves_its_due_date(audit: Au
     project.recompute_deadline("problem", 1, official_deadline(), on=REGISTERED_ON, audit=audit)
     assert project.problems[0]["due"] == date(2026, 1, 14)
     assert project.provisional_deadlines() == []
-    assert project.collect_events()[-1].previous_due == date(2026, 1, 13)
+    recomputed = project.collect_events()[-1]
+    assert isinstance(recomputed, Project.DeadlineRecomputed)
+    assert recomputed.previous_due == date(2026, 1, 13)
 
 
 @pytest.mark.parametrize(("setup", "message"), [
@@ -175,3 +178,22 @@ def test_a_recomputed_deadline_keeps_its_start_and_working_days(audit: Audit) ->
     with pytest.raises(InvalidValue, match="keeps its start"):
         project.recompute_deadline("instruction", 1, other, on=REGISTERED_ON, audit=audit)
     assert [k for k, _, _ in project.provisional_deadlines()] == ["instruction"]
+
+
+def test_recomputing_a_deadline_of_an_unknown_kind_is_invalid(audit: Audit) -> None:
+    project = Project.register(details(), on=REGISTERED_ON, audit=audit)
+    project.raise_problem("用地", on=REGISTERED_ON, audit=audit, due=provisional_deadline())
+    with pytest.raises(InvalidValue, match=re.escape(
+            "kind must be one of problem (存在问题), instruction (领导批示); got 'meeting'")):
+        project.recompute_deadline("meeting", 1, official_deadline(), on=REGISTERED_ON,
+                                   audit=audit)
+
+
+def test_a_deadline_kind_may_be_given_by_its_label(audit: Audit) -> None:
+    project = Project.register(details(), on=REGISTERED_ON, audit=audit)
+    project.raise_problem("用地", on=REGISTERED_ON, audit=audit, due=provisional_deadline())
+    project.recompute_deadline("存在问题", 1, official_deadline(), on=REGISTERED_ON, audit=audit)
+    recomputed = project.collect_events()[-1]
+    assert isinstance(recomputed, Project.DeadlineRecomputed)
+    assert type(recomputed.kind) is str
+    assert recomputed.kind == "problem"

@@ -99,6 +99,7 @@ def test_reassigning_records_the_previous_unit(project: Project, audit: Audit) -
     assert project.responsible_unit == "liudong"
     (event,) = project.collect_events()
     assert type(event).__name__ == "UnitReassigned"
+    assert isinstance(event, Project.UnitReassigned)
     assert (event.unit, event.previous_unit, event.reason) == ("liudong", "tcj", "属地管理")
 
 
@@ -149,6 +150,7 @@ def test_a_revision_applies_and_records_only_the_changed_fields(
     assert project.planned_start == date(2026, 5, 1)
     (event,) = project.collect_events()
     assert type(event).__name__ == "DetailsRevised"
+    assert isinstance(event, Project.DetailsRevised)
     assert event.changes == {
         "total_investment": Decimal("60000.5000"),
         "park": "柳东新区",

@@ -313,6 +313,7 @@ def test_a_terminated_project_accepts_comments(terminated: Project, audit: Audit
     assert terminated.comment_count == 1
     events = terminated.collect_events()
     assert [type(e).__name__ for e in events] == ["Commented"]
+    assert isinstance(events[0], Project.Commented)
     assert events[0].text == "项目已终止,归档"
 
 

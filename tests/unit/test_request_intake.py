@@ -17,6 +17,7 @@ from domain.enterprise_request import (
     CATEGORY_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
+    Category,
     EnterpriseRequest,
     Status,
 )
@@ -96,6 +97,16 @@ def test_unknown_source_or_category_is_invalid_and_lists_the_choices(
 ) -> None:
     with pytest.raises(InvalidValue, match=f"{field} must be one of .*; got '{value}'"):
         raise_request(audit, **{field: value})
+
+
+def test_source_and_category_may_be_given_by_label_and_are_recorded_as_codes(
+    audit: Audit,
+) -> None:
+    request = raise_request(audit, source="调研", category=Category.land)
+    (raised,) = request.collect_events()
+    assert isinstance(raised, EnterpriseRequest.Raised)
+    assert (raised.source, raised.category) == ("visit", "land")
+    assert (type(raised.source), type(raised.category)) == (str, str)
 
 
 def test_a_visit_number_is_only_for_requests_raised_at_a_visit(audit: Audit) -> None:
