@@ -126,5 +126,7 @@ def test_each_domain_enum_reads_one_way_from_a_code_or_a_label(
     assert len(set(labels)) == len(labels), "two members share a label"
     assert not set(labels) & set(codes), "a label is also a code"
     assert all(label.strip() for label in labels)
+    # psycopg writes an Enum parameter by its name, so the name must be the stored code.
+    assert [member.name for member in enum] == codes
     if legacy is not None:
         assert legacy == enum.labels()
