@@ -17,7 +17,17 @@ _TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/token")
 class Account(Aggregate):
     """An account: a person or office that acts through a bearer token."""
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """An account is opened with its role, unit and token."""
+
+        name: str
+        role: str
+        unit: str | None
+        enterprise: str | None
+        token_hash: str
+        audit: Audit
+
+    @event(Registered)
     def __init__(self, name: str, role: str, unit: str | None, enterprise: str | None,
                  token_hash: str, audit: Audit) -> None:
         self.name = name
@@ -33,9 +43,7 @@ class Account(Aggregate):
         name = require_text(name, "name", limit=100)
         unit = (unit or "").strip() or None
         enterprise = (enterprise or "").strip() or None
-        if role not in {r.value for r in Role}:
-            msg = f"role must be one of {', '.join(r.value for r in Role)}, got {role!r}"
-            raise InvalidValue(msg)
+        role = Role.require(role, "role").value
         if role in UNIT_ROLES and not unit:
             msg = f"a {role} account needs a unit code (--unit)"
             raise InvalidValue(msg)
@@ -51,7 +59,13 @@ class Account(Aggregate):
             raise RuleViolation(msg)
         self._token_issued(token_hash=token_hash, audit=audit)
 
-    @event("TokenIssued")
+    class TokenIssued(Aggregate.Event):
+        """A new token replaces the account's previous one."""
+
+        token_hash: str
+        audit: Audit
+
+    @event(TokenIssued)
     def _token_issued(self, token_hash: str, audit: Audit) -> None:
         self.token_hash = token_hash
 
@@ -61,7 +75,13 @@ class Account(Aggregate):
             raise RuleViolation(msg)
         self._deactivated(reason=require_text(reason, "reason"), audit=audit)
 
-    @event("Deactivated")
+    class Deactivated(Aggregate.Event):
+        """The account may no longer act."""
+
+        reason: str
+        audit: Audit
+
+    @event(Deactivated)
     def _deactivated(self, reason: str, audit: Audit) -> None:
         self.active = False
 
@@ -73,6 +93,12 @@ class TokenIndex(Aggregate):
     def create_id(token_hash: str) -> UUID:
         return uuid5(_TOKEN_NAMESPACE, token_hash)
 
-    @event("Indexed")
+    class Indexed(Aggregate.Created):
+        """A token's hash is mapped to its account."""
+
+        token_hash: str
+        account_id: UUID
+
+    @event(Indexed)
     def __init__(self, token_hash: str, account_id: UUID) -> None:
         self.account_id = account_id

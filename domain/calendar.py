@@ -1,54 +1,23 @@
-"""Working-day deadlines (工作日): the value object events carry, and the calendar contract.
+"""Working-day calendars (工作日): the contract a calendar fulfils, and the schedule in force.
 
-The calendar itself (statutory holidays, 调休 make-up days, override files) is data the
-application loads; the domain only sees this protocol and the Deadline it produces.
+The Deadline a calendar produces lives in domain.shared, beside the checks every aggregate
+applies to it. The calendar itself (statutory holidays, 调休 make-up days, override files) is
+data the application loads; the domain only sees this protocol and the Deadline it produces.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared import Audit
+from domain.shared import Audit, Deadline
 
-
-@dataclass(frozen=True)
-class Deadline:
-    """A due date counted in working days from a start date, with the calendar that made it.
-
-    `provisional` is true when any year the count touched had no official holiday schedule
-    (weekends and statutory holidays by rule only, no 调休); such deadlines are recomputed
-    once the year's schedule is configured.
-    """
-
-    start: date
-    working_days: int
-    due: date
-    calendar_version: str
-    provisional: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start.isoformat(),
-            "working_days": self.working_days,
-            "due": self.due.isoformat(),
-            "calendar_version": self.calendar_version,
-            "provisional": self.provisional,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Deadline:
-        return cls(
-            start=date.fromisoformat(data["start"]),
-            working_days=int(data["working_days"]),
-            due=date.fromisoformat(data["due"]),
-            calendar_version=str(data["calendar_version"]),
-            provisional=bool(data.get("provisional", False)),
-        )
+# Deadline lives in domain.shared (every aggregate checks deadlines); it is re-exported here
+# because it is what a WorkingCalendar produces.
+__all__ = ["CalendarSchedule", "Deadline", "WorkingCalendar"]
 
 
 class WorkingCalendar(Protocol):
@@ -82,7 +51,10 @@ class CalendarSchedule(Aggregate):
     def create_id() -> UUID:
         return uuid5(NAMESPACE_URL, "https://investledger/calendar-schedule")
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        """The record of calendar configurations is started."""
+
+    @event(Started)
     def __init__(self) -> None:
         self.calendar_version: str | None = None
         self.official_years: list[int] = []
@@ -94,7 +66,15 @@ class CalendarSchedule(Aggregate):
         self._configured(version=version, official_years=sorted(official_years),
                          recomputed=recomputed, audit=audit)
 
-    @event("Configured")
+    class Configured(Aggregate.Event):
+        """A calendar version comes into force, with the deadlines it recomputed."""
+
+        version: str
+        official_years: list[int]
+        recomputed: int
+        audit: Audit
+
+    @event(Configured)
     def _configured(self, version: str, official_years: list[int], recomputed: int,
                     audit: Audit) -> None:
         self.calendar_version = version

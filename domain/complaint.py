@@ -24,7 +24,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.calendar import Deadline
 from domain.complaint_values import (
     ALLOWED,
     CATEGORY_LABELS,
@@ -35,38 +34,54 @@ from domain.complaint_values import (
     FINAL_STATUSES,
     SATISFACTION_LABELS,
     STATUS_LABELS,
+    Category,
+    Channel,
     Complainant,
     ComplaintDetails,
+    DeadlineKind,
+    Satisfaction,
     Status,
-    require_code,
 )
 from domain.errors import InvalidValue, RuleViolation
-from domain.shared import Audit, optional_text, require_not_before, require_text
+from domain.shared import (
+    Audit,
+    Deadline,
+    check_deadline,
+    check_recomputed_deadline,
+    optional_text,
+    require_not_before,
+    require_text,
+)
 
+# Callers import the values from here; the *_LABELS names (except EVENT_LABELS) are
+# transitional, kept until callers outside domain/ read `.label` from the enums.
 __all__ = ["ALLOWED", "CATEGORY_LABELS", "CHANNEL_LABELS", "DEADLINE_KIND_LABELS",
-           "EVENT_LABELS", "FINAL_STATUSES", "SATISFACTION_LABELS", "STATUS_LABELS",
-           "Complainant", "Complaint", "ComplaintDetails", "Status"]
+           "EVENT_LABELS", "FINAL_STATUSES", "SATISFACTION_LABELS", "STATUS_LABELS", "Category",
+           "Channel", "Complainant", "Complaint", "ComplaintDetails", "DeadlineKind",
+           "Satisfaction", "Status"]
 
 
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
 
 
-def _require_deadline(deadline: Deadline, starts: date, what: str) -> Deadline:
-    if not isinstance(deadline, Deadline):
-        msg = f"{what} must be a Deadline, got {type(deadline).__name__}"
-        raise InvalidValue(msg)
-    if deadline.start != starts or deadline.working_days < 1 or deadline.due <= deadline.start:
-        msg = (f"{what} must count at least one working day from {starts.isoformat()}, got "
-               f"{deadline.working_days} from {deadline.start.isoformat()} due "
-               f"{deadline.due.isoformat()}")
-        raise InvalidValue(msg)
-    return deadline
-
-
 class Complaint(Aggregate):
     """营商环境投诉举报: a complaint about the business environment and each handling step."""
 
-    @event("Received")
+    class Received(Aggregate.Created):
+        """登记: a complaint is registered, with its acceptance deadline."""
+
+        channel: str
+        category: str
+        content: str
+        respondent_unit: str
+        complainant: dict[str, str | None] | None
+        filed_by_enterprise: str | None
+        receipt: str
+        acceptance_deadline: Deadline
+        on: date
+        audit: Audit
+
+    @event(Received)
     def __init__(self, channel: str, category: str, content: str, respondent_unit: str,
                  complainant: dict[str, str | None] | None, filed_by_enterprise: str | None,
                  receipt: str, acceptance_deadline: Deadline, on: date, audit: Audit) -> None:
@@ -109,8 +124,8 @@ class Complaint(Aggregate):
                 on: date, audit: Audit) -> Complaint:
         d = details.checked()
         return cls(**d, receipt=require_text(receipt, "receipt", limit=40),
-                   acceptance_deadline=_require_deadline(acceptance_deadline, on,
-                                                         "acceptance deadline"),
+                   acceptance_deadline=check_deadline(acceptance_deadline, on,
+                                                      "acceptance deadline"),
                    on=on, audit=audit)
 
     # --- guards -------------------------------------------------------------------------
@@ -130,7 +145,7 @@ class Complaint(Aggregate):
         allowed = ", ".join(self.allowed_steps()) or "none"
         why = f"{why}; " if why else ""
         return RuleViolation(f"cannot {step}: {why}complaint is {self.status} "
-                             f"({STATUS_LABELS[self.status]}); allowed: {allowed}")
+                             f"({Status(self.status).label}); allowed: {allowed}")
 
     def _require_step(self, step: str, name: str, on: date) -> None:
         if step not in self.allowed_steps():
@@ -156,7 +171,14 @@ class Complaint(Aggregate):
         self._require_step("accept", "accept", on)
         self._accepted(comment=optional_text(comment, "comment"), on=on, audit=audit)
 
-    @event("Accepted")
+    class Accepted(Aggregate.Event):
+        """受理: the complaint is accepted for handling."""
+
+        comment: str | None
+        on: date
+        audit: Audit
+
+    @event(Accepted)
     def _accepted(self, comment: str | None, on: date, audit: Audit) -> None:
         self.status = Status.accepted.value
         self.accepted_on = self.last_step_on = on
@@ -165,7 +187,14 @@ class Complaint(Aggregate):
         self._require_step("decline", "decline", on)
         self._declined(reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    @event("Declined")
+    class Declined(Aggregate.Event):
+        """不予受理: the complaint is declined, which ends the case."""
+
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(Declined)
     def _declined(self, reason: str, on: date, audit: Audit) -> None:
         self.status = Status.declined.value
         self.declined_on = self.last_step_on = on
@@ -177,10 +206,19 @@ class Complaint(Aggregate):
                audit: Audit) -> None:
         self._require_step("assign", "assign", on)
         self._assigned(unit=require_text(unit, "unit", limit=40),
-                       reply_deadline=_require_deadline(reply_deadline, on, "reply deadline"),
+                       reply_deadline=check_deadline(reply_deadline, on, "reply deadline"),
                        note=optional_text(note, "note"), on=on, audit=audit)
 
-    @event("Assigned")
+    class Assigned(Aggregate.Event):
+        """交办: the complaint is assigned to a unit, with a reply deadline."""
+
+        unit: str
+        reply_deadline: Deadline
+        note: str | None
+        on: date
+        audit: Audit
+
+    @event(Assigned)
     def _assigned(self, unit: str, reply_deadline: Deadline, note: str | None, on: date,
                   audit: Audit) -> None:
         self.status = Status.assigned.value
@@ -201,7 +239,13 @@ class Complaint(Aggregate):
         self._require_step("acknowledge", "acknowledge", on)
         self._acknowledged(on=on, audit=audit)
 
-    @event("Acknowledged")
+    class Acknowledged(Aggregate.Event):
+        """签收: the assigned unit acknowledges the case."""
+
+        on: date
+        audit: Audit
+
+    @event(Acknowledged)
     def _acknowledged(self, on: date, audit: Audit) -> None:
         self.status = Status.acknowledged.value
         self.last_step_on = self._current()["acknowledged_on"] = on
@@ -212,7 +256,15 @@ class Complaint(Aggregate):
         self._returned(unit=str(self.assigned_unit), reason=require_text(reason, "reason"),
                        on=on, audit=audit)
 
-    @event("Returned")
+    class Returned(Aggregate.Event):
+        """退单: the assigned unit hands the case back as outside its remit."""
+
+        unit: str
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(Returned)
     def _returned(self, unit: str, reason: str, on: date, audit: Audit) -> None:
         self._lapse_pending_extension(on)
         self.status = Status.returned.value
@@ -226,11 +278,19 @@ class Complaint(Aggregate):
         """答复: the assigned unit's answer; starts the callback deadline."""
         self._require_step("reply", "reply", on)
         self._replied(text=require_text(text, "text"),
-                      callback_deadline=_require_deadline(callback_deadline, on,
-                                                          "callback deadline"),
+                      callback_deadline=check_deadline(callback_deadline, on,
+                                                       "callback deadline"),
                       on=on, audit=audit)
 
-    @event("Replied")
+    class Replied(Aggregate.Event):
+        """答复: the unit's answer, which starts the callback deadline."""
+
+        text: str
+        callback_deadline: Deadline
+        on: date
+        audit: Audit
+
+    @event(Replied)
     def _replied(self, text: str, callback_deadline: Deadline, on: date, audit: Audit) -> None:
         self._lapse_pending_extension(on)
         self.status = Status.replied.value
@@ -244,17 +304,25 @@ class Complaint(Aggregate):
                         audit: Audit) -> None:
         """回访: the complainant's satisfaction; unsatisfied reopens the case (重办)."""
         self._require_step("callback", "record a callback", on)
-        satisfaction = require_code(satisfaction, "satisfaction", SATISFACTION_LABELS)
+        satisfaction = Satisfaction.require(satisfaction, "satisfaction").value
         comment = optional_text(comment, "comment")
-        if satisfaction == "unsatisfied" and comment is None:
+        if satisfaction == Satisfaction.unsatisfied and comment is None:
             msg = "comment must say why the complainant is unsatisfied / 不满意须说明原因"
             raise InvalidValue(msg)
         self._callback_recorded(satisfaction=satisfaction, comment=comment, on=on, audit=audit)
 
-    @event("CallbackRecorded")
+    class CallbackRecorded(Aggregate.Event):
+        """回访: the complainant's satisfaction with the reply."""
+
+        satisfaction: str
+        comment: str | None
+        on: date
+        audit: Audit
+
+    @event(CallbackRecorded)
     def _callback_recorded(self, satisfaction: str, comment: str | None, on: date,
                            audit: Audit) -> None:
-        reopen = satisfaction == "unsatisfied"
+        reopen = satisfaction == Satisfaction.unsatisfied
         self.status = (Status.reopened if reopen else Status.called_back).value
         self.last_step_on = self.callback_on = on
         self.satisfaction = self._current()["satisfaction"] = satisfaction
@@ -267,7 +335,14 @@ class Complaint(Aggregate):
         self._require_step("close", "close", on)
         self._closed(comment=optional_text(comment, "comment"), on=on, audit=audit)
 
-    @event("Closed")
+    class Closed(Aggregate.Event):
+        """办结: the case is closed after a satisfied callback."""
+
+        comment: str | None
+        on: date
+        audit: Audit
+
+    @event(Closed)
     def _closed(self, comment: str | None, on: date, audit: Audit) -> None:
         self.status = Status.closed.value
         self.last_step_on = self.closed_on = on
@@ -289,7 +364,16 @@ class Complaint(Aggregate):
                                   reason=require_text(reason, "reason"), until=until, on=on,
                                   audit=audit)
 
-    @event("ExtensionRequested")
+    class ExtensionRequested(Aggregate.Event):
+        """申请延期: the unit asks to reply later, until a date."""
+
+        number: int
+        reason: str
+        until: date
+        on: date
+        audit: Audit
+
+    @event(ExtensionRequested)
     def _extension_requested(self, number: int, reason: str, until: date, on: date,
                              audit: Audit) -> None:
         self.last_step_on = on
@@ -304,7 +388,15 @@ class Complaint(Aggregate):
         self._extension_approved(number=len(self.extensions),
                                  comment=optional_text(comment, "comment"), on=on, audit=audit)
 
-    @event("ExtensionApproved")
+    class ExtensionApproved(Aggregate.Event):
+        """同意延期: the pending extension request is approved."""
+
+        number: int
+        comment: str | None
+        on: date
+        audit: Audit
+
+    @event(ExtensionApproved)
     def _extension_approved(self, number: int, comment: str | None, on: date,
                             audit: Audit) -> None:
         request = self.extensions[number - 1]
@@ -317,7 +409,15 @@ class Complaint(Aggregate):
         self._extension_refused(number=len(self.extensions),
                                 reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    @event("ExtensionRefused")
+    class ExtensionRefused(Aggregate.Event):
+        """不同意延期: the pending extension request is refused."""
+
+        number: int
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(ExtensionRefused)
     def _extension_refused(self, number: int, reason: str, on: date, audit: Audit) -> None:
         self.extensions[number - 1].update(outcome="refused", decided_on=on,
                                            decision_comment=reason)
@@ -339,41 +439,46 @@ class Complaint(Aggregate):
         require_not_before(on, self.received_on, "urge date", "date received")
         self._urged(text=require_text(text, "text"), on=on, audit=audit)
 
-    @event("Urged")
+    class Urged(Aggregate.Event):
+        """催办: the supervision office chases the case."""
+
+        text: str
+        on: date
+        audit: Audit
+
+    @event(Urged)
     def _urged(self, text: str, on: date, audit: Audit) -> None:
         self.urge_count += 1
         self.last_urged_on = on if self.last_urged_on is None else max(on, self.last_urged_on)
 
     def recompute_deadline(self, kind: str, deadline: Deadline, on: date, audit: Audit) -> None:
         """Replace a provisional deadline once its year's official calendar is known."""
-        kind = require_code(kind, "kind", DEADLINE_KIND_LABELS)
-        if self.status == Status.closed.value:
-            raise self._refused(f"recompute the {kind} deadline")
-        current: Deadline | None = getattr(self, f"{kind}_deadline")
+        which = DeadlineKind.require(kind, "kind")
+        if self.status == Status.closed:
+            raise self._refused(f"recompute the {which} deadline")
+        current: Deadline | None = getattr(self, f"{which}_deadline")
         if current is None:
-            msg = f"complaint has no {kind} deadline ({DEADLINE_KIND_LABELS[kind]}) to recompute"
+            msg = f"complaint has no {which} deadline ({which.label}) to recompute"
             raise RuleViolation(msg)
-        if not current.provisional:
-            msg = (f"the {kind} deadline due {current.due.isoformat()} is already official "
-                   "(not provisional); nothing to recompute")
-            raise RuleViolation(msg)
-        _require_deadline(deadline, current.start, f"recomputed {kind} deadline")
-        if deadline.working_days != current.working_days:
-            msg = (f"a recomputed deadline keeps its {current.working_days} working days, "
-                   f"got {deadline.working_days}")
-            raise InvalidValue(msg)
-        if deadline == current:
-            msg = f"the recomputed {kind} deadline is the same as the current one"
-            raise RuleViolation(msg)
+        check_recomputed_deadline(deadline, current, f"{which} deadline")
         require_not_before(on, self.received_on, "recomputation date", "date received")
-        self._deadline_recomputed(kind=kind, deadline=deadline, previous_due=current.due, on=on,
-                                  audit=audit)
+        self._deadline_recomputed(kind=which.value, deadline=deadline, previous_due=current.due,
+                                  on=on, audit=audit)
 
-    @event("DeadlineRecomputed")
+    class DeadlineRecomputed(Aggregate.Event):
+        """重算期限: a provisional deadline counted again on the official calendar."""
+
+        kind: str
+        deadline: Deadline
+        previous_due: date
+        on: date
+        audit: Audit
+
+    @event(DeadlineRecomputed)
     def _deadline_recomputed(self, kind: str, deadline: Deadline, previous_due: date, on: date,
                              audit: Audit) -> None:
         setattr(self, f"{kind}_deadline", deadline)
-        if kind == "reply":
+        if kind == DeadlineKind.reply:
             self._current()["reply_due"] = deadline.due
 
     # --- reading ------------------------------------------------------------------------

@@ -5,71 +5,99 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue
-from domain.shared import optional_text, require_text
+from domain.shared import Labelled, optional_text, require_text
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 
 
-class Status(StrEnum):
-    received = "received"  # 登记
-    accepted = "accepted"  # 受理
-    declined = "declined"  # 不予受理
-    assigned = "assigned"  # 交办
-    acknowledged = "acknowledged"  # 签收
-    replied = "replied"  # 答复
-    called_back = "called_back"  # 已回访 (satisfied or basically satisfied)
-    reopened = "reopened"  # 重办
-    returned = "returned"  # 退单
-    closed = "closed"  # 办结
+class Status(Labelled):
+    """Where a complaint stands in its flow."""
+
+    received = "received", "登记"
+    accepted = "accepted", "受理"
+    declined = "declined", "不予受理"
+    assigned = "assigned", "交办"
+    acknowledged = "acknowledged", "签收"
+    replied = "replied", "答复"
+    called_back = "called_back", "已回访"  # satisfied or basically satisfied
+    reopened = "reopened", "重办"
+    returned = "returned", "退单"
+    closed = "closed", "办结"
 
 
-STATUS_LABELS = {
-    "received": "登记", "accepted": "受理", "declined": "不予受理", "assigned": "交办",
-    "acknowledged": "签收", "replied": "答复", "called_back": "已回访", "reopened": "重办",
-    "returned": "退单", "closed": "办结",
-}
-CHANNEL_LABELS = {
-    "website": "网站", "mailbox": "投诉信箱", "hotline": "投诉热线", "county_zone": "县区/开发区",
-    "municipal_department": "市级涉企部门", "walk_in": "来访",
-}
-CATEGORY_LABELS = {
-    "approval_service": "审批服务", "policy_delivery": "政策落实", "fees_and_fines": "涉企收费",
-    "inspections": "执法检查", "fair_competition": "公平竞争", "conduct": "工作作风",
-    "other": "其他",
-}
-SATISFACTION_LABELS = {
-    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
-}
-DEADLINE_KIND_LABELS = {"acceptance": "受理期限", "reply": "答复期限", "callback": "回访期限"}
+STATUS_LABELS = Status.labels()  # transitional: callers move to Status(x).label
+
+
+class Channel(Labelled):
+    """渠道: how a complaint reached the bureau."""
+
+    website = "website", "网站"
+    mailbox = "mailbox", "投诉信箱"
+    hotline = "hotline", "投诉热线"
+    county_zone = "county_zone", "县区/开发区"
+    municipal_department = "municipal_department", "市级涉企部门"
+    walk_in = "walk_in", "来访"
+
+
+CHANNEL_LABELS = Channel.labels()  # transitional: callers move to Channel(x).label
+
+
+class Category(Labelled):
+    """What a complaint is about."""
+
+    approval_service = "approval_service", "审批服务"
+    policy_delivery = "policy_delivery", "政策落实"
+    fees_and_fines = "fees_and_fines", "涉企收费"
+    inspections = "inspections", "执法检查"
+    fair_competition = "fair_competition", "公平竞争"
+    conduct = "conduct", "工作作风"
+    other = "other", "其他"
+
+
+CATEGORY_LABELS = Category.labels()  # transitional: callers move to Category(x).label
+
+
+class Satisfaction(Labelled):
+    """The complainant's verdict at the callback (回访)."""
+
+    satisfied = "satisfied", "满意"
+    basically_satisfied = "basically_satisfied", "基本满意"
+    unsatisfied = "unsatisfied", "不满意"
+
+
+SATISFACTION_LABELS = Satisfaction.labels()  # transitional: callers move to Satisfaction(x).label
+
+
+class DeadlineKind(Labelled):
+    """The working-day deadlines a complaint runs, one step at a time."""
+
+    acceptance = "acceptance", "受理期限"
+    reply = "reply", "答复期限"
+    callback = "callback", "回访期限"
+
+
+DEADLINE_KIND_LABELS = DeadlineKind.labels()  # transitional: callers move to DeadlineKind(x).label
 
 EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
 _HANDLING = ("return", *EXTENSION_STEPS, "urge")
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "received": ("accept", "decline", "urge"),
-    "accepted": ("assign", "urge"),
-    "declined": (),
-    "assigned": ("acknowledge", *_HANDLING),
-    "acknowledged": ("reply", *_HANDLING),
-    "replied": ("callback", "urge"),
-    "called_back": ("close", "urge"),
-    "reopened": ("assign", "urge"),
-    "returned": ("assign", "urge"),
-    "closed": (),
+    Status.received: ("accept", "decline", "urge"),
+    Status.accepted: ("assign", "urge"),
+    Status.declined: (),
+    Status.assigned: ("acknowledge", *_HANDLING),
+    Status.acknowledged: ("reply", *_HANDLING),
+    Status.replied: ("callback", "urge"),
+    Status.called_back: ("close", "urge"),
+    Status.reopened: ("assign", "urge"),
+    Status.returned: ("assign", "urge"),
+    Status.closed: (),
 }
 """Steps each status allows; the extension steps further depend on a request being pending."""
-FINAL_STATUSES = frozenset({Status.declined.value, Status.closed.value})
-
-def require_code(value: str, field: str, labels: dict[str, str]) -> str:
-    code = (value or "").strip()
-    if code not in labels:
-        msg = f"{field} must be one of {', '.join(labels)}, got {value!r}"
-        raise InvalidValue(msg)
-    return code
+FINAL_STATUSES = frozenset({Status.declined, Status.closed})
 
 
 @dataclass(frozen=True)
@@ -105,13 +133,14 @@ class ComplaintDetails:
         if credit_code is not None:
             credit_code = require_credit_code(credit_code)
         return {
-            "channel": require_code(self.channel, "channel", CHANNEL_LABELS),
-            "category": require_code(self.category, "category", CATEGORY_LABELS),
+            "channel": Channel.require(self.channel, "channel").value,
+            "category": Category.require(self.category, "category").value,
             "content": require_text(self.content, "content"),
             "respondent_unit": require_text(self.respondent_unit, "respondent_unit", limit=40),
             "complainant": None if self.complainant is None else self.complainant.checked(),
             "filed_by_enterprise": credit_code,
         }
+
 
 EVENT_LABELS = {
     "Received": "登记",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
+from functools import partial
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -13,34 +13,38 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue, RuleViolation
-from domain.shared import MAX_NAME, Audit, optional_text, require_not_before, require_text
+from domain.shared import (
+    MAX_NAME,
+    Audit,
+    Checker,
+    Labelled,
+    check_revision,
+    optional_text,
+    require_changes,
+    require_day,
+    require_not_before,
+    require_text,
+)
 
 _ENTERPRISE_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/enterprise")
 MAX_CONTACTS = 20
 MAX_REQUEST_NUMBERS = 50
 # Mobile (13800138000), landline with area code (0772-2821234), optional +86.
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
-REVISABLE = ("name", "industry", "county", "contacts")
 
 
-class VisitKind(StrEnum):
+class VisitKind(Labelled):
     """How an enterprise was met."""
 
-    visit = "visit"  # 调研: a leader or unit visits the enterprise
-    forum = "forum"  # 座谈: the enterprise attends a forum
+    visit = "visit", "调研"  # a leader or unit visits the enterprise
+    forum = "forum", "座谈"  # the enterprise attends a forum
 
 
-VISIT_KIND_LABELS = {"visit": "调研", "forum": "座谈"}
+VISIT_KIND_LABELS = VisitKind.labels()  # transitional: callers move to VisitKind(x).label
 
 
-def require_day(value: object, field: str) -> None:
-    """Refuse anything but a calendar date (a datetime is not a business date)."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        msg = f"{field} must be a date, got {value!r}"
-        raise InvalidValue(msg)
-
-
-def check_contacts(contacts: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+def check_contacts(contacts: Sequence[Mapping[str, Any]] | None,
+                   field: str = "contacts") -> list[dict[str, Any]]:
     """Contact people as stored: [{name, phone, role}], role optional, no duplicates.
 
     Contacts are personal data; they are kept only on the enterprise aggregate.
@@ -48,7 +52,7 @@ def check_contacts(contacts: Sequence[Mapping[str, Any]] | None) -> list[dict[st
     if contacts is None:
         return []
     if isinstance(contacts, (str, bytes, Mapping)):
-        msg = "contacts must be a list of {name, phone, role}"
+        msg = f"{field} must be a list of {{name, phone, role}}"
         raise InvalidValue(msg)
     if len(contacts) > MAX_CONTACTS:
         msg = f"at most {MAX_CONTACTS} contacts are allowed, got {len(contacts)}"
@@ -79,26 +83,14 @@ def check_contacts(contacts: Sequence[Mapping[str, Any]] | None) -> list[dict[st
     return checked
 
 
-def check_revision(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the fields of a revision; unknown fields and empty revisions are refused."""
-    unknown = sorted(set(changes) - set(REVISABLE))
-    if unknown:
-        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(REVISABLE)}"
-        raise InvalidValue(msg)
-    if not changes:
-        msg = "a revision must change at least one field"
-        raise InvalidValue(msg)
-    checked: dict[str, Any] = {}
-    for field, value in changes.items():
-        if field == "name":
-            checked[field] = require_text(value, field, limit=MAX_NAME)
-        elif field == "industry":
-            checked[field] = require_text(value, field, limit=60)
-        elif field == "county":
-            checked[field] = require_text(value, field, limit=40)
-        else:
-            checked[field] = check_contacts(value)
-    return checked
+REVISABLE: Mapping[str, Checker] = {
+    "name": partial(require_text, limit=MAX_NAME),
+    "industry": partial(require_text, limit=60),
+    "county": partial(require_text, limit=40),
+    "contacts": check_contacts,
+}
+"""The fields `revise` may change, each with its check; registration checks them by the same
+rules. The credit code is the enterprise's identity and never changes."""
 
 
 class Enterprise(Aggregate):
@@ -109,7 +101,18 @@ class Enterprise(Aggregate):
         """One credit code, one enterprise: registering a code twice collides on this id."""
         return uuid5(_ENTERPRISE_NAMESPACE, normalize_credit_code(credit_code))
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """企业登记: an enterprise is registered under its credit code."""
+
+        name: str
+        credit_code: str
+        industry: str
+        county: str
+        contacts: list[dict[str, Any]]
+        on: date
+        audit: Audit
+
+    @event(Registered)
     def __init__(self, name: str, credit_code: str, industry: str, county: str,
                  contacts: list[dict[str, Any]], on: date, audit: Audit) -> None:
         self.name = name
@@ -127,12 +130,10 @@ class Enterprise(Aggregate):
     def register(cls, name: str, credit_code: str, industry: str, county: str,
                  contacts: Sequence[Mapping[str, Any]] | None, on: date,
                  audit: Audit) -> Enterprise:
+        details = {"name": name, "industry": industry, "county": county, "contacts": contacts}
         return cls(
-            name=require_text(name, "name", limit=MAX_NAME),
+            **{field: REVISABLE[field](value, field) for field, value in details.items()},
             credit_code=require_credit_code(credit_code),
-            industry=require_text(industry, "industry", limit=60),
-            county=require_text(county, "county", limit=40),
-            contacts=check_contacts(contacts),
             on=on,
             audit=audit,
         )
@@ -141,15 +142,19 @@ class Enterprise(Aggregate):
 
     def revise(self, changes: Mapping[str, Any], reason: str | None, on: date,
                audit: Audit) -> None:
-        checked = check_revision(changes)
-        actual = {k: v for k, v in checked.items() if getattr(self, k) != v}
-        if not actual:
-            msg = "the revision changes nothing: every field already has that value"
-            raise RuleViolation(msg)
+        actual = require_changes(self, check_revision(changes, REVISABLE))
         require_not_before(on, self.registered_on, "revision date", "registration date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    @event("DetailsRevised")
+    class DetailsRevised(Aggregate.Event):
+        """修改企业信息: only the fields that changed, with their new values."""
+
+        changes: dict[str, Any]
+        reason: str | None
+        on: date
+        audit: Audit
+
+    @event(DetailsRevised)
     def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
                  audit: Audit) -> None:
         for field, value in changes.items():
@@ -169,7 +174,16 @@ class Enterprise(Aggregate):
         self._leader_linked(leader=leader, previous_leader=self.leader,
                             reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    @event("LeaderLinked")
+    class LeaderLinked(Aggregate.Event):
+        """确定挂钩联系领导: a leader is linked, replacing any current one."""
+
+        leader: str
+        previous_leader: str | None
+        reason: str | None
+        on: date
+        audit: Audit
+
+    @event(LeaderLinked)
     def _leader_linked(self, leader: str, previous_leader: str | None, reason: str | None,
                        on: date, audit: Audit) -> None:
         self._end_current_link(on, reason)
@@ -186,7 +200,15 @@ class Enterprise(Aggregate):
         self._leader_unlinked(leader=self.leader, reason=require_text(reason, "reason"), on=on,
                               audit=audit)
 
-    @event("LeaderUnlinked")
+    class LeaderUnlinked(Aggregate.Event):
+        """解除挂钩联系: the current leader is unlinked."""
+
+        leader: str
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(LeaderUnlinked)
     def _leader_unlinked(self, leader: str, reason: str, on: date, audit: Audit) -> None:
         self._end_current_link(on, reason)
         self.leader = None
@@ -203,20 +225,29 @@ class Enterprise(Aggregate):
                      request_numbers: Sequence[str] | None, audit: Audit) -> int:
         """Record a visit (调研) or forum (座谈) on `date`; returns the visit's number."""
         require_day(date, "visit date")
-        if kind not in VISIT_KIND_LABELS:
-            msg = f"kind must be visit (调研) or forum (座谈), got {kind!r}"
-            raise InvalidValue(msg)
+        kind = VisitKind.require(kind, "kind").value
         require_not_before(date, self.registered_on, "visit date", "registration date")
         number = len(self.visits) + 1
         self._visit_recorded(
-            number=number, date=date, kind=str(kind),
+            number=number, date=date, kind=kind,
             hosted_by=require_text(hosted_by, "hosted_by", limit=60),
             notes=require_text(notes, "notes"),
             request_numbers=check_request_numbers(request_numbers), audit=audit,
         )
         return number
 
-    @event("VisitRecorded")
+    class VisitRecorded(Aggregate.Event):
+        """调研座谈: a visit to, or forum with, the enterprise."""
+
+        number: int
+        date: date
+        kind: str
+        hosted_by: str
+        notes: str
+        request_numbers: list[str]
+        audit: Audit
+
+    @event(VisitRecorded)
     def _visit_recorded(self, number: int, date: date, kind: str, hosted_by: str, notes: str,
                         request_numbers: list[str], audit: Audit) -> None:
         self.visits.append({"number": number, "date": date, "kind": kind,

@@ -12,78 +12,106 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.calendar import Deadline
 from domain.credit_code import require_credit_code
 from domain.enterprise import Enterprise
 from domain.errors import InvalidValue, RuleViolation
-from domain.shared import Audit, optional_text, require_not_before, require_text
+from domain.shared import (
+    Audit,
+    Deadline,
+    Labelled,
+    check_deadline,
+    check_recomputed_deadline,
+    optional_text,
+    require_not_before,
+    require_text,
+)
 
 MAX_CO_UNITS = 20
 
 
-class Status(StrEnum):
-    raised = "raised"  # 待交办
-    assigned = "assigned"  # 已交办
-    in_progress = "in_progress"  # 办理中
-    answered = "answered"  # 已答复: outcome recorded, awaiting the enterprise's feedback
-    confirmed = "confirmed"  # 企业满意
-    reopened = "reopened"  # 重办: the enterprise was unsatisfied; assign again
-    closed = "closed"  # 办结
+class Status(Labelled):
+    """Where a request stands in its flow."""
+
+    raised = "raised", "待交办"
+    assigned = "assigned", "已交办"
+    in_progress = "in_progress", "办理中"
+    answered = "answered", "已答复"  # outcome recorded, awaiting the enterprise's feedback
+    confirmed = "confirmed", "企业满意"
+    reopened = "reopened", "重办"  # the enterprise was unsatisfied; assign again
+    closed = "closed", "办结"
 
 
-STATUS_LABELS = {
-    "raised": "待交办",
-    "assigned": "已交办",
-    "in_progress": "办理中",
-    "answered": "已答复",
-    "confirmed": "企业满意",
-    "reopened": "重办",
-    "closed": "办结",
-}
-SOURCE_LABELS = {"visit": "调研", "forum": "座谈会", "online": "线上", "hotline": "热线"}
-CATEGORY_LABELS = {
-    "labour": "用工",
-    "power": "用电",
-    "epidemic": "防疫",
-    "resumption": "复工复产",
-    "housing": "住房",
-    "schooling": "子女入学",
-    "transport": "交通",
-    "finance": "融资",
-    "land": "用地",
-    "approval": "审批",
-    "other": "其他",
-}
-OUTCOME_LABELS = {"resolved": "已解决", "partly_resolved": "部分解决",
-                  "not_resolvable": "无法解决"}
-EXPLANATION_REQUIRED = frozenset({"partly_resolved", "not_resolvable"})
-FEEDBACK_LABELS = {"satisfied": "满意", "unsatisfied": "不满意"}
+STATUS_LABELS = Status.labels()  # transitional: callers move to Status(x).label
+
+
+class Source(Labelled):
+    """Where the enterprise raised its request."""
+
+    visit = "visit", "调研"
+    forum = "forum", "座谈会"
+    online = "online", "线上"
+    hotline = "hotline", "热线"
+
+
+SOURCE_LABELS = Source.labels()  # transitional: callers move to Source(x).label
+
+
+class Category(Labelled):
+    """What the enterprise needs solved."""
+
+    labour = "labour", "用工"
+    power = "power", "用电"
+    epidemic = "epidemic", "防疫"
+    resumption = "resumption", "复工复产"
+    housing = "housing", "住房"
+    schooling = "schooling", "子女入学"
+    transport = "transport", "交通"
+    finance = "finance", "融资"
+    land = "land", "用地"
+    approval = "approval", "审批"
+    other = "other", "其他"
+
+
+CATEGORY_LABELS = Category.labels()  # transitional: callers move to Category(x).label
+
+
+class Outcome(Labelled):
+    """办理结果: what the lead unit achieved."""
+
+    resolved = "resolved", "已解决"
+    partly_resolved = "partly_resolved", "部分解决"
+    not_resolvable = "not_resolvable", "无法解决"
+
+
+OUTCOME_LABELS = Outcome.labels()  # transitional: callers move to Outcome(x).label
+EXPLANATION_REQUIRED = frozenset({Outcome.partly_resolved, Outcome.not_resolvable})
+
+
+class Feedback(Labelled):
+    """The enterprise's verdict on an outcome."""
+
+    satisfied = "satisfied", "满意"
+    unsatisfied = "unsatisfied", "不满意"
+
+
+FEEDBACK_LABELS = Feedback.labels()  # transitional: callers move to Feedback(x).label
 
 # The commands each status accepts; the guard of every command and the "allowed next" of
 # every refusal.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "raised": ("assign",),
-    "assigned": ("note_progress", "record_outcome", "recompute_due"),
-    "in_progress": ("note_progress", "record_outcome", "recompute_due"),
-    "answered": ("record_feedback", "close", "recompute_due"),
-    "confirmed": ("close", "recompute_due"),
-    "reopened": ("assign",),
-    "closed": (),
+    Status.raised: ("assign",),
+    Status.assigned: ("note_progress", "record_outcome", "recompute_due"),
+    Status.in_progress: ("note_progress", "record_outcome", "recompute_due"),
+    Status.answered: ("record_feedback", "close", "recompute_due"),
+    Status.confirmed: ("close", "recompute_due"),
+    Status.reopened: ("assign",),
+    Status.closed: (),
 }
-
-
-def require_choice(value: str, labels: dict[str, str], field: str) -> str:
-    if value not in labels:
-        choices = ", ".join(f"{code} ({label})" for code, label in labels.items())
-        msg = f"{field} must be one of {choices}; got {value!r}"
-        raise InvalidValue(msg)
-    return str(value)
 
 
 def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
@@ -109,24 +137,23 @@ def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
     return checked
 
 
-def check_deadline(due: Deadline, on: date) -> Deadline:
-    if not isinstance(due, Deadline):
-        msg = f"due must be a working-day Deadline, got {due!r}"
-        raise InvalidValue(msg)
-    if due.working_days < 1 or due.due <= due.start:
-        msg = (f"deadline must end after its start and count at least one working day, got "
-               f"{due.working_days} working days from {due.start} to {due.due}")
-        raise InvalidValue(msg)
-    if due.due < on:
-        msg = f"due date {due.due} is before the assignment date {on}"
-        raise InvalidValue(msg)
-    return due
-
-
 class EnterpriseRequest(Aggregate):
     """企业诉求: one request of one enterprise and every step of its handling."""
 
-    @event("Raised")
+    class Raised(Aggregate.Created):
+        """提出诉求: an enterprise raises a request."""
+
+        enterprise_id: UUID
+        credit_code: str
+        project_id: UUID | None
+        source: str
+        visit_number: int | None
+        category: str
+        description: str
+        on: date
+        audit: Audit
+
+    @event(Raised)
     def __init__(self, enterprise_id: UUID, credit_code: str, project_id: UUID | None,
                  source: str, visit_number: int | None, category: str, description: str,
                  on: date, audit: Audit) -> None:
@@ -166,9 +193,9 @@ class EnterpriseRequest(Aggregate):
         if project_id is not None and not isinstance(project_id, UUID):
             msg = f"project_id must be a UUID or empty, got {project_id!r}"
             raise InvalidValue(msg)
-        source = require_choice(source, SOURCE_LABELS, "source")
+        source = Source.require(source, "source").value
         if visit_number is not None:
-            if source != "visit":
+            if source != Source.visit:
                 msg = f"visit_number is only for requests raised at a visit (调研), not {source}"
                 raise InvalidValue(msg)
             if isinstance(visit_number, bool) or not isinstance(visit_number, int) \
@@ -178,7 +205,7 @@ class EnterpriseRequest(Aggregate):
         return cls(
             enterprise_id=enterprise_id, credit_code=code, project_id=project_id,
             source=source, visit_number=visit_number,
-            category=require_choice(category, CATEGORY_LABELS, "category"),
+            category=Category.require(category, "category").value,
             description=require_text(description, "description"), on=on, audit=audit,
         )
 
@@ -206,7 +233,7 @@ class EnterpriseRequest(Aggregate):
         allowed = ALLOWED[self.status]
         if step not in allowed:
             msg = (f"cannot {step.replace('_', ' ')}: request is {self.status} "
-                   f"({STATUS_LABELS[self.status]}); "
+                   f"({Status(self.status).label}); "
                    f"allowed next: {', '.join(allowed) or 'nothing, it is closed'}")
             raise RuleViolation(msg)
 
@@ -221,12 +248,22 @@ class EnterpriseRequest(Aggregate):
         self._require_step("assign")
         lead = require_text(lead_unit, "lead_unit", limit=40)
         co = check_co_units(co_units, lead)
-        check_deadline(due, on)
         self._require_after_last_step(on, "assignment date")
+        check_deadline(due, on, "due")
         self._assigned(number=len(self.assignments) + 1, lead_unit=lead, co_units=co, due=due,
                        on=on, audit=audit)
 
-    @event("Assigned")
+    class Assigned(Aggregate.Event):
+        """交办: a lead unit and co-units take the request, with a working-day deadline."""
+
+        number: int
+        lead_unit: str
+        co_units: list[str]
+        due: Deadline
+        on: date
+        audit: Audit
+
+    @event(Assigned)
     def _assigned(self, number: int, lead_unit: str, co_units: list[str], due: Deadline,
                   on: date, audit: Audit) -> None:
         self.status = Status.assigned.value
@@ -251,7 +288,16 @@ class EnterpriseRequest(Aggregate):
                              on=on, audit=audit)
         return number
 
-    @event("ProgressNoted")
+    class ProgressNoted(Aggregate.Event):
+        """办理进展: an assigned unit notes progress."""
+
+        number: int
+        text: str
+        by_unit: str
+        on: date
+        audit: Audit
+
+    @event(ProgressNoted)
     def _progress_noted(self, number: int, text: str, by_unit: str, on: date,
                         audit: Audit) -> None:
         self.status = Status.in_progress.value
@@ -263,11 +309,11 @@ class EnterpriseRequest(Aggregate):
                        audit: Audit) -> None:
         """Record the lead unit's outcome (办理结果); partial or no solution must be explained."""
         self._require_step("record_outcome")
-        outcome = require_choice(outcome, OUTCOME_LABELS, "outcome")
+        result = Outcome.require(outcome, "outcome")
         text = optional_text(explanation, "explanation")
-        if outcome in EXPLANATION_REQUIRED and text is None:
-            msg = (f"explanation is required when the outcome is {outcome} "
-                   f"({OUTCOME_LABELS[outcome]}) / 须说明原因")
+        if result in EXPLANATION_REQUIRED and text is None:
+            msg = (f"explanation is required when the outcome is {result} ({result.label})"
+                   " / 须说明原因")
             raise InvalidValue(msg)
         unit = require_text(by_unit, "by_unit", limit=40)
         if unit != self.lead_unit:
@@ -275,10 +321,19 @@ class EnterpriseRequest(Aggregate):
                    f"not by {unit}")
             raise RuleViolation(msg)
         self._require_after_last_step(on, "outcome date")
-        self._outcome_recorded(outcome=outcome, explanation=text, by_unit=unit, on=on,
+        self._outcome_recorded(outcome=result.value, explanation=text, by_unit=unit, on=on,
                                audit=audit)
 
-    @event("OutcomeRecorded")
+    class OutcomeRecorded(Aggregate.Event):
+        """办理结果: the lead unit records what it achieved."""
+
+        outcome: str
+        explanation: str | None
+        by_unit: str
+        on: date
+        audit: Audit
+
+    @event(OutcomeRecorded)
     def _outcome_recorded(self, outcome: str, explanation: str | None, by_unit: str, on: date,
                           audit: Audit) -> None:
         self.status = Status.answered.value
@@ -297,21 +352,29 @@ class EnterpriseRequest(Aggregate):
                         audit: Audit) -> None:
         """The enterprise's verdict on the outcome; unsatisfied reopens the request (重办)."""
         self._require_step("record_feedback")
-        feedback = require_choice(feedback, FEEDBACK_LABELS, "feedback")
+        feedback = Feedback.require(feedback, "feedback").value
         text = optional_text(comment, "comment")
-        if feedback == "unsatisfied" and text is None:
+        if feedback == Feedback.unsatisfied and text is None:
             msg = "an unsatisfied feedback must say what remains unsolved / 不满意须说明原因"
             raise InvalidValue(msg)
         self._require_after_last_step(on, "feedback date")
         self._feedback_recorded(feedback=feedback, comment=text, on=on, audit=audit)
 
-    @event("FeedbackRecorded")
+    class FeedbackRecorded(Aggregate.Event):
+        """企业反馈: the enterprise's verdict on the outcome."""
+
+        feedback: str
+        comment: str | None
+        on: date
+        audit: Audit
+
+    @event(FeedbackRecorded)
     def _feedback_recorded(self, feedback: str, comment: str | None, on: date,
                            audit: Audit) -> None:
         self.outcomes[-1].update(feedback=feedback, feedback_on=on, feedback_comment=comment)
         self.feedback = feedback
         self.feedback_on = on
-        if feedback == "satisfied":
+        if feedback == Feedback.satisfied:
             self.status = Status.confirmed.value
         else:
             self.status = Status.reopened.value
@@ -335,7 +398,14 @@ class EnterpriseRequest(Aggregate):
         self._require_after_last_step(on, "closing date")
         self._closed(reason=text, on=on, audit=audit)
 
-    @event("Closed")
+    class Closed(Aggregate.Event):
+        """办结: the request is closed."""
+
+        reason: str | None
+        on: date
+        audit: Audit
+
+    @event(Closed)
     def _closed(self, reason: str | None, on: date, audit: Audit) -> None:
         self.status = Status.closed.value
         self.closed_on = on
@@ -349,24 +419,24 @@ class EnterpriseRequest(Aggregate):
         """
         self._require_step("recompute_due")
         current = self.due
-        if current is None or not current.provisional:
-            msg = (f"the current deadline {current.due if current else None} is not "
-                   "provisional; only provisional deadlines are recomputed")
+        if current is None:
+            # Unreachable while ALLOWED keeps recompute_due to assigned states; kept for safety.
+            msg = "the request has no deadline to recompute"
             raise RuleViolation(msg)
-        check_deadline(deadline, current.start)
-        if (deadline.start, deadline.working_days) != (current.start, current.working_days):
-            msg = (f"a recomputed deadline must count the same {current.working_days} working "
-                   f"days from {current.start}, got {deadline.working_days} from "
-                   f"{deadline.start}")
-            raise InvalidValue(msg)
-        if deadline == current:
-            msg = "the recomputed deadline is the same as the current one; nothing to record"
-            raise RuleViolation(msg)
+        check_recomputed_deadline(deadline, current, "deadline")
         require_not_before(on, self.assignments[-1]["assigned_on"], "recomputation date",
                            "assignment date")
         self._due_recomputed(deadline=deadline, previous_due=current, on=on, audit=audit)
 
-    @event("DueRecomputed")
+    class DueRecomputed(Aggregate.Event):
+        """重算办理期限: a provisional deadline counted again on the official calendar."""
+
+        deadline: Deadline
+        previous_due: Deadline
+        on: date
+        audit: Audit
+
+    @event(DueRecomputed)
     def _due_recomputed(self, deadline: Deadline, previous_due: Deadline, on: date,
                         audit: Audit) -> None:
         self.due = deadline

@@ -8,21 +8,33 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.calendar import Deadline
 from domain.errors import InvalidValue, RuleViolation
 from domain.project_values import (
     EVENT_LABELS,
     NEXT_STEP,
     OPEN_STAGES,
     PERIOD_PATTERN,
+    REVISABLE,
     STAGE_LABELS,
+    ItemKind,
     ProjectDetails,
     Stage,
-    check_revision,
 )
-from domain.shared import Audit, optional_text, require_amount, require_not_before, require_text
+from domain.shared import (
+    Audit,
+    Deadline,
+    check_deadline,
+    check_recomputed_deadline,
+    check_revision,
+    optional_text,
+    require_amount,
+    require_changes,
+    require_not_before,
+    require_text,
+)
 
-__all__ = ["EVENT_LABELS", "STAGE_LABELS", "Project", "ProjectDetails", "Stage"]
+# STAGE_LABELS is transitional, kept until callers outside domain/ read Stage(x).label.
+__all__ = ["EVENT_LABELS", "STAGE_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
 
 
 class Project(Aggregate):
@@ -44,7 +56,25 @@ class Project(Aggregate):
         for item in (*state.get("problems", ()), *state.get("instructions", ())):
             item.setdefault("deadline", None)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """登记在谈: the project is registered, negotiating."""
+
+        name: str
+        investor: str
+        industry: str
+        total_investment: Decimal
+        county: str
+        responsible_unit: str
+        park: str | None
+        origin: str | None
+        liaison_leader: str | None
+        planned_sign: date | None
+        planned_start: date | None
+        planned_production: date | None
+        on: date
+        audit: Audit
+
+    @event(Registered)
     def __init__(
         self,
         name: str,
@@ -118,9 +148,8 @@ class Project(Aggregate):
         if self.current_stage is not expected:
             stage = self.current_stage
             msg = (
-                f"cannot {step}: project is {stage.value} ({STAGE_LABELS[stage.value]}), "
-                f"expected {expected.value} ({STAGE_LABELS[expected.value]}); "
-                f"allowed next: {NEXT_STEP[stage]}"
+                f"cannot {step}: project is {stage} ({stage.label}), "
+                f"expected {expected} ({expected.label}); allowed next: {NEXT_STEP[stage]}"
             )
             raise RuleViolation(msg)
 
@@ -132,7 +161,14 @@ class Project(Aggregate):
         self._signed(date=date, contract_amount=require_amount(contract_amount,
                                                                "contract_amount"), audit=audit)
 
-    @event("Signed")
+    class Signed(Aggregate.Event):
+        """签约."""
+
+        date: date
+        contract_amount: Decimal
+        audit: Audit
+
+    @event(Signed)
     def _signed(self, date: date, contract_amount: Decimal, audit: Audit) -> None:
         self.stage = Stage.signed.value
         self.sign_date = date
@@ -143,7 +179,13 @@ class Project(Aggregate):
         require_not_before(date, self.sign_date, "construction date", "sign date")
         self._construction_started(date=date, audit=audit)
 
-    @event("ConstructionStarted")
+    class ConstructionStarted(Aggregate.Event):
+        """开工."""
+
+        date: date
+        audit: Audit
+
+    @event(ConstructionStarted)
     def _construction_started(self, date: date, audit: Audit) -> None:
         self.stage = Stage.under_construction.value
         self.construction_date = date
@@ -153,7 +195,13 @@ class Project(Aggregate):
         require_not_before(date, self.construction_date, "production date", "construction date")
         self._production_started(date=date, audit=audit)
 
-    @event("ProductionStarted")
+    class ProductionStarted(Aggregate.Event):
+        """投产."""
+
+        date: date
+        audit: Audit
+
+    @event(ProductionStarted)
     def _production_started(self, date: date, audit: Audit) -> None:
         self.stage = Stage.in_production.value
         self.production_date = date
@@ -161,13 +209,20 @@ class Project(Aggregate):
     def terminate(self, reason: str, on: date, audit: Audit) -> None:
         if self.current_stage not in OPEN_STAGES:
             stage = self.current_stage
-            msg = (f"cannot terminate: project is {stage.value} ({STAGE_LABELS[stage.value]}); "
+            msg = (f"cannot terminate: project is {stage} ({stage.label}); "
                    "only negotiating, signed or under-construction projects can be terminated")
             raise RuleViolation(msg)
         require_not_before(on, self._last_stage_date(), "termination date", "last stage date")
         self._terminated(reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    @event("Terminated")
+    class Terminated(Aggregate.Event):
+        """终止, with its reason."""
+
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(Terminated)
     def _terminated(self, reason: str, on: date, audit: Audit) -> None:
         self.stage = Stage.terminated.value
         self.terminated_on = on
@@ -180,15 +235,19 @@ class Project(Aggregate):
 
     def revise(self, changes: dict[str, Any], reason: str | None, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("revise details")
-        checked = check_revision(changes)
-        actual = {k: v for k, v in checked.items() if getattr(self, k) != v}
-        if not actual:
-            msg = "the revision changes nothing: every field already has that value"
-            raise RuleViolation(msg)
+        actual = require_changes(self, check_revision(changes, REVISABLE))
         self._not_before_registration(on, "revision date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    @event("DetailsRevised")
+    class DetailsRevised(Aggregate.Event):
+        """修改项目信息: only the fields that changed, with their new values."""
+
+        changes: dict[str, Any]
+        reason: str | None
+        on: date
+        audit: Audit
+
+    @event(DetailsRevised)
     def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
                  audit: Audit) -> None:
         for field, value in changes.items():
@@ -204,7 +263,16 @@ class Project(Aggregate):
         self._reassigned(unit=unit, previous_unit=self.responsible_unit,
                          reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    @event("UnitReassigned")
+    class UnitReassigned(Aggregate.Event):
+        """调整责任单位."""
+
+        unit: str
+        previous_unit: str
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(UnitReassigned)
     def _reassigned(self, unit: str, previous_unit: str, reason: str, on: date,
                     audit: Audit) -> None:
         self.responsible_unit = unit
@@ -223,7 +291,16 @@ class Project(Aggregate):
         self._progress_reported(period=period, text=require_text(text, "text"),
                                 funds_in_place=funds, on=on, audit=audit)
 
-    @event("ProgressReported")
+    class ProgressReported(Aggregate.Event):
+        """信息报送 for a period; funds in place (到位资金) when the report gives them."""
+
+        period: str
+        text: str
+        funds_in_place: Decimal | None
+        on: date
+        audit: Audit
+
+    @event(ProgressReported)
     def _progress_reported(self, period: str, text: str, funds_in_place: Decimal | None,
                            on: date, audit: Audit) -> None:
         self.latest_progress = text
@@ -236,9 +313,11 @@ class Project(Aggregate):
                       ) -> int:
         self._refuse_if_terminated("raise a problem")
         self._not_before_registration(on, "date raised")
+        text = require_text(text, "text")
+        if due is not None:
+            check_deadline(due, on, "problem deadline")
         number = len(self.problems) + 1
-        self._problem_raised(number=number, text=require_text(text, "text"), on=on, due=due,
-                             audit=audit)
+        self._problem_raised(number=number, text=text, on=on, due=due, audit=audit)
         return number
 
     class ProblemRaised(Aggregate.Event):
@@ -273,7 +352,15 @@ class Project(Aggregate):
         self._problem_resolved(number=number, resolution=require_text(resolution, "resolution"),
                                on=on, audit=audit)
 
-    @event("ProblemResolved")
+    class ProblemResolved(Aggregate.Event):
+        """问题解决."""
+
+        number: int
+        resolution: str
+        on: date
+        audit: Audit
+
+    @event(ProblemResolved)
     def _problem_resolved(self, number: int, resolution: str, on: date, audit: Audit) -> None:
         problem = self.problems[number - 1]
         problem["resolved_on"] = on
@@ -283,16 +370,25 @@ class Project(Aggregate):
         self._not_before_registration(on, "comment date")
         self._commented(text=require_text(text, "text"), on=on, audit=audit)
 
-    @event("Commented")
+    class Commented(Aggregate.Event):
+        """沟通留言."""
+
+        text: str
+        on: date
+        audit: Audit
+
+    @event(Commented)
     def _commented(self, text: str, on: date, audit: Audit) -> None:
         self.comment_count += 1
 
     def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
         self._refuse_if_terminated("give an instruction")
         self._not_before_registration(on, "instruction date")
+        text = require_text(text, "text")
+        if due is not None:
+            check_deadline(due, on, "instruction deadline")
         number = len(self.instructions) + 1
-        self._instructed(number=number, text=require_text(text, "text"), on=on, due=due,
-                         audit=audit)
+        self._instructed(number=number, text=text, on=on, due=due, audit=audit)
         return number
 
     class InstructionGiven(Aggregate.Event):
@@ -322,7 +418,15 @@ class Project(Aggregate):
         require_not_before(on, instruction["given_on"], "answer date", "instruction date")
         self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
 
-    @event("InstructionAnswered")
+    class InstructionAnswered(Aggregate.Event):
+        """落实情况: the answer to a leader's instruction."""
+
+        number: int
+        text: str
+        on: date
+        audit: Audit
+
+    @event(InstructionAnswered)
     def _answered(self, number: int, text: str, on: date, audit: Audit) -> None:
         instruction = self.instructions[number - 1]
         instruction["answered_on"] = on
@@ -336,7 +440,14 @@ class Project(Aggregate):
             raise RuleViolation(msg)
         self._key_designated(year=year, on=on, audit=audit)
 
-    @event("KeyProjectDesignated")
+    class KeyProjectDesignated(Aggregate.Event):
+        """列入重点项目清单 for a year."""
+
+        year: int
+        on: date
+        audit: Audit
+
+    @event(KeyProjectDesignated)
     def _key_designated(self, year: int, on: date, audit: Audit) -> None:
         self.key_years = sorted({*self.key_years, year})
 
@@ -348,7 +459,15 @@ class Project(Aggregate):
             raise RuleViolation(msg)
         self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    @event("KeyProjectDropped")
+    class KeyProjectDropped(Aggregate.Event):
+        """移出重点项目清单 for a year."""
+
+        year: int
+        reason: str
+        on: date
+        audit: Audit
+
+    @event(KeyProjectDropped)
     def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self.key_years = [y for y in self.key_years if y != year]
 
@@ -365,33 +484,35 @@ class Project(Aggregate):
                            audit: Audit) -> None:
         """Replace an open problem's or instruction's provisional deadline once its year's
         official calendar is known."""
-        if kind not in ("problem", "instruction"):
-            msg = f"kind must be problem or instruction, got {kind!r}"
-            raise InvalidValue(msg)
+        kind = ItemKind.require(kind, "kind").value
         self._refuse_if_terminated(f"recompute a {kind} deadline")
-        items = self.problems if kind == "problem" else self.instructions
+        items = self.problems if kind == ItemKind.problem else self.instructions
         item = self._numbered(items, number, kind)
         if item.get("resolved_on") or item.get("answered_on"):
             msg = f"{kind} #{number} is already done; its deadline no longer runs"
             raise RuleViolation(msg)
         current: Deadline | None = item.get("deadline")
-        if current is None or not current.provisional:
+        if current is None:
             msg = f"{kind} #{number} has no provisional deadline to recompute"
             raise RuleViolation(msg)
-        if (deadline.start, deadline.working_days) != (current.start, current.working_days):
-            msg = (f"a recomputed deadline keeps its start {current.start} and "
-                   f"{current.working_days} working days")
-            raise InvalidValue(msg)
-        if deadline == current:
-            msg = f"the recomputed {kind} deadline is the same as the current one"
-            raise RuleViolation(msg)
+        check_recomputed_deadline(deadline, current, f"{kind} #{number} deadline")
         self._deadline_recomputed(kind=kind, number=number, deadline=deadline,
                                   previous_due=current.due, on=on, audit=audit)
 
-    @event("DeadlineRecomputed")
+    class DeadlineRecomputed(Aggregate.Event):
+        """重算期限: a provisional deadline counted again on the official calendar."""
+
+        kind: str
+        number: int
+        deadline: Deadline
+        previous_due: date
+        on: date
+        audit: Audit
+
+    @event(DeadlineRecomputed)
     def _deadline_recomputed(self, kind: str, number: int, deadline: Deadline,
                              previous_due: date, on: date, audit: Audit) -> None:
-        items = self.problems if kind == "problem" else self.instructions
+        items = self.problems if kind == ItemKind.problem else self.instructions
         items[number - 1].update(deadline=deadline, due=deadline.due)
 
     def provisional_deadlines(self) -> list[tuple[str, int, Deadline]]:

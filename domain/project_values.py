@@ -4,33 +4,43 @@ and the Chinese names of its events."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
+from functools import partial
 
-from domain.errors import InvalidValue
-from domain.shared import MAX_NAME, optional_text, require_amount, require_text
+from domain.shared import (
+    MAX_NAME,
+    Checker,
+    Labelled,
+    optional_day,
+    optional_text,
+    require_amount,
+    require_text,
+)
 
 
-class Stage(StrEnum):
+class Stage(Labelled):
     """Stages of a project; they only move forward."""
 
-    negotiating = "negotiating"  # 在谈
-    signed = "signed"  # 签约
-    under_construction = "under_construction"  # 开工
-    in_production = "in_production"  # 投产
-    terminated = "terminated"  # 终止
+    negotiating = "negotiating", "在谈"
+    signed = "signed", "签约"
+    under_construction = "under_construction", "开工"
+    in_production = "in_production", "投产"
+    terminated = "terminated", "终止"
 
 
-STAGE_LABELS = {
-    "negotiating": "在谈",
-    "signed": "签约",
-    "under_construction": "开工",
-    "in_production": "投产",
-    "terminated": "终止",
-}
+STAGE_LABELS = Stage.labels()  # transitional: callers move to Stage(x).label
+
+
+class ItemKind(Labelled):
+    """The handling items of a project that run a working-day deadline."""
+
+    problem = "problem", "存在问题"
+    instruction = "instruction", "领导批示"
+
+
 OPEN_STAGES = frozenset({Stage.negotiating, Stage.signed, Stage.under_construction})
 NEXT_STEP = {
     Stage.negotiating: "sign or terminate",
@@ -41,9 +51,21 @@ NEXT_STEP = {
 }
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12]|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
 
-# Fields `revise` may change, with their checker.
-REVISABLE = ("name", "investor", "industry", "total_investment", "origin", "county", "park",
-             "liaison_leader", "planned_sign", "planned_start", "planned_production")
+REVISABLE: Mapping[str, Checker] = {
+    "name": partial(require_text, limit=MAX_NAME),
+    "investor": partial(require_text, limit=MAX_NAME),
+    "industry": partial(require_text, limit=60),
+    "total_investment": require_amount,
+    "origin": partial(optional_text, limit=MAX_NAME),
+    "county": partial(require_text, limit=40),
+    "park": partial(optional_text, limit=MAX_NAME),
+    "liaison_leader": partial(optional_text, limit=60),
+    "planned_sign": optional_day,
+    "planned_start": optional_day,
+    "planned_production": optional_day,
+}
+"""The ledger fields `revise` may change, each with its check. Registration checks the same
+fields by the same rules; the responsible unit changes only by reassignment."""
 
 
 @dataclass(frozen=True)
@@ -65,50 +87,9 @@ class ProjectDetails:
 
     def checked(self) -> ProjectDetails:
         return ProjectDetails(
-            name=require_text(self.name, "name", limit=MAX_NAME),
-            investor=require_text(self.investor, "investor", limit=MAX_NAME),
-            industry=require_text(self.industry, "industry", limit=60),
-            total_investment=require_amount(self.total_investment, "total_investment"),
-            county=require_text(self.county, "county", limit=40),
+            **{field: check(getattr(self, field), field) for field, check in REVISABLE.items()},
             responsible_unit=require_text(self.responsible_unit, "responsible_unit", limit=40),
-            park=optional_text(self.park, "park", limit=MAX_NAME),
-            origin=optional_text(self.origin, "origin", limit=MAX_NAME),
-            liaison_leader=optional_text(self.liaison_leader, "liaison_leader", limit=60),
-            planned_sign=self.planned_sign,
-            planned_start=self.planned_start,
-            planned_production=self.planned_production,
         )
-
-
-def check_revision(changes: dict[str, Any]) -> dict[str, Any]:
-    """Check the fields of a revision; unknown fields and empty revisions are refused."""
-    unknown = sorted(set(changes) - set(REVISABLE))
-    if unknown:
-        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(REVISABLE)}"
-        raise InvalidValue(msg)
-    if not changes:
-        msg = "a revision must change at least one field"
-        raise InvalidValue(msg)
-    checked: dict[str, Any] = {}
-    for field, value in changes.items():
-        if field in ("name", "investor"):
-            checked[field] = require_text(value, field, limit=MAX_NAME)
-        elif field == "industry":
-            checked[field] = require_text(value, field, limit=60)
-        elif field == "county":
-            checked[field] = require_text(value, field, limit=40)
-        elif field == "liaison_leader":
-            checked[field] = optional_text(value, field, limit=60)
-        elif field == "total_investment":
-            checked[field] = require_amount(value, field)
-        elif field in ("origin", "park"):
-            checked[field] = optional_text(value, field, limit=MAX_NAME)
-        else:
-            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-                msg = f"{field} must be a date, got {value!r}"
-                raise InvalidValue(msg)
-            checked[field] = value
-    return checked
 
 EVENT_LABELS = {
     "Registered": "登记在谈",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any, Self
 
 from domain.errors import InvalidValue, RuleViolation
 
@@ -15,29 +17,61 @@ MAX_TEXT = 4000
 MAX_NAME = 200
 
 
-class Role(StrEnum):
+class Labelled(StrEnum):
+    """A code with its Chinese display label, declared once: `signed = "signed", "签约"`.
+
+    A member is its code: it equals the plain string (`Stage.signed == "signed"`), JSON,
+    pydantic and the event store see only the code, and pydantic lists the codes as the
+    OpenAPI enum. The label is for display and is never stored.
+    """
+
+    label: str
+
+    def __new__(cls, code: str, label: str | None = None) -> Self:
+        # Builds each member from its declared (code, label) pair. `label` is optional only
+        # in the signature, because type checkers read the lookup `Stage("signed")` as a
+        # call of __new__; a member declared without one is refused when its class is made.
+        if label is None:
+            msg = f"{cls.__name__}.{code} must be declared as {code} = {code!r}, '<标签>'"
+            raise TypeError(msg)
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """{code: label} in declaration order, for tables and legends."""
+        return {member.value: member.label for member in cls}
+
+    @classmethod
+    def require(cls, value: object, field: str) -> Self:
+        """The member named by `value` (its code or its Chinese label, blanks stripped);
+        InvalidValue naming `field`, what was given and the allowed codes otherwise."""
+        if isinstance(value, str):
+            given = value.strip()
+            for member in cls:
+                if given in (member.value, member.label):
+                    return member
+        choices = ", ".join(f"{member.value} ({member.label})" for member in cls)
+        msg = f"{field} must be one of {choices}; got {value!r} / {field} 须为所列取值之一"
+        raise InvalidValue(msg)
+
+
+class Role(Labelled):
     """The roles an account can hold (DESIGN.md)."""
 
-    admin = "admin"  # 系统管理员
-    leader = "leader"  # 领导
-    supervisor = "supervisor"  # 督查督办
-    bureau = "bureau"  # 投促局
-    unit = "unit"  # 责任单位/县区
-    park_office = "park_office"  # 园区办
-    agent = "agent"  # 代办员
-    enterprise = "enterprise"  # 企业
+    admin = "admin", "系统管理员"
+    leader = "leader", "领导"
+    supervisor = "supervisor", "督查督办"
+    bureau = "bureau", "投促局"
+    unit = "unit", "责任单位"
+    park_office = "park_office", "园区办"
+    agent = "agent", "代办员"
+    enterprise = "enterprise", "企业"
 
 
-ROLE_LABELS: dict[str, str] = {
-    "admin": "系统管理员",
-    "leader": "领导",
-    "supervisor": "督查督办",
-    "bureau": "投促局",
-    "unit": "责任单位",
-    "park_office": "园区办",
-    "agent": "代办员",
-    "enterprise": "企业",
-}
+ROLE_LABELS = Role.labels()  # transitional: callers move to Role(x).label
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,41 @@ class Audit:
             role=str(data["role"]),
             unit=data.get("unit"),
             correlation_id=str(data.get("correlation_id") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date counted in working days from a start date, with the calendar that made it.
+
+    `provisional` is true when any year the count touched had no official holiday schedule
+    (weekends and statutory holidays by rule only, no 调休); such deadlines are recomputed
+    once the year's schedule is configured.
+    """
+
+    start: date
+    working_days: int
+    due: date
+    calendar_version: str
+    provisional: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "working_days": self.working_days,
+            "due": self.due.isoformat(),
+            "calendar_version": self.calendar_version,
+            "provisional": self.provisional,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Deadline:
+        return cls(
+            start=date.fromisoformat(data["start"]),
+            working_days=int(data["working_days"]),
+            due=date.fromisoformat(data["due"]),
+            calendar_version=str(data["calendar_version"]),
+            provisional=bool(data.get("provisional", False)),
         )
 
 
@@ -119,3 +188,85 @@ def require_not_before(later: date, earlier: date | None, what: str, earlier_wha
             f" / {what}不能早于{earlier_what}"
         )
         raise RuleViolation(msg)
+
+
+def require_day(value: object, field: str) -> date:
+    """A calendar date; a datetime is refused because business dates carry no time."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        msg = f"{field} must be a date, got {value!r}"
+        raise InvalidValue(msg)
+    return value
+
+
+def optional_day(value: object, field: str) -> date | None:
+    """Like require_day, but None stays None (a date not yet known)."""
+    return None if value is None else require_day(value, field)
+
+
+# --- revisions ------------------------------------------------------------------------
+
+Checker = Callable[[Any, str], Any]
+"""Checks one field: called with the value and the field's name, returns the value to keep
+or raises InvalidValue. Aggregates declare their revisable fields as {field: Checker}."""
+
+
+def check_revision(changes: Mapping[str, Any], rules: Mapping[str, Checker]) -> dict[str, Any]:
+    """The checked values of a revision, each by its field's rule; fields without a rule
+    and empty revisions are refused."""
+    unknown = sorted(set(changes) - set(rules))
+    if unknown:
+        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(rules)}"
+        raise InvalidValue(msg)
+    if not changes:
+        msg = "a revision must change at least one field"
+        raise InvalidValue(msg)
+    return {field: rules[field](value, field) for field, value in changes.items()}
+
+
+def require_changes(current: object, checked: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked fields whose value differs from `current`'s, so events record only real
+    changes; a revision that changes nothing is refused."""
+    changed = {field: value for field, value in checked.items()
+               if getattr(current, field) != value}
+    if not changed:
+        msg = "the revision changes nothing: every field already has that value"
+        raise RuleViolation(msg)
+    return changed
+
+
+# --- working-day deadlines ------------------------------------------------------------
+
+
+def check_deadline(deadline: object, starts: date, what: str) -> Deadline:
+    """The deadline a step sets on business date `starts`: a Deadline counted from that
+    date, of at least one working day, falling due after its start."""
+    if not isinstance(deadline, Deadline):
+        msg = f"{what} must be a working-day Deadline, got {deadline!r}"
+        raise InvalidValue(msg)
+    if deadline.start != starts or deadline.working_days < 1 or deadline.due <= deadline.start:
+        msg = (f"{what} must count at least one working day from {starts.isoformat()} and end "
+               f"after its start; got {deadline.working_days} working days from "
+               f"{deadline.start.isoformat()} to {deadline.due.isoformat()}"
+               f" / {what}须自{starts.isoformat()}起计算至少一个工作日")
+        raise InvalidValue(msg)
+    return deadline
+
+
+def check_recomputed_deadline(deadline: object, current: Deadline, what: str) -> Deadline:
+    """The replacement of a provisional deadline once its year's official calendar is known:
+    the same working days from the same start, with a different result."""
+    if not current.provisional:
+        msg = (f"the {what} due {current.due.isoformat()} is not provisional: it is already "
+               "official; nothing to recompute")
+        raise RuleViolation(msg)
+    if isinstance(deadline, Deadline) and (deadline.start, deadline.working_days) != (
+            current.start, current.working_days):
+        msg = (f"a recomputed {what} keeps its start {current.start.isoformat()} and its "
+               f"{current.working_days} working days; got {deadline.working_days} working days "
+               f"from {deadline.start.isoformat()}")
+        raise InvalidValue(msg)
+    checked = check_deadline(deadline, current.start, f"recomputed {what}")
+    if checked == current:
+        msg = f"the recomputed {what} is the same as the current one; nothing to record"
+        raise RuleViolation(msg)
+    return checked

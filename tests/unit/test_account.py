@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -34,10 +36,20 @@ def test_open_records_the_account_as_active(audit: Audit) -> None:
     assert account.active is True
 
 
-@pytest.mark.parametrize("role", ["root", "", "Bureau", "责任单位"])
+@pytest.mark.parametrize("role", ["root", "", "Bureau", "责任"])
 def test_open_rejects_unknown_role(audit: Audit, role: str) -> None:
-    with pytest.raises(InvalidValue, match="role must be one of admin, leader"):
+    with pytest.raises(InvalidValue, match=re.escape("role must be one of admin (系统管理员), "
+                                                     "leader (领导)")):
         open_account(audit, role=role)
+
+
+@pytest.mark.parametrize("role", [" unit ", "责任单位", Role.unit])
+def test_open_accepts_a_role_by_code_or_label_and_stores_the_plain_code(
+    audit: Audit, role: str
+) -> None:
+    account = open_account(audit, role=role)
+    assert account.role == "unit"
+    assert type(account.role) is str
 
 
 @pytest.mark.parametrize("unit", [None, ""])
@@ -126,7 +138,7 @@ def test_every_account_event_carries_the_audit_passed_in(
     account = open_account(opened)
     account.reissue_token("hash-2", audit=issued)
     account.deactivate("离职", audit=deactivated)
-    events = account.collect_events()
+    events: list[Any] = list(account.collect_events())
     assert [type(e).__name__ for e in events] == ["Registered", "TokenIssued", "Deactivated"]
     assert [e.audit for e in events] == [opened, issued, deactivated]
 

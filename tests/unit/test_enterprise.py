@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -307,7 +308,8 @@ def test_visits_are_numbered_from_one_and_recorded(enterprise: Enterprise, audit
 
 
 def test_a_visit_of_an_unknown_kind_is_invalid(enterprise: Enterprise, audit: Audit) -> None:
-    with pytest.raises(InvalidValue, match=r"kind must be visit .* or forum"):
+    with pytest.raises(InvalidValue, match=re.escape(
+            "kind must be one of visit (调研), forum (座谈); got 'dinner'")):
         enterprise.record_visit(VISITED_ON, "dinner", "张副市长", "x", None, audit=audit)
 
 

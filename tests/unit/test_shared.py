@@ -1,9 +1,13 @@
-"""Checks shared by every aggregate: text, amounts, date order, audit records."""
+"""Checks shared by every aggregate: text, amounts, dates, revisions, deadlines, audit."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 import pytest
 
@@ -11,8 +15,16 @@ from domain.errors import DomainError, InvalidValue, RuleViolation
 from domain.shared import (
     MAX_TEXT,
     Audit,
+    Checker,
+    Deadline,
+    check_deadline,
+    check_recomputed_deadline,
+    check_revision,
+    optional_day,
     optional_text,
     require_amount,
+    require_changes,
+    require_day,
     require_not_before,
     require_text,
 )
@@ -181,3 +193,129 @@ def test_audit_from_dict_defaults_missing_unit_and_correlation_id() -> None:
     restored = Audit.from_dict({"actor_id": "a2", "actor_name": "李", "role": "unit"})
     assert restored.unit is None
     assert restored.correlation_id == ""
+
+
+# --- require_day / optional_day ---------------------------------------------------------
+
+
+def test_require_day_accepts_a_date() -> None:
+    assert require_day(date(2026, 1, 5), "visit date") == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize("value", [datetime(2026, 1, 5, 9), "2026-01-05", None])
+def test_require_day_refuses_anything_but_a_calendar_date(value: object) -> None:
+    expected = f"visit date must be a date, got {value!r}"
+    with pytest.raises(InvalidValue, match=f"^{re.escape(expected)}$"):
+        require_day(value, "visit date")
+
+
+def test_optional_day_keeps_none_and_still_refuses_a_datetime() -> None:
+    assert optional_day(None, "planned_sign") is None
+    with pytest.raises(InvalidValue, match="planned_sign must be a date"):
+        optional_day(datetime(2026, 1, 5, 9), "planned_sign")
+
+
+# --- check_revision / require_changes ---------------------------------------------------
+
+RULES: dict[str, Checker] = {
+    "name": partial(require_text, limit=10),
+    "park": partial(optional_text, limit=10),
+    "total_investment": require_amount,
+}
+
+
+def test_a_revision_is_checked_field_by_field_with_each_fields_rule() -> None:
+    checked = check_revision({"name": " 新名称 ", "park": " ", "total_investment": "12.5"}, RULES)
+    assert checked == {"name": "新名称", "park": None, "total_investment": Decimal("12.5000")}
+
+
+def test_a_field_without_a_rule_is_refused_listing_the_revisable_fields() -> None:
+    with pytest.raises(InvalidValue, match=re.escape(
+            "cannot revise bogus, stage; revisable fields are name, park, total_investment")):
+        check_revision({"stage": "signed", "name": "x", "bogus": 1}, RULES)
+
+
+def test_an_empty_revision_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="a revision must change at least one field"):
+        check_revision({}, RULES)
+
+
+def test_a_revision_reports_the_first_bad_value_by_its_field_name() -> None:
+    with pytest.raises(InvalidValue, match="name is 11 characters long, at most 10 allowed"):
+        check_revision({"name": "x" * 11}, RULES)
+
+
+class Current:
+    name = "旧名称"
+    park: str | None = None
+
+
+def test_require_changes_keeps_only_the_fields_that_differ() -> None:
+    assert require_changes(Current(), {"name": "旧名称", "park": "柳东"}) == {"park": "柳东"}
+
+
+def test_require_changes_refuses_a_revision_that_changes_nothing() -> None:
+    with pytest.raises(RuleViolation, match="the revision changes nothing"):
+        require_changes(Current(), {"name": "旧名称", "park": None})
+
+
+# --- check_deadline / check_recomputed_deadline -----------------------------------------
+
+START = date(2026, 3, 2)
+DUE = Deadline(start=START, working_days=3, due=date(2026, 3, 5), calendar_version="cc")
+PROVISIONAL = replace(DUE, calendar_version="rule", provisional=True)
+
+
+def test_a_deadline_counted_from_the_steps_date_is_accepted() -> None:
+    assert check_deadline(DUE, START, "reply deadline") is DUE
+
+
+def test_a_deadline_must_be_a_deadline() -> None:
+    expected = r"^due must be a working-day Deadline, got '2026-03-05'$"
+    with pytest.raises(InvalidValue, match=expected):
+        check_deadline("2026-03-05", START, "due")
+
+
+@pytest.mark.parametrize("deadline", [
+    replace(DUE, start=date(2026, 3, 1)),  # counted from another date
+    replace(DUE, working_days=0),
+    replace(DUE, due=START),  # not after its start
+])
+def test_a_deadline_must_count_working_days_from_the_steps_date(deadline: Deadline) -> None:
+    expected = (f"reply deadline must count at least one working day from 2026-03-02 and end "
+                f"after its start; got {deadline.working_days} working days from "
+                f"{deadline.start} to {deadline.due}"
+                " / reply deadline须自2026-03-02起计算至少一个工作日")
+    with pytest.raises(InvalidValue, match=f"^{re.escape(expected)}$"):
+        check_deadline(deadline, START, "reply deadline")
+
+
+def test_a_provisional_deadline_is_replaced_by_a_different_count_of_the_same_days() -> None:
+    official = replace(DUE, due=date(2026, 3, 6))
+    assert check_recomputed_deadline(official, PROVISIONAL, "reply deadline") is official
+
+
+def test_an_official_deadline_is_not_recomputed() -> None:
+    with pytest.raises(RuleViolation, match=re.escape(
+            "the reply deadline due 2026-03-05 is not provisional: it is already official")):
+        check_recomputed_deadline(replace(DUE, due=date(2026, 3, 6)), DUE, "reply deadline")
+
+
+@pytest.mark.parametrize("changed", [{"working_days": 4}, {"start": date(2026, 3, 3)}])
+def test_a_recomputed_deadline_keeps_its_start_and_working_days(changed: dict[str, Any]) -> None:
+    with pytest.raises(InvalidValue, match=re.escape(
+            "a recomputed reply deadline keeps its start 2026-03-02 and its 3 working days; got")):
+        check_recomputed_deadline(replace(DUE, **changed), PROVISIONAL, "reply deadline")
+
+
+def test_a_recomputed_deadline_is_still_checked_as_a_deadline() -> None:
+    with pytest.raises(InvalidValue, match="recomputed reply deadline must be a working-day"):
+        check_recomputed_deadline(None, PROVISIONAL, "reply deadline")
+    with pytest.raises(InvalidValue, match="recomputed reply deadline must count"):
+        check_recomputed_deadline(replace(DUE, due=START), PROVISIONAL, "reply deadline")
+
+
+def test_a_recomputation_that_changes_nothing_is_refused() -> None:
+    with pytest.raises(RuleViolation, match="the recomputed reply deadline is the same as the "
+                                            "current one; nothing to record"):
+        check_recomputed_deadline(PROVISIONAL, PROVISIONAL, "reply deadline")
