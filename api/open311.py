@@ -28,7 +28,7 @@ from application import authz
 from application.complaints import ComplaintState
 from application.context import Caller
 from application.errors import ApplicationError, Forbidden, NotFound
-from domain.complaint import CATEGORY_LABELS, STATUS_LABELS, Complaint, ComplaintDetails
+from domain.complaint import Category, Complaint, ComplaintDetails, Status
 from domain.errors import DomainError, InvalidValue
 from projections.complaint_ledger import TABLE as COMPLAINT_LEDGER
 from projections.complaint_ledger import ComplaintLedger
@@ -80,8 +80,8 @@ def _fmt(fmt: str) -> str:
 def _service_code(code: str | None) -> str:
     if not code:
         raise InvalidValue("service_code is required; see services.xml")
-    if code not in CATEGORY_LABELS:
-        msg = f"unknown service_code {code!r}; known: {', '.join(CATEGORY_LABELS)}"
+    if code not in Category.labels():
+        msg = f"unknown service_code {code!r}; known: {', '.join(Category.labels())}"
         raise NotFound(msg)
     return code
 
@@ -120,7 +120,7 @@ def discovery(fmt: str, request: Request) -> Response:
 
 @router.get("/services.{fmt}", summary="Services: the complaint categories")
 def services(fmt: str) -> Response:
-    return doc.render(_fmt(fmt), "services", [doc.service(code) for code in CATEGORY_LABELS])
+    return doc.render(_fmt(fmt), "services", [doc.service(code) for code in Category])
 
 
 @router.get("/services/{service_code}.{fmt}", summary="A service definition")
@@ -197,7 +197,7 @@ def _search(c: Container, caller: Caller, f: doc.RequestFilter, limit: int) -> l
     """The newest complaints by date received that match `f` and the caller may read, found
     in the complaint ledger (投诉台账) and loaded for what the ledger does not hold."""
     scope = authz.complaint_scope(caller)
-    statuses = f.statuses and [s for s in STATUS_LABELS if doc.open311_status(s) in f.statuses]
+    statuses = f.statuses and [s for s in Status if doc.open311_status(s) in f.statuses]
     clauses: list[str] = []
     params: list[Any] = []
     for column, values in (("category", f.codes), ("status", statuses),

@@ -20,11 +20,11 @@ from fastapi import Response
 from application.complaints import ComplaintState
 from application.units import Units
 from domain.complaint import (
-    CATEGORY_LABELS,
-    DEADLINE_KIND_LABELS,
     FINAL_STATUSES,
-    STATUS_LABELS,
+    Category,
     Complainant,
+    DeadlineKind,
+    Status,
 )
 from domain.errors import InvalidValue
 
@@ -99,7 +99,7 @@ def render_error(fmt: str, status: int, description: str,
 
 
 def service(code: str) -> dict[str, Any]:
-    label = CATEGORY_LABELS[code]
+    label = Category(code).label
     return {
         "service_code": code, "service_name": label, "description": DESCRIPTIONS[code],
         # The one attribute (respondent_unit) is optional, so no definition call is needed.
@@ -152,7 +152,7 @@ def _summary(text: str) -> str:
 
 
 def _status_notes(state: ComplaintState, full: bool) -> str:
-    label = STATUS_LABELS[state.status]
+    label = Status(state.status).label
     if not full:
         return label
     if state.decline_reason and state.status == "declined":
@@ -173,12 +173,12 @@ def request_element(state: ComplaintState, full: bool, units: Units,
     notice = None
     if running and due:
         provisional = "（暂定）" if running["provisional"] else ""
-        notice = f"{DEADLINE_KIND_LABELS[running['kind']]} {due.isoformat()}{provisional}"
+        notice = f"{DeadlineKind(running['kind']).label} {due.isoformat()}{provisional}"
     return {
         "service_request_id": state.receipt,
         "status": open311_status(state.status),
         "status_notes": _status_notes(state, full),
-        "service_name": CATEGORY_LABELS[state.category],
+        "service_name": Category(state.category).label,
         "service_code": state.category,
         "description": state.content if full else None,
         "agency_responsible": responsible.name if responsible else state.assigned_unit,
@@ -233,11 +233,11 @@ def _moment(value: str | None, name: str, zone: ZoneInfo) -> datetime | None:
 def request_filter(service_code: str | None, status: str | None, start_date: str | None,
                    end_date: str | None, zone: ZoneInfo) -> RequestFilter:
     codes, statuses = csv(service_code), csv(status)
-    unknown = [x for x in codes if x not in CATEGORY_LABELS]
+    unknown = [x for x in codes if x not in Category.labels()]
     unknown += [x for x in statuses if x not in ("open", "closed")]
     if unknown:
         msg = (f"unknown service_code or status {', '.join(unknown)}; service codes: "
-               f"{', '.join(CATEGORY_LABELS)}; statuses: open, closed")
+               f"{', '.join(Category.labels())}; statuses: open, closed")
         raise InvalidValue(msg)
     start, end = _moment(start_date, "start_date", zone), _moment(end_date, "end_date", zone)
     if start and end and end < start:

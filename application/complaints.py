@@ -17,9 +17,9 @@ from domain.calendar import Deadline
 from domain.complaint import (
     EVENT_LABELS,
     FINAL_STATUSES,
-    STATUS_LABELS,
     Complaint,
     ComplaintDetails,
+    Status,
 )
 from domain.errors import InvalidValue
 from domain.shared import Role
@@ -148,7 +148,7 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         deadlines = complaint.open_deadlines()
         return PublicStatus(
             receipt=complaint.receipt, status=complaint.status,
-            status_label=STATUS_LABELS[complaint.status], channel=complaint.channel,
+            status_label=Status(complaint.status).label, channel=complaint.channel,
             category=complaint.category, received_on=complaint.received_on,
             accepted_on=complaint.accepted_on, replied_on=complaint.replied_on,
             closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None)

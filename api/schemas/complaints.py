@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, computed_field, model_validator
 
 from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
 from application.complaints import ComplaintState, PublicStatus
-from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, SATISFACTION_LABELS, STATUS_LABELS
-
-Channel = StrEnum("Channel", {k: k for k in CHANNEL_LABELS})  # type: ignore[misc]
-Category = StrEnum("Category", {k: k for k in CATEGORY_LABELS})  # type: ignore[misc]
-Satisfaction = StrEnum("Satisfaction", {k: k for k in SATISFACTION_LABELS})  # type: ignore[misc]
+from domain.complaint import Category, Channel, Satisfaction, Status
+from domain.shared import Labelled
 
 
-def _labels(labels: dict[str, str]) -> str:
-    return "; ".join(f"{code} {label}" for code, label in labels.items())
+def _labels(codes: type[Labelled]) -> str:
+    return "; ".join(f"{code.value} {code.label}" for code in codes)
 
 
 class ComplainantIn(Body):
@@ -28,8 +24,8 @@ class ComplainantIn(Body):
 
 
 class ComplaintCreate(Body):
-    channel: Channel = Field(description=f"渠道: {_labels(CHANNEL_LABELS)}")  # type: ignore[valid-type]
-    category: Category = Field(description=f"类别: {_labels(CATEGORY_LABELS)}")  # type: ignore[valid-type]
+    channel: Channel = Field(description=f"渠道: {_labels(Channel)}")
+    category: Category = Field(description=f"类别: {_labels(Category)}")
     content: str = Field(min_length=1, max_length=4000, description="投诉内容")
     respondent_unit: str = Field(description="被投诉单位: a unit code")
     received_on: date | None = Field(None, description="Date received (登记日期); default "
@@ -48,7 +44,7 @@ class ComplaintCreate(Body):
 
 
 class PublicComplaintCreate(Body):
-    category: Category = Field(description=f"类别: {_labels(CATEGORY_LABELS)}")  # type: ignore[valid-type]
+    category: Category = Field(description=f"类别: {_labels(Category)}")
     content: str = Field(min_length=1, max_length=4000)
     respondent_unit: str = Field(description="被投诉单位: a unit code (see /api/v1/units)")
     complainant: ComplainantIn | None = None
@@ -72,7 +68,7 @@ class ReplyBody(StepBody):
 
 
 class CallbackBody(StepBody):
-    satisfaction: Satisfaction = Field(description=_labels(SATISFACTION_LABELS))  # type: ignore[valid-type]
+    satisfaction: Satisfaction = Field(description=_labels(Satisfaction))
     comment: str | None = Field(None, max_length=4000)
 
 
@@ -97,7 +93,7 @@ class StatusLabel(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return Status(self.status).label
 
 
 ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=StatusLabel,

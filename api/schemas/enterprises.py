@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field, computed_field
@@ -11,11 +11,9 @@ from pydantic import BaseModel, Field, computed_field
 from api.schemas.common import Body, DeadlinePublic, RevisionBody, StepBody, public_schema
 from application.enterprises import EnterpriseState
 from application.requests import RequestState
-from domain.enterprise_request import CATEGORY_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
+from domain.enterprise import VisitKind
+from domain.enterprise_request import Category, Feedback, Outcome, Source, Status
 
-Category = Literal["labour", "power", "epidemic", "resumption", "housing", "schooling",
-                   "transport", "finance", "land", "approval", "other"]
-Source = Literal["visit", "forum", "online", "hotline"]
 Day = date  # a field named `date` cannot also use `date` as its type with a Field default
 CREDIT_CODE = Field(description="统一社会信用代码: 18 characters with the GB 32100 check "
                     "character; a wrong code is refused (422) saying why")
@@ -58,7 +56,7 @@ class UnlinkLeaderBody(StepBody):
 
 class VisitBody(Body):
     date: Day = Field(description="Date of the visit; may be in the past, never the future")
-    kind: Literal["visit", "forum"] = Field(description="visit 调研 or forum 座谈")
+    kind: VisitKind = Field(description="visit 调研 or forum 座谈")
     hosted_by: str = Field(max_length=60, description="The leader or unit who held it")
     notes: str = Field(max_length=4000)
     request_numbers: list[str] | None = Field(
@@ -131,13 +129,13 @@ class ProgressBody(StepBody):
 
 
 class OutcomeBody(StepBody):
-    outcome: Literal["resolved", "partly_resolved", "not_resolvable"]
+    outcome: Outcome
     explanation: str | None = Field(None, max_length=4000, description="Required unless "
                                     "resolved")
 
 
 class FeedbackBody(StepBody):
-    feedback: Literal["satisfied", "unsatisfied"]
+    feedback: Feedback
     comment: str | None = Field(None, max_length=4000, description="Required if unsatisfied")
 
 
@@ -160,22 +158,22 @@ class RequestLabels(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def source_label(self) -> str:
-        return SOURCE_LABELS[self.source]
+        return Source(self.source).label
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS[self.category]
+        return Category(self.category).label
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return Status(self.status).label
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def outcome_label(self) -> str | None:
-        return OUTCOME_LABELS[self.outcome] if self.outcome else None
+        return Outcome(self.outcome).label if self.outcome else None
 
 
 RequestPublic = public_schema(

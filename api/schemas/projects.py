@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from api.schemas.common import Body, RevisionBody, StepBody, public_schema
 from application.projects import ProjectState
-from domain.project import STAGE_LABELS
+from domain.project import Stage
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -115,7 +115,7 @@ class StageLabel(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def stage_label(self) -> str:
-        return STAGE_LABELS[self.stage]
+        return Stage(self.stage).label
 
 
 ProjectPublic = public_schema("ProjectPublic", ProjectState, base=StageLabel,
