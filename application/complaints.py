@@ -26,8 +26,7 @@ from domain.shared import Role
 
 # Receipt codes: no 0/O, 1/I/L, so they can be read over the phone.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-PUBLIC = Caller(account_id="public", name="公众 (website)", role="public",
-                correlation_id="")
+PUBLIC = Caller(account_id="public", name="公众 (website)", role=None, correlation_id="")
 
 
 def new_receipt() -> str:

@@ -7,26 +7,29 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidValue
-from domain.shared import Audit
+from domain.shared import Audit, Role
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated account acting, and the request it acts in."""
+    """The authenticated account acting, and the request it acts in; `role` None is the
+    public (公众), acting without an account."""
 
     account_id: str
     name: str
-    role: str
+    role: Role | None
     unit: str | None = None
     enterprise: str | None = None
     correlation_id: str = ""
 
     def audit(self) -> Audit:
-        return Audit(actor_id=self.account_id, actor_name=self.name, role=self.role,
+        return Audit(actor_id=self.account_id, actor_name=self.name,
+                     role=str(self.role) if self.role else PUBLIC_ROLE,
                      unit=self.unit, correlation_id=self.correlation_id)
 
 
-SYSTEM = Caller(account_id="system", name="system", role="admin", correlation_id="system")
+PUBLIC_ROLE = "public"  # how steps taken without an account are recorded
+SYSTEM = Caller(account_id="system", name="system", role=Role.admin, correlation_id="system")
 
 
 class Clock:

@@ -147,15 +147,17 @@ POLICY: dict[str, Rule] = {
 
 def deny(caller: Caller, does: str) -> Forbidden:
     where = f" of unit {caller.unit}" if caller.unit else ""
-    return Forbidden(f"role {caller.role}{where} may not {does} / 无权操作")
+    who = f"role {caller.role}" if caller.role else "the public"
+    return Forbidden(f"{who}{where} may not {does} / 无权操作")
 
 
 def _grants(caller: Caller, action: str) -> frozenset[Relation]:
     try:
-        return POLICY[action].grants.get(caller.role, frozenset())  # type: ignore[call-overload]
+        rule = POLICY[action]
     except KeyError:
         msg = f"no policy for action {action!r}"
         raise LookupError(msg) from None
+    return rule.grants.get(caller.role, frozenset()) if caller.role else frozenset()
 
 
 def allows(caller: Caller, action: str, item: Any = None) -> bool:
