@@ -2,7 +2,8 @@
 and another item, against a matrix written here from the product rules (DESIGN.md roles, the
 intended policy, the behaviour the other e2e tests pin). The matrix is not computed from
 application/policy.py, so a policy entry or a route that drifts from the rules fails here,
-cell by cell.
+cell by cell. Also: the order of checks on a command (403 before 412 before 422) and that a
+refused command writes nothing.
 
 Notation of a rule's `allow`: `bureau` — the role acts on every item; `unit:own` — only on
 the item related to the account (the `unit` account: the own item, of liudong; the
@@ -486,3 +487,83 @@ def test_without_credentials_only_public_operations_answer(
             wrong[f"{method} {path}"] = (status, detail_of(response))
     assert not wrong
 
+
+# --- the order of checks on a command ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusable:
+    """A command on the own item whose input the use case refuses (422: a future business
+    date, an unknown unit), with accounts that may not take it and one that may."""
+
+    step: str
+    body: dict[str, Any]
+    denied: tuple[str, ...]
+    allowed: str
+
+
+ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R}
+CHECK_ORDER: dict[str, list[Refusable]] = {
+    "project": [
+        Refusable("reassign", {"unit": "nowhere", "reason": "调整", "on": FUTURE},
+                  ("unit", "other_unit", "leader"), "bureau"),
+        Refusable("report-progress", {"period": "2025-05", "text": "补录", "on": FUTURE},
+                  ("other_unit", "park_office", "supervisor"), "unit"),
+    ],
+    "complaint": [
+        Refusable("assign", {"unit": "nowhere", "on": FUTURE},
+                  ("unit", "supervisor", "enterprise"), "bureau"),
+        Refusable("acknowledge", {"on": FUTURE}, ("other_unit", "bureau", "enterprise"), "unit"),
+    ],
+    "enterprise": [
+        Refusable("revise", {"county": "nowhere", "on": FUTURE},
+                  ("unit", "leader", "enterprise"), "bureau"),
+        Refusable("visits", {"date": FUTURE, "kind": "visit", "hosted_by": LEADER,
+                             "notes": "调研"}, ("supervisor", "unit", "enterprise"), "leader"),
+    ],
+    "request": [
+        Refusable("assign", {"lead_unit": "nowhere", "on": FUTURE},
+                  ("unit", "supervisor", "enterprise"), "bureau"),
+        Refusable("progress", {"text": "补录", "on": FUTURE}, ("other_unit", "enterprise"),
+                  "unit"),
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", list(CHECK_ORDER))
+def test_a_command_is_refused_403_before_412_before_422_and_writes_nothing(
+    matrix_client: TestClient, matrix_container: Container, accounts: Accounts, kind: str,
+) -> None:
+    world = World.new(matrix_container, accounts)
+    item = world.items(kind)["own"]
+    if kind == "project":  # registered is version 1; a stale If-Match names an earlier one
+        world.given(kind, "key_project")
+    answers: dict[tuple[str, str, str], int] = {}
+    expected: dict[tuple[str, str, str], int] = {}
+    refusals: dict[str, str] = {}
+    written: dict[str, tuple[int, int]] = {}
+    for command in CHECK_ORDER[kind]:
+        url = f"{ITEM_PATHS[kind]}/{item.id}/{command.step}"
+        version, head = world.version(kind, "own"), matrix_container.ledger.head()
+
+        def post(who: str, if_match: int, url: str = url,
+                 body: dict[str, Any] = command.body) -> httpx.Response:
+            return matrix_client.post(url, json=body, headers=auth(world.tokens[who], if_match))
+
+        for who in command.denied:
+            answers[command.step, who, "stale"] = post(who, version - 1).status_code
+            expected[command.step, who, "stale"] = 403
+        answers[command.step, command.allowed, "stale"] = post(command.allowed,
+                                                               version - 1).status_code
+        expected[command.step, command.allowed, "stale"] = 412
+        current = post(command.allowed, version)
+        answers[command.step, command.allowed, "current"] = current.status_code
+        expected[command.step, command.allowed, "current"] = 422
+        refusals[command.step] = detail_of(current)
+        written[command.step] = (world.version(kind, "own") - version,
+                                 matrix_container.ledger.head() - head)
+
+    assert answers == expected
+    # The 422 is the use case's refusal of the input, not the request schema's.
+    assert all("nowhere" in d or FUTURE in d for d in refusals.values()), refusals
+    assert written == dict.fromkeys(written, (0, 0)), "refused commands appended events"
