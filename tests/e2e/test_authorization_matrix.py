@@ -288,7 +288,7 @@ def matrix_client(matrix_container: Container) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def accounts(matrix_container: Container) -> Accounts:
+def matrix_accounts(matrix_container: Container) -> Accounts:
     return Accounts.open(matrix_container)
 
 
@@ -452,12 +452,12 @@ def test_every_rule_names_known_roles_scopes_states_and_parameters() -> None:
 
 
 def test_every_account_may_call_exactly_what_the_matrix_allows(
-    matrix_client: TestClient, matrix_container: Container, accounts: Accounts,
+    matrix_client: TestClient, matrix_container: Container, matrix_accounts: Accounts,
 ) -> None:
     mismatches: list[Mismatch] = []
     cells = 0
     for (method, path), rule in MATRIX.items():
-        world = World.new(matrix_container, accounts)
+        world = World.new(matrix_container, matrix_accounts)
         ran, found = run_operation(matrix_client, matrix_container, world, method, path, rule)
         cells += ran
         mismatches += found
@@ -468,9 +468,9 @@ def test_every_account_may_call_exactly_what_the_matrix_allows(
 
 
 def test_without_credentials_only_public_operations_answer(
-    matrix_client: TestClient, matrix_container: Container, accounts: Accounts,
+    matrix_client: TestClient, matrix_container: Container, matrix_accounts: Accounts,
 ) -> None:
-    world = World.new(matrix_container, accounts)
+    world = World.new(matrix_container, matrix_accounts)
     wrong = {}
     for (method, path), rule in MATRIX.items():
         which = "own" if item_kind(path, rule) else ""
@@ -532,9 +532,10 @@ CHECK_ORDER: dict[str, list[Refusable]] = {
 
 @pytest.mark.parametrize("kind", list(CHECK_ORDER))
 def test_a_command_is_refused_403_before_412_before_422_and_writes_nothing(
-    matrix_client: TestClient, matrix_container: Container, accounts: Accounts, kind: str,
+    matrix_client: TestClient, matrix_container: Container, matrix_accounts: Accounts,
+    kind: str,
 ) -> None:
-    world = World.new(matrix_container, accounts)
+    world = World.new(matrix_container, matrix_accounts)
     item = world.items(kind)["own"]
     if kind == "project":  # registered is version 1; a stale If-Match names an earlier one
         world.given(kind, "key_project")
