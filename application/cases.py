@@ -102,8 +102,11 @@ class CaseService(Generic[A, S]):
 
     def load_for(self, caller: Caller, action: str, item_id: UUID,
                  expected_version: int | None = None) -> A:
-        """The first steps of every command on an item: load it (404), check the caller may
-        read it and do `action` (403), then check If-Match (412)."""
+        """The first steps of every command on an item: a role that may never do `action`
+        is refused (403) before the item is even looked up; then load it (404), check the
+        caller may read it and do `action` on it (403), then check If-Match (412)."""
+        self.authorize(caller, "read")
+        self.authorize(caller, action)
         item = self.load(item_id)
         self.authorize(caller, "read", item)
         if action != "read":
