@@ -115,7 +115,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
                       pool_size=settings.postgres_pool_size)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
     context = Context(store, units, clock, calendar, deadlines)
-    reads = Reads(ledger.head, follower, settings.wait_timeout,
+    reads = Reads(ledger.head, follower, settings.wait_timeout, clock.today,
                   [query for case in cases for query in case.ledgers])
     for case in cases:
         for name, make_reader in case.readers.items():

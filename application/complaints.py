@@ -13,10 +13,13 @@ from application import policy
 from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.errors import NotFound
+from application.queries import LedgerQuery, codes, day, flag, words
 from domain.calendar import Deadline
 from domain.complaint import (
     EVENT_LABELS,
     FINAL_STATUSES,
+    Category,
+    Channel,
     Complaint,
     ComplaintDetails,
     Status,
@@ -96,6 +99,19 @@ class PublicStatus:
 
 
 ComplaintResult = Result[ComplaintState]
+
+
+LEDGER = LedgerQuery("complaints", "complaint.read", {
+    "status": codes(Status, "状态 status"),
+    "unit": words("承办单位: the unit now assigned"),
+    "respondent_unit": words("被投诉单位"),
+    "channel": codes(Channel, "渠道 channel"),
+    "category": codes(Category, "类别 category"),
+    "received_from": day("Received on or after"),
+    "received_to": day("Received on or before"),
+    "overdue": flag("true: open complaints whose running deadline is past (超期); false: "
+                    "all others"),
+}, dated=True, period=("received_from", "received_to"))
 
 
 class ComplaintService(CaseService[Complaint, ComplaintState]):

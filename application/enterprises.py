@@ -12,6 +12,7 @@ from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.errors import ConcurrentUpdate, NotFound
 from application.projects import AREA_KINDS
+from application.queries import LedgerQuery, text, words
 from application.store import Store
 from domain.credit_code import require_credit_code
 from domain.enterprise import EVENT_LABELS, Enterprise
@@ -60,6 +61,14 @@ def enterprise_by_code(store: Store, credit_code: str) -> Enterprise:
     except NotFound:
         msg = f"no enterprise with credit code {code} is registered / 企业未登记"
         raise NotFound(msg) from None
+
+
+LEDGER = LedgerQuery("enterprises", "enterprise.read", {
+    "county": words("所在县区: unit codes of counties or zones"),
+    "industry": words("行业"),
+    "leader": text("挂钩联系领导 (the linked leader's name)"),
+    "q": text("Text in the name or the credit code"),
+})
 
 
 class EnterpriseService(CaseService[Enterprise, EnterpriseState]):

@@ -10,8 +10,9 @@ from uuid import UUID
 
 from application.cases import CaseService, Result, state_of
 from application.context import Caller
+from application.queries import LedgerQuery, codes, flag, integer, text, words
 from domain.calendar import Deadline
-from domain.project import EVENT_LABELS, Project, ProjectDetails
+from domain.project import EVENT_LABELS, Project, ProjectDetails, Stage
 
 AREA_KINDS = ("county", "zone")
 
@@ -59,6 +60,18 @@ class ProjectState:
 
 
 ProjectResult = Result[ProjectState]
+
+
+LEDGER = LedgerQuery("projects", "project.read", {
+    "stage": codes(Stage, "项目阶段 stage"),
+    "county": words("所在县区/开发区: unit codes of counties or zones"),
+    "park": words("园区"),
+    "industry": words("产业类别"),
+    "unit": words("责任单位: unit codes"),
+    "key": flag("A key project (重点项目) in any year"),
+    "key_year": integer("On this year's key-project list (重点项目清单)", 2000, 2100),
+    "q": text("Text in the name or the investor"),
+})
 
 
 class ProjectService(CaseService[Project, ProjectState]):

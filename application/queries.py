@@ -184,7 +184,8 @@ class LedgerQuery:
     name: str  # "projects": GET /api/v1/ledgers/projects
     action: str  # the policy action whose scope limits the rows: "project.read"
     filters: Mapping[str, Param]
-    check: Callable[[Mapping[str, Any]], None] = lambda _values: None
+    dated: bool = False  # rows judged against today (overdue): the reader is given `today`
+    period: tuple[str, str] | None = None  # two date filters that must not be reversed
 
     @property
     def params(self) -> dict[str, Param]:
@@ -201,8 +202,9 @@ class Reads:
     """Scope, parameters and the bounded wait, for every read of a projection."""
 
     def __init__(self, head: Callable[[], int], positions: Positions, timeout: float,
-                 ledgers: Sequence[LedgerQuery] = ()) -> None:
+                 today: Callable[[], date], ledgers: Sequence[LedgerQuery] = ()) -> None:
         self.head = head
+        self.today = today
         self.positions = positions
         self.timeout = timeout
         self.ledgers = {q.name: q for q in ledgers}
@@ -227,7 +229,10 @@ class Reads:
         query = self.ledgers[name]
         scope = policy.scope(caller, query.action)
         values = parse_params(query.params, given)
-        query.check(values)
+        if query.period:
+            check_period(*(values.get(name) for name in query.period))
+        if query.dated:
+            values["today"] = self.today()
         reader = self.readers[name]
         position = self.wait(reader.projection, values.pop("min_position", None))
         limit = values.pop("limit", None) or 50

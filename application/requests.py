@@ -13,9 +13,18 @@ from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.enterprises import enterprise_by_code
 from application.errors import NotFound
+from application.queries import LedgerQuery, Param, codes, day, flag, words
 from domain.calendar import Deadline
+from domain.credit_code import normalize_credit_code
 from domain.enterprise import Enterprise
-from domain.enterprise_request import ALLOWED, EVENT_LABELS, EnterpriseRequest
+from domain.enterprise_request import (
+    ALLOWED,
+    EVENT_LABELS,
+    Category,
+    EnterpriseRequest,
+    Source,
+    Status,
+)
 from domain.errors import InvalidValue
 from domain.project import Project
 from domain.shared import Role
@@ -80,6 +89,21 @@ class NewRequest:
     source: str | None = None
     visit_number: int | None = None
     raised_on: date | None = None
+
+
+LEDGER = LedgerQuery("requests", "request.read", {
+    "category": codes(Category, "诉求类别 category"),
+    "status": codes(Status, "状态 status"),
+    "source": codes(Source, "来源 source"),
+    "unit": words("The unit now assigned, as lead or co-unit (unit codes)"),
+    "enterprise": Param("The enterprise, by credit code (one or a comma list)",
+                        normalize_credit_code, many=True),
+    "project": Param("The investment project concerned (its id)", lambda raw: str(UUID(raw)),
+                     {"type": "string", "format": "uuid", "description": "a project id"}),
+    "raised_from": day("Raised on or after"),
+    "raised_to": day("Raised on or before"),
+    "overdue": flag("true: being handled (assigned or in progress) with the due date past"),
+}, dated=True, period=("raised_from", "raised_to"))
 
 
 class RequestService(CaseService[EnterpriseRequest, RequestState]):
