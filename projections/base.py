@@ -1,9 +1,17 @@
-"""What a projection is: tables, the events it reads, and how a batch of them changes rows."""
+"""What a projection is: tables, the events it reads, and how a batch of them changes rows.
+
+A projection dispatches each event on its class (`functools.singledispatchmethod`, as
+eventsourcing's own `Projection.process_event` does): one small handler per event class, and
+a base handler that ignores any other event, so a replay never fails on one. The event
+classes a projection reads are those its handlers are registered for (`handled_events`), so
+each is declared once, by its handler.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -39,9 +47,14 @@ class Projection(ABC):
             tx.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def handled_events(dispatch: singledispatchmethod[Any]) -> tuple[type, ...]:
+    """The event classes `dispatch` has a handler for, in the order they were registered."""
+    return tuple(cls for cls in dispatch.dispatcher.registry if cls is not object)
+
+
 class RowCache:
-    """Rows of one keyed table, loaded once per batch and written back once, so a batch of
-    many events costs a few statements instead of one per event."""
+    """Rows of one keyed table, loaded once per batch and written back (or deleted) once, so
+    a batch of many events costs a few statements instead of one per event."""
 
     def __init__(self, tx: Tx, table: str, columns: Sequence[str], key: str = "id") -> None:
         self.tx = tx
@@ -50,9 +63,10 @@ class RowCache:
         self.key = key
         self.rows: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
+        self.deleted: set[str] = set()
 
     def preload(self, keys: Iterable[str]) -> None:
-        wanted = [k for k in set(keys) if k not in self.rows]
+        wanted = [k for k in set(keys) if k not in self.rows and k not in self.deleted]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
@@ -67,8 +81,14 @@ class RowCache:
         return self.rows.get(key)
 
     def put(self, row: dict[str, Any]) -> None:
+        self.deleted.discard(row[self.key])
         self.rows[row[self.key]] = row
         self.dirty.add(row[self.key])
+
+    def delete(self, key: str) -> None:
+        self.rows.pop(key, None)
+        self.dirty.discard(key)
+        self.deleted.add(key)
 
     def touch(self, key: str) -> dict[str, Any] | None:
         row = self.get(key)
@@ -77,6 +97,12 @@ class RowCache:
         return row
 
     def flush(self) -> None:
+        gone = sorted(self.deleted)
+        for start in range(0, len(gone), 500):
+            chunk = gone[start:start + 500]
+            self.tx.execute(f"DELETE FROM {self.table} WHERE {self.key} IN "
+                            f"({','.join('?' * len(chunk))})", chunk)
+        self.deleted.clear()
         if not self.dirty:
             return
         cols = ", ".join(self.columns)
@@ -87,3 +113,27 @@ class RowCache:
         self.tx.executemany(sql, [[self.rows[k].get(c) for c in self.columns]
                                   for k in sorted(self.dirty)])
         self.dirty.clear()
+
+
+class LedgerRows(RowCache):
+    """The rows of a ledger table: one per aggregate, keyed by its id, each stamped with the
+    version and time of the aggregate's latest event."""
+
+    def created(self, e: Any, position: int, **fields: Any) -> dict[str, Any]:
+        """The row that `e`, its aggregate's first event, at log `position` starts; the
+        columns not in `fields` are null."""
+        row = dict.fromkeys(self.columns)
+        row.update(id=str(e.originator_id), seq=position, **fields,
+                   version=e.originator_version, updated_at=e.timestamp.isoformat())
+        self.put(row)
+        return row
+
+    def changed(self, e: Any) -> dict[str, Any] | None:
+        """The row of `e`'s aggregate, to be written back, stamped with `e`'s version and
+        time; None if there is none, which a consistent log never gives and a replay must
+        not fail on."""
+        row = self.touch(str(e.originator_id))
+        if row is not None:
+            row["version"] = e.originator_version
+            row["updated_at"] = e.timestamp.isoformat()
+        return row

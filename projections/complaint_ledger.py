@@ -1,5 +1,6 @@
 """投诉台账: the complaint ledger, one row per complaint, and one row per assignment (交办)
-for the units' performance statistics (projections/complaint_stats.py).
+for the units' performance statistics (projections/complaint_stats.py); read through
+projections/complaint_reader.py.
 
 No personal data enters these tables: no complainant name, phone or enterprise name, and no
 content or receipt code; only whether the complaint is anonymous and, for scoping an
@@ -9,21 +10,14 @@ enterprise account's reads, the credit code of the enterprise that filed it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from functools import singledispatchmethod
 from typing import Any
 
-from domain.complaint import (
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    DEADLINE_KIND_LABELS,
-    EVENT_LABELS,
-    SATISFACTION_LABELS,
-    STATUS_LABELS,
-    Complaint,
-)
-from projections.base import Projection, RowCache
-from projections.paging import keyset_page
+from domain.complaint import Complaint
+from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.paging import LedgerPage
 from projections.store import Tx, ViewStore
 
 TABLE = "complaint_ledger"
@@ -67,123 +61,160 @@ def _later(first: str | None, second: str | None) -> str | None:
     return max(d for d in (first, second) if d is not None) if (first or second) else None
 
 
+@dataclass
+class _Batch:
+    """What the handlers of one batch share: the rows, the assignments, and the position of
+    the event."""
+
+    rows: LedgerRows
+    assignments: RowCache
+    position: int = 0
+
+    def update_assignment(self, row: dict[str, Any], **changes: Any) -> None:
+        """Change the complaint's current assignment (交办) as well."""
+        current = self.assignments.touch(f"{row['id']}/{row['assignment_count']}")
+        if current is None:
+            return
+        current.update(changes)
+        current["effective_reply_due"] = _later(current["reply_due"], current["extended_due"])
+
+
 class ComplaintLedger(Projection):
     """Builds the complaint ledger and its assignments from complaint events."""
 
     name = "complaint_ledger"
     ddl = DDL
     tables = (TABLE, ASSIGNMENTS)
-    event_classes = tuple(getattr(Complaint, name) for name in EVENT_LABELS)
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        rows = RowCache(tx, TABLE, COLUMNS)
-        assignments = RowCache(tx, ASSIGNMENTS, ASSIGNMENT_COLUMNS)
-        rows.preload(str(e.originator_id) for _, e in events
-                     if type(e).__name__ != "Received")
+        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
+                       RowCache(tx, ASSIGNMENTS, ASSIGNMENT_COLUMNS))
+        rows = batch.rows
+        rows.preload(str(e.originator_id) for _, e in events)
         # Steps touch the current assignment; later ones of this batch are created in it.
-        assignments.preload(f"{key}/{row['assignment_count']}" for key, row in rows.rows.items()
-                            if row["assignment_count"])
+        batch.assignments.preload(f"{key}/{row['assignment_count']}"
+                                  for key, row in rows.rows.items() if row["assignment_count"])
+        apply = self._apply  # bound once: each access builds a new dispatching wrapper
         for position, e in events:
-            key = str(e.originator_id)
-            if type(e).__name__ == "Received":
-                rows.put(_new_row(key, position, e))
-                continue
-            row = rows.touch(key)
-            if row is None:  # cannot happen in a consistent log; never fail a replay on it
-                continue
-            _change(row, assignments, position, e)
-            _derive(row)
-            row["version"] = e.originator_version
-            row["updated_at"] = e.timestamp.isoformat()
+            batch.position = position
+            apply(e, batch)
+        for key in rows.dirty:  # derived columns follow from a row's final state
+            _derive(rows.rows[key])
         rows.flush()
-        assignments.flush()
+        batch.assignments.flush()
 
+    @singledispatchmethod
+    def _apply(self, e: object, b: _Batch) -> None:
+        """An event this ledger has no handler for changes nothing."""
 
-def _new_row(key: str, position: int, e: Any) -> dict[str, Any]:
-    row = dict.fromkeys(COLUMNS)
-    row.update(
-        id=key, seq=position, status="received", channel=e.channel, category=e.category,
-        respondent_unit=e.respondent_unit, anonymous=int(e.complainant is None),
-        filed_by_enterprise=e.filed_by_enterprise, received_on=e.on.isoformat(),
-        acceptance_due=e.acceptance_deadline.due.isoformat(),
-        acceptance_provisional=int(e.acceptance_deadline.provisional), urge_count=0,
-        assignment_count=0, return_count=0, version=e.originator_version,
-        updated_at=e.timestamp.isoformat())
-    _derive(row)
-    return row
+    @_apply.register
+    def _(self, e: Complaint.Received, b: _Batch) -> None:
+        b.rows.created(
+            e, b.position, status="received", channel=e.channel, category=e.category,
+            respondent_unit=e.respondent_unit, anonymous=int(e.complainant is None),
+            filed_by_enterprise=e.filed_by_enterprise, received_on=e.on.isoformat(),
+            acceptance_due=e.acceptance_deadline.due.isoformat(),
+            acceptance_provisional=int(e.acceptance_deadline.provisional), urge_count=0,
+            assignment_count=0, return_count=0)
 
+    @_apply.register
+    def _(self, e: Complaint.Accepted, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(status="accepted", accepted_on=e.on.isoformat())
 
-def _current(row: dict[str, Any], assignments: RowCache) -> dict[str, Any] | None:
-    return assignments.touch(f"{row['id']}/{row['assignment_count']}")
+    @_apply.register
+    def _(self, e: Complaint.Declined, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(status="declined", declined_on=e.on.isoformat())
 
+    @_apply.register
+    def _(self, e: Complaint.Assigned, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            on, due = e.on.isoformat(), e.reply_deadline.due.isoformat()
+            number = row["assignment_count"] + 1
+            row.update(status="assigned", assigned_unit=e.unit, assigned_on=on,
+                       acknowledged_on=None, replied_on=None, callback_on=None,
+                       satisfaction=None, callback_due=None, callback_provisional=None,
+                       reply_due=due, reply_provisional=int(e.reply_deadline.provisional),
+                       extended_due=None, pending_until=None, pending_requested_on=None,
+                       assignment_count=number)
+            b.assignments.put({
+                "id": f"{row['id']}/{number}", "complaint_id": row["id"], "number": number,
+                "seq": b.position, "unit": e.unit, "assigned_on": on, "acknowledged_on": None,
+                "returned_on": None, "reply_due": due, "extended_due": None,
+                "effective_reply_due": due, "replied_on": None, "callback_on": None,
+                "satisfaction": None})
 
-def _change(row: dict[str, Any], assignments: RowCache, position: int, e: Any) -> None:
-    kind = type(e).__name__
-    on = e.on.isoformat()
-    if kind == "Accepted":
-        row.update(status="accepted", accepted_on=on)
-    elif kind == "Declined":
-        row.update(status="declined", declined_on=on)
-    elif kind == "Assigned":
-        number = row["assignment_count"] + 1
-        due = e.reply_deadline.due.isoformat()
-        row.update(status="assigned", assigned_unit=e.unit, assigned_on=on,
-                   acknowledged_on=None, replied_on=None, callback_on=None, satisfaction=None,
-                   callback_due=None, callback_provisional=None, reply_due=due,
-                   reply_provisional=int(e.reply_deadline.provisional), extended_due=None,
-                   pending_until=None, pending_requested_on=None, assignment_count=number)
-        assignments.put({
-            "id": f"{row['id']}/{number}", "complaint_id": row["id"], "number": number,
-            "seq": position, "unit": e.unit, "assigned_on": on, "acknowledged_on": None,
-            "returned_on": None, "reply_due": due, "extended_due": None,
-            "effective_reply_due": due, "replied_on": None, "callback_on": None,
-            "satisfaction": None})
-    elif kind == "Acknowledged":
-        row.update(status="acknowledged", acknowledged_on=on)
-        _update_assignment(row, assignments, acknowledged_on=on)
-    elif kind == "Returned":
-        _update_assignment(row, assignments, returned_on=on)
-        row.update(status="returned", assigned_unit=None, reply_due=None,
-                   reply_provisional=None, extended_due=None, pending_until=None,
-                   pending_requested_on=None, return_count=row["return_count"] + 1)
-    elif kind == "Replied":
-        row.update(status="replied", replied_on=on, pending_until=None,
-                   pending_requested_on=None,
-                   callback_due=e.callback_deadline.due.isoformat(),
-                   callback_provisional=int(e.callback_deadline.provisional))
-        _update_assignment(row, assignments, replied_on=on)
-    elif kind == "CallbackRecorded":
-        _update_assignment(row, assignments, callback_on=on, satisfaction=e.satisfaction)
-        row.update(callback_on=on, satisfaction=e.satisfaction, status="called_back")
-        if e.satisfaction == "unsatisfied":  # 重办: back to the bureau for a new assignment
-            row.update(status="reopened", assigned_unit=None, reply_due=None,
-                       reply_provisional=None, extended_due=None)
-    elif kind == "Closed":
-        row.update(status="closed", closed_on=on)
-    elif kind == "ExtensionRequested":
-        row.update(pending_until=e.until.isoformat(), pending_requested_on=on)
-    elif kind == "ExtensionApproved":
-        row.update(extended_due=row["pending_until"], pending_until=None,
-                   pending_requested_on=None)
-        _update_assignment(row, assignments, extended_due=row["extended_due"])
-    elif kind == "ExtensionRefused":
-        row.update(pending_until=None, pending_requested_on=None)
-    elif kind == "Urged":
-        row["urge_count"] += 1
-        row["last_urged_on"] = _later(row["last_urged_on"], on)
-    elif kind == "DeadlineRecomputed":
-        row[f"{e.kind}_due"] = e.deadline.due.isoformat()
-        row[f"{e.kind}_provisional"] = int(e.deadline.provisional)
-        if e.kind == "reply":
-            _update_assignment(row, assignments, reply_due=row["reply_due"])
+    @_apply.register
+    def _(self, e: Complaint.Acknowledged, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(status="acknowledged", acknowledged_on=e.on.isoformat())
+            b.update_assignment(row, acknowledged_on=e.on.isoformat())
 
+    @_apply.register
+    def _(self, e: Complaint.Returned, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            b.update_assignment(row, returned_on=e.on.isoformat())
+            row.update(status="returned", assigned_unit=None, reply_due=None,
+                       reply_provisional=None, extended_due=None, pending_until=None,
+                       pending_requested_on=None, return_count=row["return_count"] + 1)
 
-def _update_assignment(row: dict[str, Any], assignments: RowCache, **changes: Any) -> None:
-    current = _current(row, assignments)
-    if current is None:
-        return
-    current.update(changes)
-    current["effective_reply_due"] = _later(current["reply_due"], current["extended_due"])
+    @_apply.register
+    def _(self, e: Complaint.Replied, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(status="replied", replied_on=e.on.isoformat(), pending_until=None,
+                       pending_requested_on=None,
+                       callback_due=e.callback_deadline.due.isoformat(),
+                       callback_provisional=int(e.callback_deadline.provisional))
+            b.update_assignment(row, replied_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Complaint.CallbackRecorded, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            on = e.on.isoformat()
+            b.update_assignment(row, callback_on=on, satisfaction=e.satisfaction)
+            row.update(callback_on=on, satisfaction=e.satisfaction, status="called_back")
+            if e.satisfaction == "unsatisfied":  # 重办: back to the bureau to assign again
+                row.update(status="reopened", assigned_unit=None, reply_due=None,
+                           reply_provisional=None, extended_due=None)
+
+    @_apply.register
+    def _(self, e: Complaint.Closed, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(status="closed", closed_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionRequested, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(pending_until=e.until.isoformat(), pending_requested_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionApproved, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(extended_due=row["pending_until"], pending_until=None,
+                       pending_requested_on=None)
+            b.update_assignment(row, extended_due=row["extended_due"])
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionRefused, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(pending_until=None, pending_requested_on=None)
+
+    @_apply.register
+    def _(self, e: Complaint.Urged, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row["urge_count"] += 1
+            row["last_urged_on"] = _later(row["last_urged_on"], e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Complaint.DeadlineRecomputed, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row[f"{e.kind}_due"] = e.deadline.due.isoformat()
+            row[f"{e.kind}_provisional"] = int(e.deadline.provisional)
+            if e.kind == "reply":
+                b.update_assignment(row, reply_due=row["reply_due"])
+
+    event_classes = handled_events(_apply)
 
 
 def _derive(row: dict[str, Any]) -> None:
@@ -201,92 +232,26 @@ def _derive(row: dict[str, Any]) -> None:
     row.update(deadline_kind=kind, deadline_due=due, deadline_provisional=provisional)
 
 
-# --- queries ------------------------------------------------------------------------------
+# --- kept until api/ reads through complaint_reader.ComplaintLedgerReader; then delete ------
 
 
 @dataclass(frozen=True)
 class ComplaintFilter:
     status: str | None = None
-    unit: str | None = None  # the unit the complaint is assigned to now
+    unit: str | None = None
     respondent_unit: str | None = None
     channel: str | None = None
     category: str | None = None
     received_from: date | None = None
     received_to: date | None = None
     overdue: bool | None = None
-    today: date | None = None  # what `overdue` is judged against
-    scope_unit: str | None = None  # a unit account: complaints assigned to it
-    scope_enterprise: str | None = None  # an enterprise account: complaints it filed
-
-
-@dataclass(frozen=True)
-class ComplaintPage:
-    items: list[dict[str, Any]]
-    count: int
-    next_cursor: str | None
-
-
-def _where(f: ComplaintFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("status", f.status), ("assigned_unit", f.unit),
-                          ("respondent_unit", f.respondent_unit), ("channel", f.channel),
-                          ("category", f.category), ("assigned_unit", f.scope_unit),
-                          ("filed_by_enterprise", f.scope_enterprise)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if f.received_from is not None:
-        clauses.append("received_on >= ?")
-        params.append(f.received_from.isoformat())
-    if f.received_to is not None:
-        clauses.append("received_on <= ?")
-        params.append(f.received_to.isoformat())
-    if f.overdue is not None:
-        if f.today is None:
-            msg = "the overdue filter needs today's date"
-            raise ValueError(msg)
-        # Only open complaints have a running deadline (deadline_due is null otherwise).
-        clauses.append("deadline_due < ?" if f.overdue
-                       else "(deadline_due IS NULL OR deadline_due >= ?)")
-        params.append(f.today.isoformat())
-    return clauses, params
+    today: date | None = None
+    scope_unit: str | None = None
+    scope_enterprise: str | None = None
 
 
 def query_complaints(store: ViewStore, f: ComplaintFilter, limit: int = 50,
-                     cursor: str | None = None) -> ComplaintPage:
-    """One page of the complaint ledger (newest first) and the filtered count, read from one
-    snapshot."""
-    clauses, params = _where(f)
-    with store.read() as tx:
-        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "c")
-    today = f.today.isoformat() if f.today else None
-    return ComplaintPage(items=[_public(r, today) for r in rows], count=count,
-                         next_cursor=next_cursor)
+                     cursor: str | None = None) -> LedgerPage:
+    from projections.complaint_reader import ComplaintLedgerReader
 
-
-def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
-    deadline = None
-    if row["deadline_kind"] is not None:
-        deadline = {"kind": row["deadline_kind"],
-                    "kind_label": DEADLINE_KIND_LABELS[row["deadline_kind"]],
-                    "due": row["deadline_due"], "provisional": bool(row["deadline_provisional"])}
-    pending = None
-    if row["pending_until"] is not None:
-        pending = {"until": row["pending_until"], "requested_on": row["pending_requested_on"]}
-    return {
-        "id": row["id"], "status": row["status"], "status_label": STATUS_LABELS[row["status"]],
-        "channel": row["channel"], "channel_label": CHANNEL_LABELS[row["channel"]],
-        "category": row["category"], "category_label": CATEGORY_LABELS[row["category"]],
-        "respondent_unit": row["respondent_unit"], "assigned_unit": row["assigned_unit"],
-        "anonymous": bool(row["anonymous"]), "received_on": row["received_on"],
-        "accepted_on": row["accepted_on"], "declined_on": row["declined_on"],
-        "assigned_on": row["assigned_on"], "acknowledged_on": row["acknowledged_on"],
-        "replied_on": row["replied_on"], "closed_on": row["closed_on"],
-        "satisfaction": row["satisfaction"],
-        "satisfaction_label": SATISFACTION_LABELS.get(row["satisfaction"] or ""),
-        "deadline": deadline,
-        "overdue": bool(deadline and today and deadline["due"] < today),
-        "urge_count": row["urge_count"], "pending_extension": pending,
-        "version": row["version"],
-    }
+    return ComplaintLedgerReader(store).page(asdict(f), limit, cursor)

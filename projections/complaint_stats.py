@@ -2,12 +2,13 @@
 
 Periods are business dates, both ends inclusive, either end optional.
 
-Complaint counts (`complaint_counts`): received by `received_on`, accepted by `accepted_on`,
-declined by `declined_on`, closed by `closed_on`; *closed on time* (按期办结) are the closed
-ones whose final reply was on or before that assignment's reply due date, extension applied.
+Complaint counts (`ComplaintStatsReader.counts`): received by `received_on`, accepted by
+`accepted_on`, declined by `declined_on`, closed by `closed_on`; *closed on time* (按期办结)
+are the closed ones whose final reply was on or before that assignment's reply due date,
+extension applied.
 
-Unit performance (`unit_performance`) follows the cohort of assignments (交办) made to each
-unit in the period (by `assigned_on`), judged as of `today`:
+Unit performance (`UnitPerformanceReader.rates`) follows the cohort of assignments (交办)
+made to each unit in the period (by `assigned_on`), judged as of `today`:
 
 - response rate (签收及时率): responded / judged. An assignment is responded in time when the
   unit acknowledged it (签收) — or returned it (退单) without acknowledging, which also
@@ -32,7 +33,7 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS
-from projections.complaint_ledger import ASSIGNMENTS, TABLE
+from projections.complaint_ledger import ASSIGNMENTS, TABLE, ComplaintLedger
 from projections.store import ViewStore
 
 EARLIEST, LATEST = "0001-01-01", "9999-12-31"
@@ -66,28 +67,104 @@ COUNTS_SQL = (
 )
 
 
-def complaint_counts(store: ViewStore, period: Period) -> dict[str, Any]:
-    """Received, accepted, declined, closed and closed on time in the period: in total, by
-    channel and by category (every channel and category listed, zeros included)."""
-    bounds = period.bounds()
-    with store.read() as tx:
-        rows = tx.all(COUNTS_SQL, bounds * len(COUNTS))
-    total = dict.fromkeys(COUNTS, 0)
-    by_channel = {code: dict.fromkeys(COUNTS, 0) for code in CHANNEL_LABELS}
-    by_category = {code: dict.fromkeys(COUNTS, 0) for code in CATEGORY_LABELS}
-    for row in rows:
-        for name in COUNTS:
-            n = int(row[name] or 0)
-            total[name] += n
-            by_channel.setdefault(row["channel"], dict.fromkeys(COUNTS, 0))[name] += n
-            by_category.setdefault(row["category"], dict.fromkeys(COUNTS, 0))[name] += n
-    return {
-        **total,
-        "by_channel": [{"channel": code, "label": CHANNEL_LABELS.get(code, code), **counts}
-                       for code, counts in by_channel.items()],
-        "by_category": [{"category": code, "label": CATEGORY_LABELS.get(code, code), **counts}
-                        for code, counts in by_category.items()],
-    }
+class ComplaintStatsReader:
+    """Reads the complaint counts of a period from the complaint ledger."""
+
+    projection = ComplaintLedger.name
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def counts(self, start: date | None, end: date | None) -> dict[str, Any]:
+        """Received, accepted, declined, closed and closed on time in the period: in total,
+        by channel and by category (every channel and category listed, zeros included).
+        ValueError if the period ends before it starts."""
+        bounds = Period(start, end).bounds()
+        with self.store.read() as tx:
+            rows = tx.all(COUNTS_SQL, bounds * len(COUNTS))
+        total = dict.fromkeys(COUNTS, 0)
+        by_channel = {code: dict.fromkeys(COUNTS, 0) for code in CHANNEL_LABELS}
+        by_category = {code: dict.fromkeys(COUNTS, 0) for code in CATEGORY_LABELS}
+        for row in rows:
+            for name in COUNTS:
+                n = int(row[name] or 0)
+                total[name] += n
+                by_channel.setdefault(row["channel"], dict.fromkeys(COUNTS, 0))[name] += n
+                by_category.setdefault(row["category"], dict.fromkeys(COUNTS, 0))[name] += n
+        return {
+            **total,
+            "by_channel": [{"channel": code, "label": CHANNEL_LABELS.get(code, code), **counts}
+                           for code, counts in by_channel.items()],
+            "by_category": [{"category": code, "label": CATEGORY_LABELS.get(code, code),
+                             **counts} for code, counts in by_category.items()],
+        }
+
+
+
+class UnitPerformanceReader:
+    """Reads the units' performance on complaint assignments (交办) of a period."""
+
+    projection = ComplaintLedger.name
+
+    def __init__(self, store: ViewStore, calendar: WorkingCalendar) -> None:
+        self.store = store
+        self.calendar = calendar  # acknowledgement due dates are computed at read time
+
+    def rates(self, start: date | None, end: date | None, acknowledge_days: int,
+              today: date) -> list[dict[str, Any]]:
+        """Per unit with assignments in the period, ordered by unit code: the three rates,
+        pending assignments judged against `today`. ValueError if the period ends before it
+        starts."""
+        low, high = Period(start, end).bounds()
+        with self.store.read() as tx:
+            rows = tx.all(f"SELECT * FROM {ASSIGNMENTS} WHERE assigned_on >= ? "
+                          "AND assigned_on <= ? ORDER BY unit, assigned_on, id", (low, high))
+
+        @cache
+        def ack_due(assigned_on: str) -> str:
+            return self.calendar.add_working_days(date.fromisoformat(assigned_on),
+                                                  acknowledge_days).due.isoformat()
+
+        units: dict[str, _Tally] = {}
+        for row in rows:
+            units.setdefault(row["unit"], _Tally()).add(row, ack_due(row["assigned_on"]),
+                                                        today.isoformat())
+        return [{"unit": unit, **tally.rates()} for unit, tally in units.items()]
+
+
+@dataclass
+class _Tally:
+    """One unit's assignments, counted towards its three rates."""
+
+    assignments: int = 0
+    responded: int = 0
+    response_judged: int = 0
+    on_time: int = 0
+    reply_judged: int = 0
+    satisfied: int = 0
+    callbacks: int = 0
+
+    def add(self, row: dict[str, Any], ack_due: str, today: str) -> None:
+        self.assignments += 1
+        answered = row["acknowledged_on"] or row["returned_on"]
+        if answered is not None or ack_due < today:
+            self.response_judged += 1
+            self.responded += int(answered is not None and answered <= ack_due)
+        reply_due = row["effective_reply_due"]
+        if row["replied_on"] is not None:
+            self.reply_judged += 1
+            self.on_time += int(row["replied_on"] <= reply_due)
+        elif row["returned_on"] is None and reply_due < today:
+            self.reply_judged += 1
+        if row["satisfaction"] is not None:
+            self.callbacks += 1
+            self.satisfied += int(row["satisfaction"] in SATISFIED)
+
+    def rates(self) -> dict[str, Any]:
+        return {"assignments": self.assignments,
+                "response": _rate(self.responded, self.response_judged),
+                "on_time_reply": _rate(self.on_time, self.reply_judged),
+                "satisfaction": _rate(self.satisfied, self.callbacks)}
 
 
 def _rate(numerator: int, denominator: int) -> dict[str, Any]:
@@ -95,43 +172,14 @@ def _rate(numerator: int, denominator: int) -> dict[str, Any]:
             "rate": round(numerator / denominator, 4) if denominator else None}
 
 
+# --- kept until api/ reads through the readers above; then delete (Period stays) ----------
+
+
+def complaint_counts(store: ViewStore, period: Period) -> dict[str, Any]:
+    return ComplaintStatsReader(store).counts(period.start, period.end)
+
+
 def unit_performance(store: ViewStore, period: Period, calendar: WorkingCalendar,
                      acknowledge_days: int, today: date) -> list[dict[str, Any]]:
-    """Per unit with assignments in the period: the three rates, ordered by unit code."""
-    start, end = period.bounds()
-    with store.read() as tx:
-        rows = tx.all(f"SELECT * FROM {ASSIGNMENTS} WHERE assigned_on >= ? AND assigned_on <= ? "
-                      "ORDER BY unit, assigned_on, id", (start, end))
-
-    @cache
-    def ack_due(assigned_on: str) -> str:
-        return calendar.add_working_days(date.fromisoformat(assigned_on),
-                                         acknowledge_days).due.isoformat()
-
-    now = today.isoformat()
-    units: dict[str, dict[str, int]] = {}
-    for row in rows:
-        tally = units.setdefault(row["unit"], dict.fromkeys(
-            ("assignments", "responded", "response_judged", "on_time", "reply_judged",
-             "satisfied", "callbacks"), 0))
-        tally["assignments"] += 1
-        answered = row["acknowledged_on"] or row["returned_on"]
-        due = ack_due(row["assigned_on"])
-        if answered is not None or due < now:
-            tally["response_judged"] += 1
-            tally["responded"] += int(answered is not None and answered <= due)
-        reply_due = row["effective_reply_due"]
-        if row["replied_on"] is not None:
-            tally["reply_judged"] += 1
-            tally["on_time"] += int(row["replied_on"] <= reply_due)
-        elif row["returned_on"] is None and reply_due < now:
-            tally["reply_judged"] += 1
-        if row["satisfaction"] is not None:
-            tally["callbacks"] += 1
-            tally["satisfied"] += int(row["satisfaction"] in SATISFIED)
-    return [{"unit": unit, "assignments": t["assignments"],
-             "response": _rate(t["responded"], t["response_judged"]),
-             "on_time_reply": _rate(t["on_time"], t["reply_judged"]),
-             "satisfaction": _rate(t["satisfied"], t["callbacks"])}
-            for unit, t in units.items()]
-
+    return UnitPerformanceReader(store, calendar).rates(period.start, period.end,
+                                                        acknowledge_days, today)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from functools import singledispatchmethod
 from typing import Any
 
-from domain.enterprise import EVENT_LABELS, Enterprise
+from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
-from projections.base import Projection, RowCache
-from projections.paging import keyset_page, like_any
-from projections.request_ledger import Page
+from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.filters import Equals, Filter, Text, where_of
+from projections.paging import LedgerPage, keyset_page
 from projections.store import Tx, ViewStore
 
 TABLE = "enterprise_ledger"
-REQUESTS = "enterprise_ledger_requests" # which enterprise each request belongs to
-REQUEST_EVENTS = ("Raised", "Closed")
+REQUESTS = "enterprise_ledger_requests"  # which enterprise each request belongs to
 COLUMNS = (
     "id", "seq", "name", "credit_code", "industry", "county", "registered_on", "leader",
     "leader_since", "visits", "last_visit_on", "requests_total", "requests_open", "version",
@@ -33,6 +33,32 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {TABLE}_county ON {TABLE} (county, seq)",
     f"CREATE TABLE IF NOT EXISTS {REQUESTS} (id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL)",
 )
+REVISED_COLUMNS = ("name", "industry", "county")
+
+
+@dataclass
+class _Batch:
+    """What the handlers of one batch share: the rows, which enterprise each request is
+    of, and the position of the event."""
+
+    rows: LedgerRows
+    owners: RowCache  # request id → enterprise id
+    position: int = 0
+
+    def owner_of(self, e: Any) -> str | None:
+        """The enterprise whose row an event changes: a request's enterprise, else the
+        event's own aggregate."""
+        if isinstance(e, EnterpriseRequest.Raised):
+            return str(e.enterprise_id)
+        if isinstance(e, EnterpriseRequest.Event):
+            found = self.owners.get(str(e.originator_id))
+            return found["enterprise_id"] if found else None
+        return str(e.originator_id)
+
+    def counted(self, e: Any) -> dict[str, Any] | None:
+        """The row of the enterprise a request event counts for (its version stays)."""
+        key = self.owner_of(e)
+        return self.rows.touch(key) if key else None
 
 
 class EnterpriseLedger(Projection):
@@ -42,112 +68,113 @@ class EnterpriseLedger(Projection):
     name = "enterprise_ledger"
     ddl = DDL
     tables = (TABLE, REQUESTS)
-    event_classes = (*(getattr(Enterprise, n) for n in EVENT_LABELS),
-                     *(getattr(EnterpriseRequest, n) for n in REQUEST_EVENTS))
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        rows = RowCache(tx, TABLE, COLUMNS)
-        owners = RowCache(tx, REQUESTS, ("id", "enterprise_id"))
-        owners.preload(str(e.originator_id) for _, e in events if type(e).__name__ == "Closed")
-
-        def owner(e: Any) -> str | None:
-            """The enterprise row an event changes (a request's: its enterprise's)."""
-            kind = type(e).__name__
-            if kind == "Raised":
-                return str(e.enterprise_id)
-            if kind == "Closed":
-                found = owners.get(str(e.originator_id))
-                return found["enterprise_id"] if found else None
-            return str(e.originator_id)
-
-        rows.preload(k for _, e in events if type(e).__name__ != "Registered"
-                     if (k := owner(e)) is not None)
+        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
+                       RowCache(tx, REQUESTS, ("id", "enterprise_id")))
+        batch.owners.preload(str(e.originator_id) for _, e in events
+                             if isinstance(e, EnterpriseRequest.Closed))
+        batch.rows.preload(k for _, e in events if (k := batch.owner_of(e)) is not None)
+        apply = self._apply  # bound once: each access builds a new dispatching wrapper
         for position, e in events:
-            kind = type(e).__name__
-            if kind == "Registered":
-                rows.put(self._new_row(str(e.originator_id), position, e))
-                continue
-            if kind == "Raised":
-                owners.put({"id": str(e.originator_id), "enterprise_id": str(e.enterprise_id)})
-            key = owner(e)
-            row = rows.touch(key) if key else None
-            if row is None:  # cannot happen in a consistent log; never fail a replay on it
-                continue
-            if kind in REQUEST_EVENTS:
-                self._count(row, e)
-            else:
-                self._change(row, e)
-                row["version"] = e.originator_version
-                row["updated_at"] = e.timestamp.isoformat()
-        owners.flush()
-        rows.flush()
+            batch.position = position
+            apply(e, batch)
+        batch.owners.flush()
+        batch.rows.flush()
 
-    @staticmethod
-    def _new_row(key: str, position: int, e: Any) -> dict[str, Any]:
-        return {
-            "id": key, "seq": position, "name": e.name, "credit_code": e.credit_code,
-            "industry": e.industry, "county": e.county, "registered_on": e.on.isoformat(),
-            "leader": None, "leader_since": None, "visits": 0, "last_visit_on": None,
-            "requests_total": 0, "requests_open": 0, "version": e.originator_version,
-            "updated_at": e.timestamp.isoformat(),
-        }
+    @singledispatchmethod
+    def _apply(self, e: object, b: _Batch) -> None:
+        """An event this ledger has no handler for changes nothing."""
 
-    @staticmethod
-    def _count(row: dict[str, Any], e: Any) -> None:
-        if type(e).__name__ == "Raised":
+    @_apply.register
+    def _(self, e: Enterprise.Registered, b: _Batch) -> None:
+        b.rows.created(e, b.position, name=e.name, credit_code=e.credit_code,
+                       industry=e.industry, county=e.county, registered_on=e.on.isoformat(),
+                       visits=0, requests_total=0, requests_open=0)
+
+    @_apply.register
+    def _(self, e: Enterprise.DetailsRevised, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update({k: v for k, v in e.changes.items() if k in REVISED_COLUMNS})
+
+    @_apply.register
+    def _(self, e: Enterprise.LeaderLinked, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(leader=e.leader, leader_since=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Enterprise.LeaderUnlinked, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(leader=None, leader_since=None)
+
+    @_apply.register
+    def _(self, e: Enterprise.VisitRecorded, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row["visits"] += 1
+            last, this = row["last_visit_on"], e.date.isoformat()
+            row["last_visit_on"] = max(last, this) if last else this
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Raised, b: _Batch) -> None:
+        b.owners.put({"id": str(e.originator_id), "enterprise_id": str(e.enterprise_id)})
+        if row := b.counted(e):
             row["requests_total"] += 1
             row["requests_open"] += 1
-        else:
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Closed, b: _Batch) -> None:
+        if row := b.counted(e):
             row["requests_open"] -= 1
 
-    @staticmethod
-    def _change(row: dict[str, Any], e: Any) -> None:
-        kind = type(e).__name__
-        if kind == "DetailsRevised":
-            row.update({k: v for k, v in e.changes.items() if k in ("name", "industry",
-                                                                   "county")})
-        elif kind == "LeaderLinked":
-            row.update(leader=e.leader, leader_since=e.on.isoformat())
-        elif kind == "LeaderUnlinked":
-            row.update(leader=None, leader_since=None)
-        elif kind == "VisitRecorded":
-            row["visits"] += 1
-            last = row["last_visit_on"]
-            row["last_visit_on"] = max(last, e.date.isoformat()) if last else e.date.isoformat()
+    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------
+
+
+FILTERS: dict[str, Filter] = {
+    "county": Equals("county"),
+    "industry": Equals("industry"),
+    "leader": Equals("leader"),
+    "q": Text("name", "credit_code"),  # text in the name or the credit code
+    "scope_unit": Equals("county"),  # a unit reads the enterprises of its county or zone
+    "scope_enterprise": Equals("credit_code"),  # an enterprise reads itself
+}
+
+
+class EnterpriseLedgerReader:
+    """Reads the enterprise ledger: pages of enterprises, newest registration first."""
+
+    projection = EnterpriseLedger.name
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def page(self, filters: Mapping[str, Any], limit: int = 50,
+             cursor: str | None = None) -> LedgerPage:
+        """One page (newest registration first) and the filtered count, from one snapshot."""
+        clauses, params = where_of(FILTERS, filters)
+        with self.store.read() as tx:
+            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
+                                                   "e")
+        return LedgerPage(items=[{k: v for k, v in r.items() if k not in ("seq", "updated_at")}
+                                 for r in rows], count=count, next_cursor=next_cursor)
+
+
+# --- kept until api/ reads through EnterpriseLedgerReader; then delete --------------------
 
 
 @dataclass(frozen=True)
 class EnterpriseFilter:
     county: str | None = None
     leader: str | None = None
-    q: str | None = None  # text in the name or the credit code
-    scope_county: str | None = None  # a unit sees the enterprises of its county or zone
-    scope_enterprise: str | None = None  # an enterprise sees itself
-
-
-def _where(f: EnterpriseFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("county", f.county), ("leader", f.leader),
-                          ("county", f.scope_county), ("credit_code", f.scope_enterprise)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if f.q:
-        sql, values = like_any(("name", "credit_code"), f.q)
-        clauses.append(sql)
-        params += values
-    return clauses, params
+    q: str | None = None
+    scope_county: str | None = None
+    scope_enterprise: str | None = None
 
 
 def query_enterprises(store: ViewStore, f: EnterpriseFilter, limit: int = 50,
-                      cursor: str | None = None) -> Page:
-    """One page of the ledger (newest registration first) and the filtered count."""
-    clauses, params = _where(f)
-    with store.read() as tx:
-        rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor, "e")
-    return Page(items=[{k: v for k, v in r.items() if k not in ("seq", "updated_at")}
-                       for r in rows], count=count, next_cursor=next_cursor)
+                      cursor: str | None = None) -> LedgerPage:
+    filters = asdict(f)
+    filters["scope_unit"] = filters.pop("scope_county")
+    return EnterpriseLedgerReader(store).page(filters, limit, cursor)

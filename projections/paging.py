@@ -1,4 +1,4 @@
-"""Keyset pagination and text search shared by every ledger.
+"""Keyset pagination and the page shape shared by every ledger.
 
 Ledgers list newest first by `seq` (the log position of the item's first event, unique and
 increasing); a cursor is that position behind an opaque, ledger-specific prefix."""
@@ -7,11 +7,24 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from projections.store import Tx
 
 _MAX_SEQ = 2**63
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """One page of a ledger: its rows in public form, newest first; how many rows the
+    filters match in all; the cursor of the next page (None on the last); and the ledger's
+    totals over the filtered rows, for a ledger that keeps any."""
+
+    items: list[dict[str, Any]]
+    count: int
+    next_cursor: str | None
+    totals: dict[str, Any] | None = None
 
 
 def encode_cursor(prefix: str, seq: int) -> str:
@@ -33,15 +46,6 @@ def decode_cursor(prefix: str, cursor: str) -> int:
 
 def where(clauses: Sequence[str]) -> str:
     return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def like_any(columns: Sequence[str], text: str) -> tuple[str, list[str]]:
-    """A case-insensitive substring match on any of `columns` (LOWER on both sides: SQLite's
-    LIKE ignores ASCII case and PostgreSQL's does not); % and _ in `text` match literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    sql = " OR ".join(f"LOWER({c}) LIKE LOWER(?) ESCAPE '\\'" for c in columns)
-    return f"({sql})", [pattern] * len(columns)
 
 
 def keyset_page(tx: Tx, table: str, clauses: Sequence[str], params: Sequence[Any],

@@ -15,8 +15,11 @@ request to its lead unit (牵头单位).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import singledispatchmethod
 from typing import Any
 
 from domain.calendar import Deadline, WorkingCalendar
@@ -24,7 +27,7 @@ from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, DEADLINE_KIND_LABE
 from domain.enterprise_request import CATEGORY_LABELS as REQUEST_CATEGORY_LABELS
 from domain.enterprise_request import SOURCE_LABELS, EnterpriseRequest
 from domain.project import Project
-from projections.base import Projection, RowCache
+from projections.base import Projection, RowCache, handled_events
 from projections.store import Tx, ViewStore
 
 SUBJECTS = "supervision_subjects"
@@ -45,65 +48,77 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_due ON {ITEMS} (due)",
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_subject ON {ITEMS} (subject_id)",
 )
-KIND_LABELS = {
-    "complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
-    "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
-    "project_instruction": "领导批示落实", "request": "企业诉求办理",
-}
-STATE_LABELS = {"overdue": "超期", "nearly_due": "临期"}
 SUMMARY_LIMIT = 200
 
-_COMPLAINT = ("Received", "Accepted", "Declined", "Assigned", "Returned", "Replied",
-              "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
-              "ExtensionRefused", "DeadlineRecomputed")
-_PROJECT = ("Registered", "DetailsRevised", "UnitReassigned", "ProblemRaised",
-            "ProblemResolved", "InstructionGiven", "InstructionAnswered", "Terminated",
-            "DeadlineRecomputed")
-_REQUEST = ("Raised", "Assigned", "OutcomeRecorded", "Closed", "DueRecomputed")
+
+class ItemKind(StrEnum):
+    """What an open item waits for."""
+
+    complaint_acceptance = "complaint_acceptance"
+    complaint_reply = "complaint_reply"
+    complaint_callback = "complaint_callback"
+    project_problem = "project_problem"
+    project_instruction = "project_instruction"
+    request = "request"
+
+    @property
+    def label(self) -> str:
+        return {"complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
+                "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
+                "project_instruction": "领导批示落实", "request": "企业诉求办理"}[self.value]
 
 
-class ItemCache(RowCache):
-    """A RowCache that also deletes rows: an item leaves the table when it is done."""
+class ItemState(StrEnum):
+    """Where an open item stands against its due date, as of a day."""
 
-    def __init__(self, tx: Tx, table: str, columns: Sequence[str]) -> None:
-        super().__init__(tx, table, columns)
-        self.deleted: set[str] = set()
+    overdue = "overdue"  # the due date has passed
+    nearly_due = "nearly_due"  # due within the nearly-due working days
 
-    def preload(self, keys: Iterable[str]) -> None:
-        super().preload(k for k in keys if k not in self.deleted)
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        return None if key in self.deleted else super().get(key)
-
-    def put(self, row: dict[str, Any]) -> None:
-        self.deleted.discard(row[self.key])
-        super().put(row)
-
-    def delete(self, key: str) -> None:
-        self.rows.pop(key, None)
-        self.dirty.discard(key)
-        self.deleted.add(key)
-
-    def flush(self) -> None:
-        gone = sorted(self.deleted)
-        for start in range(0, len(gone), 500):
-            chunk = gone[start:start + 500]
-            self.tx.execute(f"DELETE FROM {self.table} WHERE {self.key} IN "
-                            f"({','.join('?' * len(chunk))})", chunk)
-        self.deleted.clear()
-        super().flush()
+    @property
+    def label(self) -> str:
+        return {"overdue": "超期", "nearly_due": "临期"}[self.value]
 
 
-def _aggregate(e: Any) -> str:
-    return type(e).__qualname__.rsplit(".", 1)[0]
-
-
-def _item(key: str, kind: str, subject: str, position: int, started: date, due: Deadline,
-          unit: str | None, summary: str, number: int | None = None) -> dict[str, Any]:
-    return {"id": key, "kind": kind, "subject_id": subject, "number": number, "unit": unit,
-            "summary": summary[:SUMMARY_LIMIT], "started_on": started.isoformat(),
+def _item(key: str, kind: ItemKind, subject: str, position: int, started: date,
+          due: Deadline, unit: str | None, summary: str, number: int | None = None
+          ) -> dict[str, Any]:
+    return {"id": key, "kind": kind.value, "subject_id": subject, "number": number,
+            "unit": unit, "summary": summary[:SUMMARY_LIMIT], "started_on": started.isoformat(),
             "base_due": due.due.isoformat(), "extended_due": None, "requested_until": None,
             "due": due.due.isoformat(), "provisional": int(due.provisional), "seq": position}
+
+
+def _complaint_item(e: Any) -> str:
+    return f"complaint:{e.originator_id}"
+
+
+def _request_item(e: Any) -> str:
+    return f"request:{e.originator_id}"
+
+
+@dataclass
+class _Batch:
+    """What the handlers of one batch share: subjects, items, and the position of the
+    event."""
+
+    subjects: RowCache
+    items: RowCache
+    position: int = 0
+
+    def complaint_step(self, e: Any) -> dict[str, Any] | None:
+        """The item of a complaint's running deadline, to be changed and written back."""
+        return self.items.touch(_complaint_item(e))
+
+
+def _recomputed(row: dict[str, Any], deadline: Deadline) -> None:
+    """A project's or request's item due at a recomputed deadline (they have no extension)."""
+    due = deadline.due.isoformat()
+    row.update(base_due=due, due=due, provisional=int(deadline.provisional))
+
+
+def _extended(row: dict[str, Any]) -> None:
+    """A complaint item is due at its base due date, or its approved extension if later."""
+    row["due"] = max(d for d in (row["base_due"], row["extended_due"]) if d)
 
 
 class SupervisionItems(Projection):
@@ -112,154 +127,170 @@ class SupervisionItems(Projection):
     name = "supervision"
     ddl = DDL
     tables = (SUBJECTS, ITEMS)
-    event_classes = (*(getattr(Complaint, n) for n in _COMPLAINT),
-                     *(getattr(Project, n) for n in _PROJECT),
-                     *(getattr(EnterpriseRequest, n) for n in _REQUEST))
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        subjects = RowCache(tx, SUBJECTS, SUBJECT_COLUMNS)
-        items = ItemCache(tx, ITEMS, ITEM_COLUMNS)
-        subjects.preload(str(e.originator_id) for _, e in events)
-        prefixes = {"Complaint": "complaint:", "EnterpriseRequest": "request:"}
-        items.preload(prefixes[_aggregate(e)] + str(e.originator_id) for _, e in events
-                      if _aggregate(e) in prefixes)
+        batch = _Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
+        batch.subjects.preload(str(e.originator_id) for _, e in events)
+        batch.items.preload([_complaint_item(e) for _, e in events
+                             if isinstance(e, Complaint.Event)]
+                            + [_request_item(e) for _, e in events
+                               if isinstance(e, EnterpriseRequest.Event)])
+        apply = self._apply  # bound once: each access builds a new dispatching wrapper
         for position, e in events:
-            aggregate, kind = type(e).__qualname__.rsplit(".", 1)
-            apply = {"Complaint": self._complaint, "Project": self._project,
-                     "EnterpriseRequest": self._request}[aggregate]
-            apply(subjects, items, position, str(e.originator_id), kind, e)
-        subjects.flush()
-        items.flush()
+            batch.position = position
+            apply(e, batch)
+        batch.subjects.flush()
+        batch.items.flush()
 
-    @staticmethod
-    def _complaint(subjects: RowCache, items: ItemCache, position: int, key: str, kind: str,
-                   e: Any) -> None:
-        item_key = f"complaint:{key}"
-        if kind == "Received":
-            title = (f"投诉举报 · {CATEGORY_LABELS[e.category]} · 被投诉单位 "
-                     f"{e.respondent_unit}")
-            subjects.put({"id": key, "kind": "complaint", "title": title, "unit": None,
-                          "seq": position})
-            items.put(_item(item_key, "complaint_acceptance", key, position, e.on,
-                            e.acceptance_deadline, BUREAU_UNIT,
-                            f"{DEADLINE_KIND_LABELS['acceptance']} · "
-                            f"{CHANNEL_LABELS[e.channel]}"))
-        elif kind == "Assigned":
-            items.put(_item(item_key, "complaint_reply", key, position, e.on, e.reply_deadline,
-                            e.unit, DEADLINE_KIND_LABELS["reply"]))
-        elif kind == "Replied":
-            current = items.get(item_key)
-            unit = current["unit"] if current else e.audit.unit  # the replying unit
-            items.put(_item(item_key, "complaint_callback", key, position, e.on,
-                            e.callback_deadline, unit, DEADLINE_KIND_LABELS["callback"]))
-        elif kind in ("Accepted", "Declined", "Returned", "CallbackRecorded", "Closed"):
-            items.delete(item_key)
-        else:
-            row = items.touch(item_key)
-            if row is None:
-                return
-            if kind == "ExtensionRequested":
-                row["requested_until"] = e.until.isoformat()
-            elif kind == "ExtensionRefused":
-                row["requested_until"] = None
-            elif kind == "ExtensionApproved" and row["kind"] == "complaint_reply":
+    @singledispatchmethod
+    def _apply(self, e: object, b: _Batch) -> None:
+        """An event this view has no handler for changes nothing."""
+
+    # --- complaints: one item, for the deadline now running ------------------------------
+
+    @_apply.register
+    def _(self, e: Complaint.Received, b: _Batch) -> None:
+        key = str(e.originator_id)
+        title = f"投诉举报 · {CATEGORY_LABELS[e.category]} · 被投诉单位 {e.respondent_unit}"
+        b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": None,
+                        "seq": b.position})
+        b.items.put(_item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,
+                          e.on, e.acceptance_deadline, BUREAU_UNIT,
+                          f"{DEADLINE_KIND_LABELS['acceptance']} · "
+                          f"{CHANNEL_LABELS[e.channel]}"))
+
+    @_apply.register
+    def _(self, e: Complaint.Assigned, b: _Batch) -> None:
+        b.items.put(_item(_complaint_item(e), ItemKind.complaint_reply, str(e.originator_id),
+                          b.position, e.on, e.reply_deadline, e.unit,
+                          DEADLINE_KIND_LABELS["reply"]))
+
+    @_apply.register
+    def _(self, e: Complaint.Replied, b: _Batch) -> None:
+        current = b.items.get(_complaint_item(e))
+        unit = current["unit"] if current else e.audit.unit  # the replying unit
+        b.items.put(_item(_complaint_item(e), ItemKind.complaint_callback,
+                          str(e.originator_id), b.position, e.on, e.callback_deadline, unit,
+                          DEADLINE_KIND_LABELS["callback"]))
+
+    @_apply.register
+    def _(self, e: (Complaint.Accepted | Complaint.Declined | Complaint.Returned
+                    | Complaint.CallbackRecorded | Complaint.Closed), b: _Batch) -> None:
+        b.items.delete(_complaint_item(e))  # no deadline runs until the next step
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionRequested, b: _Batch) -> None:
+        if row := b.complaint_step(e):
+            row["requested_until"] = e.until.isoformat()
+            _extended(row)
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionRefused, b: _Batch) -> None:
+        if row := b.complaint_step(e):
+            row["requested_until"] = None
+            _extended(row)
+
+    @_apply.register
+    def _(self, e: Complaint.ExtensionApproved, b: _Batch) -> None:
+        if row := b.complaint_step(e):
+            if row["kind"] == ItemKind.complaint_reply:
                 row.update(extended_due=row["requested_until"], requested_until=None)
-            elif kind == "DeadlineRecomputed" and row["kind"] == f"complaint_{e.kind}":
+            _extended(row)
+
+    @_apply.register
+    def _(self, e: Complaint.DeadlineRecomputed, b: _Batch) -> None:
+        if row := b.complaint_step(e):
+            if row["kind"] == f"complaint_{e.kind}":
                 row.update(base_due=e.deadline.due.isoformat(),
                            provisional=int(e.deadline.provisional))
-            row["due"] = max(d for d in (row["base_due"], row["extended_due"]) if d)
+            _extended(row)
 
-    @staticmethod
-    def _project(subjects: RowCache, items: ItemCache, position: int, key: str, kind: str,
-                 e: Any) -> None:
-        if kind == "Registered":
-            subjects.put({"id": key, "kind": "project", "title": e.name,
-                          "unit": e.responsible_unit, "seq": position})
-        elif kind == "DetailsRevised" and "name" in e.changes:
-            subject = subjects.touch(key)
-            if subject is not None:
-                subject["title"] = e.changes["name"]
-        elif kind == "UnitReassigned":
-            subject = subjects.touch(key)
-            if subject is not None:
-                subject["unit"] = e.unit
-        elif kind in ("ProblemRaised", "InstructionGiven") and e.due is not None:
-            what = "problem" if kind == "ProblemRaised" else "instruction"
-            items.put(_item(f"{what}:{key}:{e.number}", f"project_{what}", key, position,
-                            e.on, e.due, None, e.text, e.number))
-        elif kind == "DeadlineRecomputed":
-            row = items.touch(f"{e.kind}:{key}:{e.number}")
-            if row is not None:
-                due = e.deadline.due.isoformat()
-                row.update(base_due=due, due=due, provisional=int(e.deadline.provisional))
-        elif kind == "ProblemResolved":
-            items.delete(f"problem:{key}:{e.number}")
-        elif kind == "InstructionAnswered":
-            items.delete(f"instruction:{key}:{e.number}")
-        elif kind == "Terminated":  # nothing of a terminated project can be done any more
-            stored = items.tx.all(f"SELECT id FROM {ITEMS} WHERE subject_id = ?", (key,))
-            cached = [k for k, row in items.rows.items() if row["subject_id"] == key]
-            for item_key in {*(r["id"] for r in stored), *cached}:
-                items.delete(item_key)
+    # --- projects: an item per open problem or instruction that has a due date -----------
 
-    @staticmethod
-    def _request(subjects: RowCache, items: ItemCache, position: int, key: str, kind: str,
-                 e: Any) -> None:
-        item_key = f"request:{key}"
-        if kind == "Raised":
-            title = (f"企业诉求 · {REQUEST_CATEGORY_LABELS[e.category]} · "
-                     f"{SOURCE_LABELS[e.source]}")
-            subjects.put({"id": key, "kind": "request", "title": title, "unit": None,
-                          "seq": position})
-        elif kind == "Assigned":
-            items.put(_item(item_key, "request", key, position, e.on, e.due, e.lead_unit,
-                            f"诉求办理期限 · 第{e.number}次交办", e.number))
-        elif kind in ("OutcomeRecorded", "Closed"):
-            items.delete(item_key)
-        elif kind == "DueRecomputed":
-            row = items.touch(item_key)
-            if row is not None:
-                due = e.deadline.due.isoformat()
-                row.update(base_due=due, due=due, provisional=int(e.deadline.provisional))
+    @_apply.register
+    def _(self, e: Project.Registered, b: _Batch) -> None:
+        b.subjects.put({"id": str(e.originator_id), "kind": "project", "title": e.name,
+                        "unit": e.responsible_unit, "seq": b.position})
+
+    @_apply.register
+    def _(self, e: Project.DetailsRevised, b: _Batch) -> None:
+        if "name" in e.changes and (subject := b.subjects.touch(str(e.originator_id))):
+            subject["title"] = e.changes["name"]
+
+    @_apply.register
+    def _(self, e: Project.UnitReassigned, b: _Batch) -> None:
+        if subject := b.subjects.touch(str(e.originator_id)):
+            subject["unit"] = e.unit  # the project's items move with it
+
+    @_apply.register
+    def _(self, e: Project.ProblemRaised, b: _Batch) -> None:
+        if e.due is not None:
+            key = str(e.originator_id)
+            b.items.put(_item(f"problem:{key}:{e.number}", ItemKind.project_problem, key,
+                              b.position, e.on, e.due, None, e.text, e.number))
+
+    @_apply.register
+    def _(self, e: Project.InstructionGiven, b: _Batch) -> None:
+        if e.due is not None:
+            key = str(e.originator_id)
+            b.items.put(_item(f"instruction:{key}:{e.number}", ItemKind.project_instruction,
+                              key, b.position, e.on, e.due, None, e.text, e.number))
+
+    @_apply.register
+    def _(self, e: Project.DeadlineRecomputed, b: _Batch) -> None:
+        if row := b.items.touch(f"{e.kind}:{e.originator_id}:{e.number}"):
+            _recomputed(row, e.deadline)
+
+    @_apply.register
+    def _(self, e: Project.ProblemResolved, b: _Batch) -> None:
+        b.items.delete(f"problem:{e.originator_id}:{e.number}")
+
+    @_apply.register
+    def _(self, e: Project.InstructionAnswered, b: _Batch) -> None:
+        b.items.delete(f"instruction:{e.originator_id}:{e.number}")
+
+    @_apply.register
+    def _(self, e: Project.Terminated, b: _Batch) -> None:
+        key = str(e.originator_id)  # nothing of a terminated project can be done any more
+        stored = b.items.tx.all(f"SELECT id FROM {ITEMS} WHERE subject_id = ?", (key,))
+        cached = [k for k, row in b.items.rows.items() if row["subject_id"] == key]
+        for item_key in {*(r["id"] for r in stored), *cached}:
+            b.items.delete(item_key)
+
+    # --- enterprise requests: one item, from assignment to outcome -----------------------
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Raised, b: _Batch) -> None:
+        title = f"企业诉求 · {REQUEST_CATEGORY_LABELS[e.category]} · {SOURCE_LABELS[e.source]}"
+        b.subjects.put({"id": str(e.originator_id), "kind": "request", "title": title,
+                        "unit": None, "seq": b.position})
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Assigned, b: _Batch) -> None:
+        b.items.put(_item(_request_item(e), ItemKind.request, str(e.originator_id), b.position,
+                          e.on, e.due, e.lead_unit, f"诉求办理期限 · 第{e.number}次交办",
+                          e.number))
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.OutcomeRecorded | EnterpriseRequest.Closed,
+          b: _Batch) -> None:
+        b.items.delete(_request_item(e))
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.DueRecomputed, b: _Batch) -> None:
+        if row := b.items.touch(_request_item(e)):
+            _recomputed(row, e.deadline)
+
+    event_classes = handled_events(_apply)
 
 
-# --- queries ------------------------------------------------------------------------------
+# --- kept until api/ reads through supervision_reader.SupervisionReader; then delete ------
 
 
 def query_supervision(store: ViewStore, calendar: WorkingCalendar, today: date,
                       nearly_due_days: int, unit: str | None = None,
                       scope_unit: str | None = None) -> list[dict[str, Any]]:
-    """Overdue and nearly due items as of `today`, grouped by unit: units with the most
-    overdue items first. An item is overdue when its due date is before today, nearly due
-    when at most `nearly_due_days` working days remain until it (today's due included)."""
-    # The last date still nearly due: the day before the (N+1)th working day after today.
-    cutoff = calendar.add_working_days(today, nearly_due_days + 1).due - timedelta(days=1)
-    clauses, params = ["i.due <= ?"], [cutoff.isoformat()]
-    for value in (unit, scope_unit):
-        if value is not None:
-            clauses.append("COALESCE(i.unit, s.unit) = ?")
-            params.append(value)
-    with store.read() as tx:
-        rows = tx.all(
-            f"SELECT i.*, s.title, COALESCE(i.unit, s.unit) AS unit_now FROM {ITEMS} i "
-            f"JOIN {SUBJECTS} s ON s.id = i.subject_id WHERE {' AND '.join(clauses)} "
-            "ORDER BY i.due, i.seq, i.id", params)
-    groups: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        due = date.fromisoformat(row["due"])
-        overdue = due < today
-        state = "overdue" if overdue else "nearly_due"
-        group = groups.setdefault(row["unit_now"], {"unit": row["unit_now"], "overdue": 0,
-                                                     "nearly_due": 0, "items": []})
-        group[state] += 1
-        group["items"].append({
-            "kind": row["kind"], "kind_label": KIND_LABELS[row["kind"]],
-            "id": row["subject_id"], "number": row["number"], "title": row["title"],
-            "summary": row["summary"], "started_on": row["started_on"], "due": row["due"],
-            "provisional": bool(row["provisional"]), "state": state,
-            "state_label": STATE_LABELS[state],
-            "working_days_overdue": calendar.working_days_between(due, today)
-            if overdue else None,
-            "working_days_left": None if overdue else calendar.working_days_between(today, due),
-        })
-    return sorted(groups.values(), key=lambda g: (-g["overdue"], g["unit"]))
+    from projections.supervision_reader import SupervisionReader
+
+    return SupervisionReader(store, calendar).overdue_by_unit(
+        today, nearly_due_days, unit=unit, scope_unit=scope_unit)

@@ -1,5 +1,5 @@
 """The complaint ledger and the complaint statistics, checked against a hand-counted history,
-on both backends; and rebuilt == incremental."""
+on both backends, through their readers; and rebuilt == incremental."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from api.bootstrap import Container
 from application import authz
 from application.context import Caller
 from domain.complaint import Complainant, Complaint, ComplaintDetails
-from projections.complaint_ledger import (
-    ASSIGNMENTS,
-    TABLE,
-    ComplaintFilter,
-    ComplaintLedger,
-    query_complaints,
-)
-from projections.complaint_stats import Period, complaint_counts, unit_performance
+from projections.complaint_ledger import ASSIGNMENTS, TABLE, ComplaintLedger
+from projections.complaint_reader import ComplaintLedgerReader
+from projections.complaint_stats import ComplaintStatsReader, UnitPerformanceReader
+from projections.paging import encode_cursor
 
 TODAY = date(2025, 7, 3)
 UNIT_KEYS = {"liudong": "unit", "liujiang": "other_unit"}
@@ -137,16 +133,16 @@ def hand_counted_history(c: Container, callers: dict[str, Caller]) -> dict[str, 
 
 
 @pytest.fixture
-def history(container: Container, callers: dict[str, Caller],
+def history(backend_container: Container, backend_callers: dict[str, Caller],
             monkeypatch: pytest.MonkeyPatch) -> dict[str, UUID]:
-    set_today(monkeypatch, container, TODAY)
-    ids = hand_counted_history(container, callers)
-    container.follower.catch_up()
+    set_today(monkeypatch, backend_container, TODAY)
+    ids = hand_counted_history(backend_container, backend_callers)
+    backend_container.follower.catch_up()
     return ids
 
 
 def _ledger(c: Container, **filters: Any) -> list[str]:
-    page = query_complaints(c.views, ComplaintFilter(today=TODAY, **filters), limit=100)
+    page = ComplaintLedgerReader(c.views).page({"today": TODAY, **filters}, limit=100)
     assert page.count == len(page.items)
     return [item["id"] for item in page.items]
 
@@ -156,10 +152,10 @@ def _names(ids: dict[str, UUID], found: list[str]) -> list[str]:
     return [by_id[i] for i in found]
 
 
-def test_ledger_filters_match_the_hand_count(container: Container,
+def test_ledger_filters_match_the_hand_count(backend_container: Container,
                                             history: dict[str, UUID]) -> None:
     def names(**filters: Any) -> list[str]:
-        return _names(history, _ledger(container, **filters))
+        return _names(history, _ledger(backend_container, **filters))
 
     assert names() == ["C8", "C7", "C6", "C5", "C4", "C3", "C2", "C1"]  # newest first
     assert names(status="closed") == ["C5", "C3", "C2", "C1"]
@@ -178,9 +174,9 @@ def test_ledger_filters_match_the_hand_count(container: Container,
 
 
 def test_ledger_rows_show_deadline_extension_and_urges_without_personal_data(
-        container: Container, history: dict[str, UUID]) -> None:
-    rows = {r["id"]: r for r in query_complaints(
-        container.views, ComplaintFilter(today=TODAY), limit=100).items}
+        backend_container: Container, history: dict[str, UUID]) -> None:
+    rows = {r["id"]: r for r in ComplaintLedgerReader(backend_container.views).page(
+        {"today": TODAY}, limit=100).items}
     c6, c2, c7 = (rows[str(history[k])] for k in ("C6", "C2", "C7"))
     assert (c6["status"], c6["status_label"]) == ("acknowledged", "签收")
     assert c6["deadline"] == {"kind": "reply", "kind_label": "答复期限", "due": "2025-06-26",
@@ -194,40 +190,89 @@ def test_ledger_rows_show_deadline_extension_and_urges_without_personal_data(
         True, "basically_satisfied", "2025-04-15")
     assert c2["deadline"] is None and c2["pending_extension"] is None
     assert not rows[str(history["C1"])]["anonymous"]
-    with container.views.read() as tx:
+    with backend_container.views.read() as tx:
         stored = tx.all(f"SELECT * FROM {TABLE}") + tx.all(f"SELECT * FROM {ASSIGNMENTS}")
     for text in ("李明", "0772-1234567", "柳州某某机械公司", "审批超时"):
         assert text not in repr(stored)
         assert text not in repr(rows)
 
 
-def test_ledger_scope_and_pagination(container: Container, callers: dict[str, Caller],
+def test_ledger_scope_and_pagination(backend_container: Container,
+                                     backend_callers: dict[str, Caller],
                                      history: dict[str, UUID]) -> None:
     def scoped(key: str) -> list[str]:
-        scope = authz.complaint_scope(callers[key])
-        return _names(history, _ledger(container, scope_unit=scope.unit,
+        scope = authz.complaint_scope(backend_callers[key])
+        return _names(history, _ledger(backend_container, scope_unit=scope.unit,
                                        scope_enterprise=scope.enterprise))
 
     assert scoped("unit") == ["C8", "C5", "C3", "C2", "C1"]
     assert scoped("other_unit") == ["C6"]
     assert scoped("enterprise") == ["C8"]
     assert len(scoped("leader")) == 8
+    reader = ComplaintLedgerReader(backend_container.views)
     seen: list[str] = []
     cursor = None
     for expected in (3, 3, 2):
-        page = query_complaints(container.views, ComplaintFilter(), limit=3, cursor=cursor)
+        page = reader.page({"today": TODAY}, limit=3, cursor=cursor)
         assert (len(page.items), page.count) == (expected, 8)
         seen += [item["id"] for item in page.items]
         cursor = page.next_cursor
     assert cursor is None
     assert _names(history, seen) == ["C8", "C7", "C6", "C5", "C4", "C3", "C2", "C1"]
-    with pytest.raises(ValueError, match="cursor"):
-        query_complaints(container.views, ComplaintFilter(), cursor="cDE")
+    with pytest.raises(ValueError, match="not one this ledger issued"):
+        reader.page({"today": TODAY}, cursor=encode_cursor("p", 5))
 
 
-def test_complaint_counts_match_the_hand_count(container: Container,
+def test_ledger_filters_take_lists_meaning_any_of(backend_container: Container,
+                                                 history: dict[str, UUID]) -> None:
+    def names(**filters: Any) -> list[str]:
+        return _names(history, _ledger(backend_container, **filters))
+
+    assert names(status=["closed", "declined"]) == ["C5", "C4", "C3", "C2", "C1"]
+    assert names(channel=("hotline", "website")) == ["C7", "C3", "C2", "C1"]
+    assert names(channel=("hotline", "website"), category="approval_service") == ["C2", "C1"]
+    assert names(unit=["liudong", "liujiang"], status="closed") == ["C5", "C3", "C2", "C1"]
+    assert names(scope_unit=["liujiang"]) == ["C6"]
+    assert names(status=[]) == []  # any of nothing is nothing
+
+
+def test_ledger_needs_today_to_mark_overdue_rows(backend_container: Container,
+                                                history: dict[str, UUID]) -> None:
+    reader = ComplaintLedgerReader(backend_container.views)
+    with pytest.raises(ValueError, match="'today'"):
+        reader.page({"status": "closed"})
+    with pytest.raises(ValueError, match="overdue filter needs 'today'"):
+        reader.newest_received({"overdue": True}, 10)
+    with pytest.raises(ValueError, match="unknown filter 'receipt'"):
+        reader.page({"today": TODAY, "receipt": "ABC"})
+
+
+def test_newest_received_lists_complaints_by_date_received_for_open311(
+        backend_container: Container, backend_callers: dict[str, Caller],
+        history: dict[str, UUID]) -> None:
+    # Entered last (补录) but received first: last by date received, first by log order.
+    late = Flow(backend_container, backend_callers).file(date(2025, 3, 1))
+    backend_container.follower.catch_up()
+    ids = {**history, "C0": late}
+    reader = ComplaintLedgerReader(backend_container.views)
+
+    def newest(limit: int = 50, **filters: Any) -> list[str]:
+        return _names(ids, reader.newest_received(filters, limit))
+
+    assert newest() == ["C8", "C7", "C6", "C5", "C4", "C3", "C2", "C1", "C0"]
+    assert _names(ids, _ledger(backend_container))[0] == "C0"
+    assert newest(3) == ["C8", "C7", "C6"]
+    assert newest(status=["closed", "declined"], category=["fees_and_fines", "inspections"],
+                  received_from=date(2025, 4, 1), received_to=date(2025, 6, 30)) == [
+        "C5", "C4", "C3"]
+    assert newest(scope_unit="liujiang") == ["C6"]
+    assert newest(scope_enterprise="91450200MA5KXXXX05") == ["C8"]
+
+
+def test_complaint_counts_match_the_hand_count(backend_container: Container,
                                                history: dict[str, UUID]) -> None:
-    q2 = complaint_counts(container.views, Period(date(2025, 4, 1), date(2025, 6, 30)))
+    stats = ComplaintStatsReader(backend_container.views)
+    q2 = stats.counts(date(2025, 4, 1), date(2025, 6, 30))
     # received C3 04-01, C4 04-07, C5 05-06, C6 06-03 = 4; accepted C3, C5, C6 = 3;
     # declined C4 = 1; closed C2 04-15, C3 05-23, C5 06-24 = 3; on time C2, C3 = 2.
     assert {k: q2[k] for k in ("received", "accepted", "declined", "closed",
@@ -250,7 +295,7 @@ def test_complaint_counts_match_the_hand_count(container: Container,
     assert _five(categories["approval_service"]) == (0, 0, 0, 1, 1)  # C2
     assert _five(categories["inspections"]) == (1, 1, 0, 1, 0)  # C5
     assert _five(categories["policy_delivery"]) == (1, 1, 0, 0, 0)  # C6
-    everything = complaint_counts(container.views, Period())
+    everything = stats.counts(None, None)
     # received all 8; accepted C1 C2 C3 C5 C6 C8 = 6; declined C4; closed C1 C2 C3 C5 = 4;
     # on time C1 C2 C3 = 3.
     assert _five(everything) == (8, 6, 1, 4, 3)
@@ -261,18 +306,19 @@ def _five(row: dict[str, Any]) -> tuple[int, ...]:
                                   "closed_on_time"))
 
 
-def test_unit_performance_matches_the_hand_count(container: Container,
+def test_unit_performance_matches_the_hand_count(backend_container: Container,
                                                  history: dict[str, UUID]) -> None:
-    def stats(period: Period) -> dict[str, dict[str, Any]]:
-        rows = unit_performance(container.views, period, container.calendar,
-                                container.policy.acknowledge_days, TODAY)
+    reader = UnitPerformanceReader(backend_container.views, backend_container.calendar)
+
+    def stats(start: date | None, end: date | None) -> dict[str, dict[str, Any]]:
+        rows = reader.rates(start, end, backend_container.policy.acknowledge_days, TODAY)
         return {r["unit"]: r for r in rows}
 
     def rates(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple((row[k]["numerator"], row[k]["denominator"], row[k]["rate"])
                      for k in ("response", "on_time_reply", "satisfaction"))
 
-    units = stats(Period())
+    units = stats(None, None)
     assert list(units) == ["liudong", "liujiang"]
     # L: C1#1, C2#1, C3#2, C5#2, C8#1 = 5 assignments. Response: C1 ok, C2 late, C3#2 ok,
     # C5#2 late; C8 not yet due = 2/4. Reply: C1, C2 (extended), C3#2 on time, C5#2 late;
@@ -284,13 +330,15 @@ def test_unit_performance_matches_the_hand_count(container: Container,
     # 0/2. Satisfaction: C3#1 unsatisfied = 0/1.
     assert units["liujiang"]["assignments"] == 3
     assert rates(units["liujiang"]) == ((3, 3, 1.0), (0, 2, 0.0), (0, 1, 0.0))
-    may_june = stats(Period(date(2025, 5, 1), date(2025, 6, 30)))
+    may_june = stats(date(2025, 5, 1), date(2025, 6, 30))
     # L: C3#2 (05-09), C5#2 (05-12): response 1/2, reply 1/2, satisfaction 2/2.
     assert rates(may_june["liudong"]) == ((1, 2, 0.5), (1, 2, 0.5), (2, 2, 1.0))
     # J: C5#1 (05-08), C6 (06-05): response 2/2, reply C6 late 0/1, no callbacks.
     assert rates(may_june["liujiang"]) == ((2, 2, 1.0), (0, 1, 0.0), (0, 0, None))
     with pytest.raises(ValueError, match="before it starts"):
-        complaint_counts(container.views, Period(date(2025, 2, 1), date(2025, 1, 1)))
+        reader.rates(date(2025, 2, 1), date(2025, 1, 1), 1, TODAY)
+    with pytest.raises(ValueError, match="before it starts"):
+        ComplaintStatsReader(backend_container.views).counts(date(2025, 2, 1), date(2025, 1, 1))
 
 
 def _rows(c: Container) -> list[dict[str, Any]]:
@@ -300,14 +348,15 @@ def _rows(c: Container) -> list[dict[str, Any]]:
 
 
 def test_rebuilt_complaint_ledger_equals_incrementally_built_one(
-        container: Container, callers: dict[str, Caller],
+        backend_container: Container, backend_callers: dict[str, Caller],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    set_today(monkeypatch, container, TODAY)
-    hand_counted_history(container, callers)
-    container.follower.batch_size = 3  # as a live follower sees the log arrive
-    container.follower.catch_up()
-    incremental = _rows(container)
+    set_today(monkeypatch, backend_container, TODAY)
+    hand_counted_history(backend_container, backend_callers)
+    backend_container.follower.batch_size = 3  # as a live follower sees the log arrive
+    backend_container.follower.catch_up()
+    incremental = _rows(backend_container)
     assert len(incremental) == 8 + 8  # complaints + assignments
-    container.follower.batch_size = 1000
-    assert container.follower.rebuild(ComplaintLedger.name) == container.ledger.head()
-    assert _rows(container) == incremental
+    backend_container.follower.batch_size = 1000
+    head = backend_container.ledger.head()
+    assert backend_container.follower.rebuild(ComplaintLedger.name) == head
+    assert _rows(backend_container) == incremental

@@ -1,4 +1,5 @@
-"""The project ledger projection: batched, exactly-once, rebuildable, on both backends."""
+"""The project ledger projection: batched, exactly-once, rebuildable, read through its
+reader with declared filters; on both backends."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from application.context import Caller
 from application.settings import Settings
 from domain.project import ProjectDetails
 from projections.follower import Follower, TrackingConflict
-from projections.project_ledger import TABLE, LedgerFilter, ProjectLedger, query_ledger
+from projections.paging import encode_cursor
+from projections.project_ledger import TABLE, ProjectLedger, ProjectLedgerReader
 
 
 def _rows(c: Container) -> list[dict[str, Any]]:
@@ -57,11 +59,11 @@ def _history(c: Container, callers: dict[str, Caller]) -> None:
     c.projects.comment(bureau, ids[5], "留言", date(2025, 6, 4))
 
 
-def test_incremental_ledger_reflects_every_kind_of_change(container: Container,
-                                                         callers: dict[str, Caller]) -> None:
-    _history(container, callers)
-    container.follower.catch_up()
-    rows = {r["name"]: r for r in _rows(container)}
+def test_incremental_ledger_reflects_every_kind_of_change(
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    _history(backend_container, backend_callers)
+    backend_container.follower.catch_up()
+    rows = {r["name"]: r for r in _rows(backend_container)}
     assert rows["项目0"]["stage"] == "in_production"
     assert rows["项目0"]["production_date"] == "2025-09-01"
     assert rows["项目1"]["contract_amount"] == 123456
@@ -77,58 +79,62 @@ def test_incremental_ledger_reflects_every_kind_of_change(container: Container,
 
 
 def test_rebuilt_ledger_equals_incrementally_built_one_row_for_row(
-        container: Container, callers: dict[str, Caller]) -> None:
-    _history(container, callers)
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    _history(backend_container, backend_callers)
     # Follow in small batches, as a live follower would see the log arrive.
-    container.follower.batch_size = 4
-    container.follower.catch_up()
-    incremental = _rows(container)
-    container.follower.batch_size = 1000
-    read = container.follower.rebuild(ProjectLedger.name)
-    assert read == container.ledger.head()
-    assert _rows(container) == incremental
-    assert container.follower.position(ProjectLedger.name) == container.ledger.head()
+    backend_container.follower.batch_size = 4
+    backend_container.follower.catch_up()
+    incremental = _rows(backend_container)
+    backend_container.follower.batch_size = 1000
+    read = backend_container.follower.rebuild(ProjectLedger.name)
+    assert read == backend_container.ledger.head()
+    assert _rows(backend_container) == incremental
+    head = backend_container.ledger.head()
+    assert backend_container.follower.position(ProjectLedger.name) == head
 
 
-def test_demo_ledger_rebuilds_identically(container: Container) -> None:
-    load_demo(container)
-    container.follower.catch_up()
-    before = _rows(container)
+def test_demo_ledger_rebuilds_identically(backend_container: Container) -> None:
+    load_demo(backend_container)
+    backend_container.follower.catch_up()
+    before = _rows(backend_container)
     assert len(before) == 12
-    container.follower.rebuild(ProjectLedger.name)
-    assert _rows(container) == before
+    backend_container.follower.rebuild(ProjectLedger.name)
+    assert _rows(backend_container) == before
 
 
-def test_a_batch_applied_by_a_stale_follower_is_rolled_back(container: Container,
-                                                            callers: dict[str, Caller]) -> None:
-    pid = container.projects.register(callers["bureau"], _details("A"), date(2025, 1, 2)).state.id
-    container.projects.raise_problem(callers["unit"], pid, "用地", date(2025, 1, 3))
-    container.follower.catch_up()
-    stale = Follower(container.ledger, container.views, [ProjectLedger()])
+def test_a_batch_applied_by_a_stale_follower_is_rolled_back(
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    projects = backend_container.projects
+    pid = projects.register(backend_callers["bureau"], _details("A"), date(2025, 1, 2)).state.id
+    projects.raise_problem(backend_callers["unit"], pid, "用地", date(2025, 1, 3))
+    backend_container.follower.catch_up()
+    stale = Follower(backend_container.ledger, backend_container.views, [ProjectLedger()])
     stale.position = lambda name: 0  # type: ignore[method-assign]  # read before the other commit
     with pytest.raises(TrackingConflict):
         stale.step(ProjectLedger.name)
-    (row,) = _rows(container)
+    (row,) = _rows(backend_container)
     assert row["problems_open"] == 1  # the problem is counted once, not twice
 
 
 def test_tracking_never_moves_backwards_and_catch_up_is_idempotent(
-        container: Container, callers: dict[str, Caller]) -> None:
-    container.projects.register(callers["bureau"], _details("A"), date(2025, 1, 2))
-    assert container.follower.catch_up() > 0
-    position = container.follower.position(ProjectLedger.name)
-    rows = _rows(container)
-    assert container.follower.catch_up() == 0
-    assert container.follower.position(ProjectLedger.name) == position
-    assert _rows(container) == rows
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    backend_container.projects.register(backend_callers["bureau"], _details("A"),
+                                        date(2025, 1, 2))
+    assert backend_container.follower.catch_up() > 0
+    position = backend_container.follower.position(ProjectLedger.name)
+    rows = _rows(backend_container)
+    assert backend_container.follower.catch_up() == 0
+    assert backend_container.follower.position(ProjectLedger.name) == position
+    assert _rows(backend_container) == rows
 
 
-def test_in_process_follower_catches_up_after_a_save(container: Container,
-                                                     callers: dict[str, Caller]) -> None:
-    container.start()
-    result = container.projects.register(callers["bureau"], _details("B"), date(2025, 1, 2))
-    assert container.follower.wait_for(ProjectLedger.name, result.position, timeout=10)
-    page = query_ledger(container.views, LedgerFilter(q="B"))
+def test_in_process_follower_catches_up_after_a_save(
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    backend_container.start()
+    result = backend_container.projects.register(backend_callers["bureau"], _details("B"),
+                                                 date(2025, 1, 2))
+    assert backend_container.follower.wait_for(ProjectLedger.name, result.position, timeout=10)
+    page = ProjectLedgerReader(backend_container.views).page({"q": "B"})
     assert [item["name"] for item in page.items] == ["B"]
 
 
@@ -145,7 +151,7 @@ def test_ledger_survives_restart_without_replaying(tmp_path: Any) -> None:
     try:
         assert second.follower.position(ProjectLedger.name) == position
         assert second.follower.catch_up() == 0
-        assert query_ledger(second.views, LedgerFilter()).count == 12
+        assert ProjectLedgerReader(second.views).page({}).count == 12
     finally:
         second.close()
 
@@ -186,19 +192,87 @@ def test_postgres_worker_follows_by_notify_and_holds_its_lock(postgres_url: str)
 
 
 def test_a_projection_whose_version_changed_is_rebuilt_at_start_up(
-        container: Container, callers: dict[str, Caller]) -> None:
-    container.projects.register(callers["bureau"], _details("A"), date(2025, 1, 2))
-    container.follower.catch_up()
-    before = _rows(container)
-    with container.views.transaction() as tx:  # an old row the new version would not write
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    backend_container.projects.register(backend_callers["bureau"], _details("A"),
+                                        date(2025, 1, 2))
+    backend_container.follower.catch_up()
+    before = _rows(backend_container)
+    with backend_container.views.transaction() as tx:  # an old row the new version won't write
         tx.execute(f"UPDATE {TABLE} SET name = 'stale'")
 
     class NextLedger(ProjectLedger):
         version = ProjectLedger.version + 1
 
-    upgraded = Follower(container.ledger, container.views, [NextLedger()])
+    upgraded = Follower(backend_container.ledger, backend_container.views, [NextLedger()])
     assert upgraded.position(ProjectLedger.name) == 0
     upgraded.catch_up()
-    assert _rows(container) == before
-    same = Follower(container.ledger, container.views, [NextLedger()])
-    assert same.position(ProjectLedger.name) == container.ledger.head()
+    assert _rows(backend_container) == before
+    same = Follower(backend_container.ledger, backend_container.views, [NextLedger()])
+    assert same.position(ProjectLedger.name) == backend_container.ledger.head()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _names(page: Any) -> set[str]:
+    return {item["name"] for item in page.items}
+
+
+PROJECT_CASES: list[tuple[dict[str, Any], set[str]]] = [
+    ({}, {"项目0", "项目1", "项目2", "项目3", "项目4", "改名项目"}),
+    ({"stage": "signed"}, {"项目1"}),
+    ({"stage": ["signed", "in_production"]}, {"项目0", "项目1"}),  # any of
+    ({"stage": ("terminated",), "county": "liudong"}, {"项目2"}),
+    ({"unit": "tcj"}, {"改名项目"}),
+    ({"unit": ["tcj", "nowhere"]}, {"改名项目"}),
+    ({"key": True}, {"改名项目"}),
+    ({"key": False}, {"项目0", "项目1", "项目2", "项目3", "项目4"}),
+    ({"key_year": 2026}, {"改名项目"}),
+    ({"key_year": 2025}, set()),  # dropped from the 2025 list
+    ({"key_year": [2025, 2026]}, {"改名项目"}),
+    ({"q": "改名"}, {"改名项目"}),
+    ({"q": "投资方", "stage": "negotiating"}, {"项目3", "项目4", "改名项目"}),
+    # A unit reads the projects it is responsible for and those of its county: all of
+    # liudong's, the one moved to tcj included; tcj reads only the one it now handles.
+    ({"scope_unit": "liudong"}, {"项目0", "项目1", "项目2", "项目3", "项目4", "改名项目"}),
+    ({"scope_unit": "tcj"}, {"改名项目"}),
+    ({"scope_unit": "liujiang"}, set()),
+]
+
+
+def test_ledger_filters_and_scope(backend_container: Container,
+                                  backend_callers: dict[str, Caller]) -> None:
+    _history(backend_container, backend_callers)
+    backend_container.follower.catch_up()
+    reader = ProjectLedgerReader(backend_container.views)
+    for filters, expected in PROJECT_CASES:
+        page = reader.page(filters)
+        assert (_names(page), page.count) == (expected, len(expected)), filters
+
+
+def test_ledger_rows_are_public_with_labels_and_totals_by_stage(
+        backend_container: Container, backend_callers: dict[str, Caller]) -> None:
+    _history(backend_container, backend_callers)
+    backend_container.follower.catch_up()
+    page = ProjectLedgerReader(backend_container.views).page({"county": "liudong"}, limit=2)
+    assert (len(page.items), page.count) == (2, 6)
+    newest = page.items[0]
+    assert (newest["name"], newest["stage"], newest["stage_label"]) == (
+        "改名项目", "negotiating", "在谈")
+    assert newest["total_investment"] == Decimal("9.9000")
+    assert newest["key_years"] == [2026]
+    assert "instructions_pending" not in newest
+    assert page.totals == {
+        "negotiating": {"count": 3, "total_investment": Decimal("17.9000")},  # 3.5+4.5+9.9
+        "signed": {"count": 1, "total_investment": Decimal("1.5000")},
+        "terminated": {"count": 1, "total_investment": Decimal("2.5000")},
+        "in_production": {"count": 1, "total_investment": Decimal("0.5000")}}
+    assert ProjectLedgerReader.projection == ProjectLedger.name
+
+
+def test_an_unknown_filter_is_refused_by_name(backend_container: Container) -> None:
+    reader = ProjectLedgerReader(backend_container.views)
+    with pytest.raises(ValueError, match="'colour'"):
+        reader.page({"colour": "red"})
+    with pytest.raises(ValueError, match="not one this ledger issued"):
+        reader.page({}, cursor=encode_cursor("c", 5))  # a complaint ledger's cursor

@@ -1,5 +1,6 @@
 """The request ledger (诉求台账), enterprise ledger (企业台账) and request statistics, on both
-backends: every kind of change, rebuilt equals incremental, filters, scopes, hand-counted stats."""
+backends: every kind of change, rebuilt equals incremental, filters, scopes, hand-counted stats,
+read through their readers."""
 
 from __future__ import annotations
 
@@ -18,13 +19,9 @@ from application.requests import NewRequest
 from domain.credit_code import check_character
 from domain.project import ProjectDetails
 from projections import enterprise_ledger, paging, request_ledger
-from projections.enterprise_ledger import EnterpriseFilter, EnterpriseLedger, query_enterprises
-from projections.request_ledger import (
-    RequestFilter,
-    RequestLedger,
-    query_requests,
-    request_stats,
-)
+from projections.enterprise_ledger import EnterpriseLedger, EnterpriseLedgerReader
+from projections.request_ledger import RequestLedger, RequestLedgerReader
+from projections.request_stats import RequestStatsReader
 from tests.conftest import sqlite_settings
 
 
@@ -126,9 +123,9 @@ TABLES = (request_ledger.TABLE, request_ledger.NAMES, enterprise_ledger.TABLE,
 
 
 @pytest.fixture
-def history(container: Container) -> Fixture:
-    fixture = build_history(container)
-    container.follower.catch_up()
+def history(backend_container: Container) -> Fixture:
+    fixture = build_history(backend_container)
+    backend_container.follower.catch_up()
     return fixture
 
 
@@ -136,21 +133,21 @@ def history(container: Container) -> Fixture:
 
 
 def test_rebuilt_ledgers_equal_incrementally_built_ones_row_for_row(
-        container: Container) -> None:
-    build_history(container)
-    container.follower.batch_size = 3  # renames and closes land in all batch positions
-    container.follower.catch_up()
-    incremental = {t: rows(container, t) for t in TABLES}
-    container.follower.batch_size = 1000
+        backend_container: Container) -> None:
+    build_history(backend_container)
+    backend_container.follower.batch_size = 3  # renames and closes land in all batch positions
+    backend_container.follower.catch_up()
+    incremental = {t: rows(backend_container, t) for t in TABLES}
+    backend_container.follower.batch_size = 1000
     for projection in (RequestLedger.name, EnterpriseLedger.name):
-        assert container.follower.rebuild(projection) == container.ledger.head()
-        assert container.follower.position(projection) == container.ledger.head()
-    assert {t: rows(container, t) for t in TABLES} == incremental
+        assert backend_container.follower.rebuild(projection) == backend_container.ledger.head()
+        assert backend_container.follower.position(projection) == backend_container.ledger.head()
+    assert {t: rows(backend_container, t) for t in TABLES} == incremental
     assert len(incremental[request_ledger.TABLE]) == 9
 
 
-def test_request_rows_follow_every_step(container: Container, history: Fixture) -> None:
-    by_id = {r["id"]: r for r in rows(container, request_ledger.TABLE)}
+def test_request_rows_follow_every_step(backend_container: Container, history: Fixture) -> None:
+    by_id = {r["id"]: r for r in rows(backend_container, request_ledger.TABLE)}
     r1, r5 = by_id[str(history.requests["r1"])], by_id[str(history.requests["r5"])]
     assert (r1["status"], r1["lead_unit"], r1["co_units"]) == ("closed", "liudong",
                                                                ",liujiang,")
@@ -165,16 +162,16 @@ def test_request_rows_follow_every_step(container: Container, history: Fixture) 
     assert r5["version"] == 5
 
 
-def test_a_renamed_enterprise_is_renamed_on_all_its_requests(container: Container,
+def test_a_renamed_enterprise_is_renamed_on_all_its_requests(backend_container: Container,
                                                              history: Fixture) -> None:
     names = {r["credit_code"]: r["enterprise_name"]
-             for r in rows(container, request_ledger.TABLE)}
+             for r in rows(backend_container, request_ledger.TABLE)}
     assert names == {E1: "柳州甲集团", E2: "柳州乙公司", E3: "柳州丙公司"}
 
 
 def test_enterprise_rows_count_visits_leaders_and_open_requests(
-        container: Container, history: Fixture) -> None:
-    page = query_enterprises(container.views, EnterpriseFilter())
+        backend_container: Container, history: Fixture) -> None:
+    page = EnterpriseLedgerReader(backend_container.views).page({})
     got = {r["credit_code"]: (r["name"], r["leader"], r["visits"], r["requests_total"],
                               r["requests_open"]) for r in page.items}
     assert got == {E1: ("柳州甲集团", "覃市长", 1, 3, 2),  # r1 is closed
@@ -186,14 +183,17 @@ def test_enterprise_rows_count_visits_leaders_and_open_requests(
 ENTERPRISE_CASES: list[tuple[dict[str, Any], set[str]]] = [
     ({"county": "liudong"}, {E1, E3}), ({"leader": "覃市长"}, {E1}), ({"q": "乙"}, {E2}),
     ({"q": code_of(3)[-6:].lower()}, {E3}), ({"q": "%"}, set()),
-    ({"scope_county": "liujiang"}, {E2}), ({"scope_enterprise": E1}, {E1}),
-    ({"scope_county": "liudong", "leader": "覃市长"}, {E1}),
+    ({"county": ["liudong", "liujiang"]}, {E1, E2, E3}), ({"industry": ("汽车", "食品")}, {E1, E2}),
+    ({"scope_unit": "liujiang"}, {E2}), ({"scope_enterprise": E1}, {E1}),
+    ({"scope_unit": "liudong", "leader": "覃市长"}, {E1}),
 ]
 
 
-def test_enterprise_ledger_filters_and_scopes(container: Container, history: Fixture) -> None:
+def test_enterprise_ledger_filters_and_scopes(backend_container: Container,
+                                              history: Fixture) -> None:
+    reader = EnterpriseLedgerReader(backend_container.views)
     for filters, expected in ENTERPRISE_CASES:
-        page = query_enterprises(container.views, EnterpriseFilter(**filters))
+        page = reader.page(filters)
         assert ({r["credit_code"] for r in page.items}, page.count) == (expected,
                                                                         len(expected)), filters
 
@@ -212,34 +212,55 @@ REQUEST_CASES: list[tuple[dict[str, Any], set[str]]] = [
     ({"scope_unit": "liudong"}, {"r1", "r5", "r9"}),  # ever assigned
     ({"scope_unit": "liudong", "status": "assigned"}, {"r5"}),
     ({"scope_enterprise": E1}, {"r1", "r2", "r7"}),
+    # Lists mean any of them.
+    ({"category": ["labour", "land"]}, {"r1", "r3", "r5"}),
+    ({"status": ("assigned", "closed")}, {"r1", "r5"}),
+    ({"unit": ["liudong", "rsj"]}, {"r1", "r5", "r9"}),
+    ({"scope_unit": ["zrzyj", "gdj"]}, {"r2", "r3"}),
+    ({"source": ["visit", "forum"]}, {"r1"}),
+    ({"enterprise": [E1, E3], "raised_to": d(2, 28)}, {"r1", "r9"}),
 ]
 
 
-def test_request_ledger_filters_and_scopes(container: Container, history: Fixture) -> None:
+def test_request_ledger_filters_and_scopes(backend_container: Container, history: Fixture) -> None:
+    reader = RequestLedgerReader(backend_container.views)
     today = d(4, 30)
     for filters, expected in REQUEST_CASES:
-        page = query_requests(container.views, RequestFilter(**filters), today, limit=100)
+        page = reader.page({**filters, "today": today}, limit=100)
         assert (history.names({r["id"] for r in page.items}), page.count) == (
             expected, len(expected)), filters
-    by_project = query_requests(container.views,
-                                RequestFilter(project=str(history.projects["P2"])), today)
+    by_project = reader.page({"project": history.projects["P2"], "today": today})
     assert history.names({r["id"] for r in by_project.items}) == {"r3", "r6"}
 
 
-def test_overdue_is_judged_against_the_given_day(container: Container,
+def test_overdue_is_judged_against_the_given_day(backend_container: Container,
                                                  history: Fixture) -> None:
-    on_due_day = query_requests(container.views, RequestFilter(overdue=True), d(3, 21))
-    after = query_requests(container.views, RequestFilter(overdue=True), d(3, 22))
+    reader = RequestLedgerReader(backend_container.views)
+    on_due_day = reader.page({"overdue": True, "today": d(3, 21)})
+    after = reader.page({"overdue": True, "today": d(3, 22)})
     assert on_due_day.count == 0
     assert [r["overdue"] for r in after.items] == [True]
+    with pytest.raises(ValueError, match="'today'"):
+        reader.page({"overdue": True})
 
 
-def test_keyset_pages_cover_the_ledger_once_newest_first(container: Container,
+def test_request_rows_are_public_with_labels(backend_container: Container,
+                                            history: Fixture) -> None:
+    page = RequestLedgerReader(backend_container.views).page(
+        {"enterprise": E1, "today": d(4, 30)})
+    r1 = next(r for r in page.items if r["id"] == str(history.requests["r1"]))
+    assert (r1["category_label"], r1["status_label"]) == ("用工", "办结")
+    assert (r1["co_units"], r1["due_provisional"], r1["overdue"]) == (["liujiang"], False, False)
+    assert not {"seq", "all_units", "updated_at"} & set(r1)
+
+
+def test_keyset_pages_cover_the_ledger_once_newest_first(backend_container: Container,
                                                          history: Fixture) -> None:
+    reader = RequestLedgerReader(backend_container.views)
     seen: list[str] = []
     cursor = None
     while True:
-        page = query_requests(container.views, RequestFilter(), d(4, 30), 4, cursor)
+        page = reader.page({"today": d(4, 30)}, 4, cursor)
         assert page.count == 9
         seen += [r["id"] for r in page.items]
         cursor = page.next_cursor
@@ -248,15 +269,15 @@ def test_keyset_pages_cover_the_ledger_once_newest_first(container: Container,
     assert len(seen) == len(set(seen)) == 9
     assert history.names({seen[0]}) == {"r8"}
     with pytest.raises(ValueError, match="not one this ledger issued"):
-        query_requests(container.views, RequestFilter(), d(4, 30), 4,
-                       paging.encode_cursor("e", 5))
+        reader.page({"today": d(4, 30)}, 4, paging.encode_cursor("e", 5))
 
 
 # --- statistics --------------------------------------------------------------------------
 
 
-def test_stats_for_march_match_the_hand_count(container: Container, history: Fixture) -> None:
-    stats = request_stats(container.views, d(3, 1), d(3, 31))
+def test_stats_for_march_match_the_hand_count(backend_container: Container,
+                                              history: Fixture) -> None:
+    stats = RequestStatsReader(backend_container.views).stats(d(3, 1), d(3, 31))
     # Raised in March: r2 r3 r4 r5 r6 r7. Solved in March: r1 (resolved 03-05), r2 (resolved
     # 03-10), r3 (partly 03-12); not r4 (not resolvable), not r5 (its 03-07 outcome was
     # rejected), not r6 (04-02). Their projects: P1 (r1, r2), P2 (r3); enterprises E1, E2.
@@ -285,10 +306,10 @@ def test_stats_for_march_match_the_hand_count(container: Container, history: Fix
     # one day, both ends inclusive: r2 raised 03-02 is in, nothing solved
     (d(3, 2), d(3, 2), (1, 0, 0, 0)),
 ])
-def test_stats_for_open_and_closed_periods(container: Container, history: Fixture,
+def test_stats_for_open_and_closed_periods(backend_container: Container, history: Fixture,
                                            start: date | None, end: date | None,
                                            expected: tuple[int, int, int, int]) -> None:
-    stats = request_stats(container.views, start, end)
+    stats = RequestStatsReader(backend_container.views).stats(start, end)
     assert (stats["raised"], stats["resolved"], stats["solved_projects"],
             stats["solved_enterprises"]) == expected
 

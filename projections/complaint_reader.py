@@ -1,0 +1,109 @@
+"""Reads the complaint ledger (投诉台账, built by projections/complaint_ledger.py): its filters,
+pages in public form, and the newest complaints for Open311."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.complaint import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    DEADLINE_KIND_LABELS,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+)
+from projections.complaint_ledger import TABLE, ComplaintLedger
+from projections.filters import (
+    AtLeast,
+    AtMost,
+    Clause,
+    Custom,
+    Equals,
+    Filter,
+    Given,
+    param,
+    required,
+    where_of,
+)
+from projections.paging import LedgerPage, keyset_page, where
+from projections.store import ViewStore
+
+
+def _overdue(value: Any, values: Mapping[str, Any]) -> Clause:
+    """Open complaints whose running deadline is past (deadline_due is null when none runs)."""
+    today = param(required(values, "today", "the overdue filter"))
+    return ("deadline_due < ?" if value else "(deadline_due IS NULL OR deadline_due >= ?)",
+            [today])
+
+
+FILTERS: dict[str, Filter] = {
+    "status": Equals("status"),
+    "unit": Equals("assigned_unit"),  # the unit the complaint is assigned to now
+    "respondent_unit": Equals("respondent_unit"),
+    "channel": Equals("channel"),
+    "category": Equals("category"),
+    "received_from": AtLeast("received_on"),
+    "received_to": AtMost("received_on"),
+    "overdue": Custom(_overdue),
+    "today": Given(),  # what overdue is judged against
+    "scope_unit": Equals("assigned_unit"),  # a unit account: complaints assigned to it now
+    "scope_enterprise": Equals("filed_by_enterprise"),  # an enterprise account: those it filed
+}
+
+
+class ComplaintLedgerReader:
+    """Reads the complaint ledger (投诉台账), without personal data."""
+
+    projection = ComplaintLedger.name
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def page(self, filters: Mapping[str, Any], limit: int = 50,
+             cursor: str | None = None) -> LedgerPage:
+        """One page (newest first) and the filtered count, from one snapshot. `today` is
+        required: open complaints past their running deadline are marked overdue."""
+        today = param(required(filters, "today", "the complaint ledger (to mark overdue rows)"))
+        clauses, params = where_of(FILTERS, filters)
+        with self.store.read() as tx:
+            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
+                                                   "c")
+        return LedgerPage(items=[_public(r, today) for r in rows], count=count,
+                          next_cursor=next_cursor)
+
+    def newest_received(self, filters: Mapping[str, Any], limit: int) -> list[str]:
+        """The ids of at most `limit` complaints that match `filters`, latest received
+        first (Open311's order of service requests)."""
+        clauses, params = where_of(FILTERS, filters)
+        with self.store.read() as tx:
+            rows = tx.all(f"SELECT id FROM {TABLE}{where(clauses)} "
+                          "ORDER BY received_on DESC, seq DESC LIMIT ?", [*params, limit])
+        return [row["id"] for row in rows]
+
+
+def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
+    deadline = None
+    if row["deadline_kind"] is not None:
+        deadline = {"kind": row["deadline_kind"],
+                    "kind_label": DEADLINE_KIND_LABELS[row["deadline_kind"]],
+                    "due": row["deadline_due"], "provisional": bool(row["deadline_provisional"])}
+    pending = None
+    if row["pending_until"] is not None:
+        pending = {"until": row["pending_until"], "requested_on": row["pending_requested_on"]}
+    return {
+        "id": row["id"], "status": row["status"], "status_label": STATUS_LABELS[row["status"]],
+        "channel": row["channel"], "channel_label": CHANNEL_LABELS[row["channel"]],
+        "category": row["category"], "category_label": CATEGORY_LABELS[row["category"]],
+        "respondent_unit": row["respondent_unit"], "assigned_unit": row["assigned_unit"],
+        "anonymous": bool(row["anonymous"]), "received_on": row["received_on"],
+        "accepted_on": row["accepted_on"], "declined_on": row["declined_on"],
+        "assigned_on": row["assigned_on"], "acknowledged_on": row["acknowledged_on"],
+        "replied_on": row["replied_on"], "closed_on": row["closed_on"],
+        "satisfaction": row["satisfaction"],
+        "satisfaction_label": SATISFACTION_LABELS.get(row["satisfaction"] or ""),
+        "deadline": deadline,
+        "overdue": bool(deadline and deadline["due"] < today),
+        "urge_count": row["urge_count"], "pending_extension": pending,
+        "version": row["version"],
+    }

@@ -1,0 +1,74 @@
+"""Reads the supervision view (督查督办, built by projections/supervision.py): overdue (超期)
+and nearly due (临期) items by unit, judged at read time against today."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from domain.calendar import WorkingCalendar
+from projections.filters import AtMost, Equals, Filter, where_of
+from projections.paging import where
+from projections.store import ViewStore
+from projections.supervision import ITEMS, SUBJECTS, ItemKind, ItemState, SupervisionItems
+
+UNIT_NOW = "COALESCE(i.unit, s.unit)"  # a project item's unit is its project's unit now
+FILTERS: dict[str, Filter] = {
+    "due_by": AtMost("i.due"),
+    "unit": Equals(UNIT_NOW),
+    "scope_unit": Equals(UNIT_NOW),  # a unit account reads its own items
+}
+
+
+class SupervisionReader:
+    """Reads the supervision view (督查督办): overdue and nearly due items by unit."""
+
+    projection = SupervisionItems.name
+
+    def __init__(self, store: ViewStore, calendar: WorkingCalendar) -> None:
+        self.store = store
+        self.calendar = calendar
+
+    def overdue_by_unit(self, today: date, nearly_due_days: int, *,
+                        unit: str | Sequence[str] | None = None,
+                        scope_unit: str | Sequence[str] | None = None
+                        ) -> list[dict[str, Any]]:
+        """Overdue and nearly due items as of `today`, grouped by unit (of one unit, or any
+        of a list, when `unit` or `scope_unit` is given): units with the most overdue items
+        first. An item is overdue when its due date is before today, nearly due when at most
+        `nearly_due_days` working days remain until it (today's due included)."""
+        # The last date still nearly due: the day before the (N+1)th working day after today.
+        cutoff = (self.calendar.add_working_days(today, nearly_due_days + 1).due
+                  - timedelta(days=1))
+        clauses, params = where_of(FILTERS, {"due_by": cutoff, "unit": unit,
+                                             "scope_unit": scope_unit})
+        with self.store.read() as tx:
+            rows = tx.all(
+                f"SELECT i.*, s.title, {UNIT_NOW} AS unit_now FROM {ITEMS} i "
+                f"JOIN {SUBJECTS} s ON s.id = i.subject_id{where(clauses)} "
+                "ORDER BY i.due, i.seq, i.id", params)
+        groups: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            item = self._public(row, today)
+            group = groups.setdefault(row["unit_now"], {"unit": row["unit_now"], "overdue": 0,
+                                                         "nearly_due": 0, "items": []})
+            group[item["state"]] += 1
+            group["items"].append(item)
+        return sorted(groups.values(), key=lambda g: (-g["overdue"], g["unit"]))
+
+    def _public(self, row: dict[str, Any], today: date) -> dict[str, Any]:
+        due = date.fromisoformat(row["due"])
+        state = ItemState.overdue if due < today else ItemState.nearly_due
+        overdue = state is ItemState.overdue
+        return {
+            "kind": row["kind"], "kind_label": ItemKind(row["kind"]).label,
+            "id": row["subject_id"], "number": row["number"], "title": row["title"],
+            "summary": row["summary"], "started_on": row["started_on"], "due": row["due"],
+            "provisional": bool(row["provisional"]), "state": state.value,
+            "state_label": state.label,
+            "working_days_overdue": self.calendar.working_days_between(due, today)
+            if overdue else None,
+            "working_days_left": None if overdue
+            else self.calendar.working_days_between(today, due),
+        }
