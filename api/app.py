@@ -12,7 +12,7 @@ from api import errors, open311
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
-from api.routers import console, journal, meta
+from api.routers import console, journal, meta, reports
 
 REQUEST_ID = "X-Request-ID"
 
@@ -57,6 +57,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     for case in CASE_TYPES:
         for router in case.routers:
             app.include_router(router)
+    app.include_router(reports.router)
     app.include_router(open311.router)
     app.include_router(journal.router)
     app.include_router(console.router)

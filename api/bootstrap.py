@@ -16,14 +16,18 @@ from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
 from application.queries import Reads
+from application.reports import ReportReaders, Reports
 from application.settings import Settings
 from application.store import Store
 from application.units import Units
 from domain.shared import Role
 from projections.base import Projection
+from projections.complaint_stats import ComplaintStatsReader, UnitPerformanceReader
 from projections.follower import Follower
+from projections.request_stats import RequestStatsReader
 from projections.store import ViewStore
 from projections.supervision import SupervisionItems
+from projections.supervision_reader import SupervisionReader
 
 CALENDAR_CALLER = Caller(account_id="system", name="calendar sync (工作日历)", role=Role.admin,
                          correlation_id="calendar-sync")
@@ -59,6 +63,7 @@ class Container:
     views: ViewStore
     follower: Follower
     reads: Reads
+    reports: Reports
     services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
 
@@ -114,17 +119,23 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     views = ViewStore(settings.views_database_url or database.views_url(),
                       pool_size=settings.postgres_pool_size)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
-    context = Context(store, units, clock, calendar, deadlines)
-    reads = Reads(ledger.head, follower, settings.wait_timeout, clock.today,
+    reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
                   [query for case in cases for query in case.ledgers])
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
+    context = Context(store, units, clock, calendar, deadlines, reads)
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,
         accounts=AccountService(store, units), journal=Journal(ledger, cases),
         views=views, follower=follower, reads=reads,
+        reports=Reports(reads, ReportReaders(
+            supervision=SupervisionReader(views, calendar),
+            complaint_stats=ComplaintStatsReader(views),
+            unit_performance=UnitPerformanceReader(views, calendar),
+            request_stats=RequestStatsReader(views)),
+            clock, units, deadlines, settings.nearly_due_days),
         services={case.attribute: case.service(context) for case in cases
                   if case.service is not None},
     )

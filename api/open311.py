@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
-from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -23,15 +22,11 @@ from api import errors
 from api import open311_format as doc
 from api.bootstrap import Container
 from api.deps import ContainerDep
-from api.routers.ledgers import MinPosition, wait_for_position
-from application import authz
 from application.complaints import ComplaintState
 from application.context import Caller
 from application.errors import ApplicationError, Forbidden, NotFound
-from domain.complaint import Category, Complaint, ComplaintDetails, Status
+from domain.complaint import Category, ComplaintDetails, Status
 from domain.errors import DomainError, InvalidValue
-from projections.complaint_ledger import TABLE as COMPLAINT_LEDGER
-from projections.complaint_ledger import ComplaintLedger
 
 PREFIX = "/open311/v2"
 DEFAULT_LIMIT = 50
@@ -160,25 +155,16 @@ def create_request(fmt: str, form: FormFields, request: Request, c: ContainerDep
         "X-Ledger-Position": str(result.position)})
 
 
-def _load(c: Container, receipt: str) -> Complaint:
+def _element(c: Container, state: ComplaintState, full: bool) -> dict[str, Any]:
+    return doc.request_element(state, full, c.units, c.clock.zone)
+
+
+def _followed(c: Container, caller: Caller | None, receipt: str) -> dict[str, Any]:
     try:
-        return c.store.load(Complaint, Complaint.create_id(receipt.strip().upper()))
+        state, full = c.complaints.by_receipt(caller, receipt)
     except NotFound:
         raise NotFound(f"no service request with id (receipt code) {receipt!r}") from None
-
-
-def _full_view(caller: Caller | None, complaint: Complaint) -> bool:
-    if caller is None:
-        return False
-    try:
-        return authz.can_read_complaint(caller, complaint)
-    except Forbidden:  # a role that reads no complaints still follows by receipt code
-        return False
-
-
-def _element(c: Container, complaint: Complaint, full: bool) -> dict[str, Any]:
-    return doc.request_element(ComplaintState.of(complaint, personal=False), full, c.units,
-                               c.clock.zone)
+    return _element(c, state, full)
 
 
 @router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code")
@@ -188,43 +174,15 @@ def get_request(service_request_id: str, fmt: str, request: Request, c: Containe
     decline reason and reply summary."""
     fmt = _fmt(fmt)
     caller = _caller(c, request, api_key)
-    complaint = _load(c, service_request_id)
-    return doc.render(fmt, "service_requests",
-                      [_element(c, complaint, _full_view(caller, complaint))])
-
-
-def _search(c: Container, caller: Caller, f: doc.RequestFilter, limit: int) -> list[Complaint]:
-    """The newest complaints by date received that match `f` and the caller may read, found
-    in the complaint ledger (投诉台账) and loaded for what the ledger does not hold."""
-    scope = authz.complaint_scope(caller)
-    statuses = f.statuses and [s for s in Status if doc.open311_status(s) in f.statuses]
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, values in (("category", f.codes), ("status", statuses),
-                           ("assigned_unit", scope.unit and [scope.unit]),
-                           ("filed_by_enterprise", scope.enterprise and [scope.enterprise])):
-        if values:
-            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params += sorted(values)
-    first, last = doc.received_range(f, c.clock.zone)
-    if first is not None:
-        clauses.append("received_on >= ?")
-        params.append(first.isoformat())
-    if last is not None:
-        clauses.append("received_on <= ?")
-        params.append(last.isoformat())
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    with c.views.read() as tx:
-        rows = tx.all(f"SELECT id FROM {COMPLAINT_LEDGER}{where} "
-                      "ORDER BY received_on DESC, seq DESC LIMIT ?", [*params, limit])
-    return [c.store.load(Complaint, UUID(row["id"])) for row in rows]
+    return doc.render(fmt, "service_requests", [_followed(c, caller, service_request_id)])
 
 
 @router.get("/requests.{fmt}", summary="Complaints, newest first")
 def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | None = None,
                   service_request_id: str | None = None, service_code: str | None = None,
                   start_date: str | None = None, end_date: str | None = None,
-                  status: str | None = None, min_position: MinPosition = None) -> Response:
+                  status: str | None = None,
+                  min_position: Annotated[int | None, Query(ge=0)] = None) -> Response:
     """With service_request_id (receipt codes, comma separated; overrides the other
     filters) each known one is shown as by requests/{id}, api_key optional. Otherwise an
     api_key of an account that reads complaints is required: at most 50, newest first,
@@ -236,19 +194,20 @@ def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | No
         elements = []
         for receipt in receipts:
             try:
-                complaint = _load(c, receipt)
+                elements.append(_followed(c, caller, receipt))
             except NotFound:
                 continue
-            elements.append(_element(c, complaint, _full_view(caller, complaint)))
         return doc.render(fmt, "service_requests", elements)
     if caller is None:
         raise Forbidden("api_key required to search service requests; follow one without "
                         "it at requests/{service_request_id}")
-    authz.complaint_scope(caller)
     f = doc.request_filter(service_code, status, start_date, end_date, c.clock.zone)
-    wait_for_position(c, ComplaintLedger.name, min_position)
-    return doc.render(fmt, "service_requests",
-                      [_element(c, x, True) for x in _search(c, caller, f, DEFAULT_LIMIT)])
+    first, last = doc.received_range(f, c.clock.zone)
+    statuses = f.statuses and [s for s in Status if doc.open311_status(s) in f.statuses]
+    found = c.complaints.search(caller, {
+        "category": sorted(f.codes) if f.codes else None, "status": statuses,
+        "received_from": first, "received_to": last}, DEFAULT_LIMIT, min_position)
+    return doc.render(fmt, "service_requests", [_element(c, x, True) for x in found])
 
 
 @router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

@@ -31,6 +31,7 @@ from application import policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries, without_personal_data
+from application.queries import Reads
 from application.store import Store, check_version
 from application.units import Units
 from domain.calendar import Deadline, WorkingCalendar
@@ -48,6 +49,7 @@ class Context:
     clock: Clock
     calendar: WorkingCalendar
     deadlines: DeadlinePolicy
+    reads: Reads
 
 
 def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:

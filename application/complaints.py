@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from application import policy
@@ -30,6 +31,14 @@ from domain.shared import Role
 # Receipt codes: no 0/O, 1/I/L, so they can be read over the phone.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PUBLIC = Caller(account_id="public", name="公众 (website)", role=None, correlation_id="")
+
+
+class ComplaintFinder(Protocol):
+    """The complaint ledger's reader, as the Open311 search uses it."""
+
+    projection: str
+
+    def newest_received(self, filters: Mapping[str, Any], limit: int) -> list[str]: ...
 
 
 def new_receipt() -> str:
@@ -154,12 +163,14 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
                                       day, caller.audit())
         return self.saved(caller, complaint)
 
-    def public_status(self, receipt: str) -> PublicStatus:
-        code = receipt.strip().upper()
+    def _by_receipt(self, receipt: str) -> Complaint:
         try:
-            complaint = self.load(Complaint.create_id(code))
+            return self.load(Complaint.create_id(receipt.strip().upper()))
         except NotFound:
             raise NotFound(f"no complaint with receipt code {receipt!r}") from None
+
+    def public_status(self, receipt: str) -> PublicStatus:
+        complaint = self._by_receipt(receipt)
         deadlines = complaint.open_deadlines()
         return PublicStatus(
             receipt=complaint.receipt, status=complaint.status,
@@ -167,6 +178,26 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
             category=complaint.category, received_on=complaint.received_on,
             accepted_on=complaint.accepted_on, replied_on=complaint.replied_on,
             closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None)
+
+    # --- Open311: complaints followed by receipt code ------------------------------------
+
+    def by_receipt(self, caller: Caller | None, receipt: str) -> tuple[ComplaintState, bool]:
+        """A complaint followed by its receipt code, without personal data, and whether the
+        caller may read all of it (content, reply): anyone holding the code sees progress."""
+        complaint = self._by_receipt(receipt)
+        full = caller is not None and policy.allows(caller, "complaint.read", complaint)
+        return ComplaintState.of(complaint, personal=False), full
+
+    def search(self, caller: Caller, filters: dict[str, Any], limit: int,
+               min_position: int | None = None) -> list[ComplaintState]:
+        """The newest complaints by date received that match `filters` (ledger filters) and
+        the caller may read, without personal data."""
+        scope = policy.scope(caller, "complaint.read")
+        reads = self.context.reads
+        reader = cast(ComplaintFinder, reads.readers[LEDGER.name])
+        reads.wait(reader.projection, min_position)
+        ids = reader.newest_received({**filters, **scope.filters()}, limit)
+        return [ComplaintState.of(self.load(UUID(i)), personal=False) for i in ids]
 
     # --- intake (投促局) -----------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from application import policy
-from application.context import Caller
+from application.context import Caller, Clock
 from application.errors import NotReady
 from domain.errors import InvalidValue
 
@@ -202,9 +202,9 @@ class Reads:
     """Scope, parameters and the bounded wait, for every read of a projection."""
 
     def __init__(self, head: Callable[[], int], positions: Positions, timeout: float,
-                 today: Callable[[], date], ledgers: Sequence[LedgerQuery] = ()) -> None:
+                 clock: Clock, ledgers: Sequence[LedgerQuery] = ()) -> None:
         self.head = head
-        self.today = today
+        self.clock = clock
         self.positions = positions
         self.timeout = timeout
         self.ledgers = {q.name: q for q in ledgers}
@@ -232,7 +232,7 @@ class Reads:
         if query.period:
             check_period(*(values.get(name) for name in query.period))
         if query.dated:
-            values["today"] = self.today()
+            values["today"] = self.clock.today()
         reader = self.readers[name]
         position = self.wait(reader.projection, values.pop("min_position", None))
         limit = values.pop("limit", None) or 50

@@ -4,6 +4,8 @@ today, the deadline policy and the units' names."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -12,13 +14,16 @@ from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.queries import PERIOD, Param, Reads, words
 from application.units import Units
+from domain.enterprise_request import Category as RequestCategory
 
 
 class SupervisionReader(Protocol):
     projection: str
 
-    def overdue_by_unit(self, today: date, nearly_due_days: int, unit: Any = None,
-                        scope_unit: str | None = None) -> list[dict[str, Any]]: ...
+    def overdue_by_unit(self, today: date, nearly_due_days: int, *,
+                        unit: str | Sequence[str] | None = None,
+                        scope_unit: str | Sequence[str] | None = None
+                        ) -> list[dict[str, Any]]: ...
 
 
 class ComplaintStatsReader(Protocol):
@@ -43,20 +48,27 @@ class RequestStatsReader(Protocol):
 SUPERVISION: dict[str, Param] = {"unit": words("Only these units' items (unit codes)")}
 
 
+@dataclass(frozen=True)
+class ReportReaders:
+    """The read models behind the reports, wired in by the composition root."""
+
+    supervision: SupervisionReader
+    complaint_stats: ComplaintStatsReader
+    unit_performance: UnitPerformanceReader
+    request_stats: RequestStatsReader
+
+
 class Reports:
     """The supervision view and the statistics endpoints' use cases."""
 
-    def __init__(self, reads: Reads, clock: Clock, units: Units, deadlines: DeadlinePolicy,
-                 nearly_due_days: int) -> None:
+    def __init__(self, reads: Reads, readers: ReportReaders, clock: Clock, units: Units,
+                 deadlines: DeadlinePolicy, nearly_due_days: int) -> None:
         self.reads = reads
+        self.readers = readers
         self.clock = clock
         self.units = units
         self.deadlines = deadlines
         self.nearly_due_days = nearly_due_days
-        self.supervision_reader: SupervisionReader | None = None
-        self.complaint_stats_reader: ComplaintStatsReader | None = None
-        self.unit_performance_reader: UnitPerformanceReader | None = None
-        self.request_stats_reader: RequestStatsReader | None = None
 
     def _unit_name(self, code: str | None) -> str | None:
         unit = self.units.get(code) if code else None
@@ -65,7 +77,7 @@ class Reports:
     def supervision(self, caller: Caller, given: Any) -> dict[str, Any]:
         """Every open item past its due date (超期) or nearly due (临期) as of today, grouped
         by the unit that must act; a unit account sees its own items only."""
-        reader = _wired(self.supervision_reader)
+        reader = self.readers.supervision
         scope = policy.scope(caller, "supervision.read")
         values, position = self.reads.report(caller, "supervision.read", SUPERVISION, given,
                                               reader.projection)
@@ -79,7 +91,7 @@ class Reports:
                 "nearly_due": sum(g["nearly_due"] for g in groups)}
 
     def unit_performance(self, caller: Caller, given: Any) -> dict[str, Any]:
-        reader = _wired(self.unit_performance_reader)
+        reader = self.readers.unit_performance
         values, position = self.reads.report(caller, "stats.read", PERIOD, given,
                                              reader.projection)
         today = self.clock.today()
@@ -91,28 +103,24 @@ class Reports:
                 "units": rows, "position": position}
 
     def complaint_counts(self, caller: Caller, given: Any) -> dict[str, Any]:
-        reader = _wired(self.complaint_stats_reader)
+        reader = self.readers.complaint_stats
         values, position = self.reads.report(caller, "stats.read", PERIOD, given,
                                              reader.projection)
         return {**reader.counts(values.get("from"), values.get("to")),
                 "period": _period(values), "position": position}
 
     def request_stats(self, caller: Caller, given: Any) -> dict[str, Any]:
-        reader = _wired(self.request_stats_reader)
+        reader = self.readers.request_stats
         values, position = self.reads.report(caller, "stats.read", PERIOD, given,
                                              reader.projection)
         figures = reader.stats(values.get("from"), values.get("to"))
         summary = (f"帮助{figures['solved_enterprises']}家企业解决{figures['solved_projects']}"
                    f"个项目共计{figures['resolved']}个问题")
-        return {**figures, **_period(values), "summary": summary, "position": position}
+        by_category = {code.value: {"label": code.label, **figures["by_category"].get(
+            code.value, {"raised": 0, "resolved": 0})} for code in RequestCategory}
+        return {**figures, **_period(values), "by_category": by_category, "summary": summary,
+                "position": position}
 
 
 def _period(values: dict[str, Any]) -> dict[str, date | None]:
     return {"from": values.get("from"), "to": values.get("to")}
-
-
-def _wired(reader: Any) -> Any:
-    if reader is None:
-        msg = "this report's reader is not wired (see api/bootstrap.py)"
-        raise LookupError(msg)
-    return reader

@@ -10,15 +10,14 @@ enterprise account's reads, the credit code of the enterprise that filed it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 
 from domain.complaint import Complaint
 from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.paging import LedgerPage
-from projections.store import Tx, ViewStore
+from projections.store import Tx
 
 TABLE = "complaint_ledger"
 ASSIGNMENTS = "complaint_assignments"
@@ -230,28 +229,3 @@ def _derive(row: dict[str, Any]) -> None:
     elif row["status"] == "replied" and row["callback_due"] is not None:
         kind, due, provisional = "callback", row["callback_due"], row["callback_provisional"]
     row.update(deadline_kind=kind, deadline_due=due, deadline_provisional=provisional)
-
-
-# --- kept until api/ reads through complaint_reader.ComplaintLedgerReader; then delete ------
-
-
-@dataclass(frozen=True)
-class ComplaintFilter:
-    status: str | None = None
-    unit: str | None = None
-    respondent_unit: str | None = None
-    channel: str | None = None
-    category: str | None = None
-    received_from: date | None = None
-    received_to: date | None = None
-    overdue: bool | None = None
-    today: date | None = None
-    scope_unit: str | None = None
-    scope_enterprise: str | None = None
-
-
-def query_complaints(store: ViewStore, f: ComplaintFilter, limit: int = 50,
-                     cursor: str | None = None) -> LedgerPage:
-    from projections.complaint_reader import ComplaintLedgerReader
-
-    return ComplaintLedgerReader(store).page(asdict(f), limit, cursor)

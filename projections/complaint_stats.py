@@ -170,16 +170,3 @@ class _Tally:
 def _rate(numerator: int, denominator: int) -> dict[str, Any]:
     return {"numerator": numerator, "denominator": denominator,
             "rate": round(numerator / denominator, 4) if denominator else None}
-
-
-# --- kept until api/ reads through the readers above; then delete (Period stays) ----------
-
-
-def complaint_counts(store: ViewStore, period: Period) -> dict[str, Any]:
-    return ComplaintStatsReader(store).counts(period.start, period.end)
-
-
-def unit_performance(store: ViewStore, period: Period, calendar: WorkingCalendar,
-                     acknowledge_days: int, today: date) -> list[dict[str, Any]]:
-    return UnitPerformanceReader(store, calendar).rates(period.start, period.end,
-                                                        acknowledge_days, today)

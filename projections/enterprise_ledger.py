@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
 
@@ -159,22 +159,3 @@ class EnterpriseLedgerReader:
                                                    "e")
         return LedgerPage(items=[{k: v for k, v in r.items() if k not in ("seq", "updated_at")}
                                  for r in rows], count=count, next_cursor=next_cursor)
-
-
-# --- kept until api/ reads through EnterpriseLedgerReader; then delete --------------------
-
-
-@dataclass(frozen=True)
-class EnterpriseFilter:
-    county: str | None = None
-    leader: str | None = None
-    q: str | None = None
-    scope_county: str | None = None
-    scope_enterprise: str | None = None
-
-
-def query_enterprises(store: ViewStore, f: EnterpriseFilter, limit: int = 50,
-                      cursor: str | None = None) -> LedgerPage:
-    filters = asdict(f)
-    filters["scope_unit"] = filters.pop("scope_county")
-    return EnterpriseLedgerReader(store).page(filters, limit, cursor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import singledispatchmethod
 from typing import Any
@@ -250,24 +250,3 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     out["stage_label"] = STAGE_LABELS[row["stage"]]
     del out["instructions_pending"]
     return out
-
-
-# --- kept until api/ and tests/bench.py read through ProjectLedgerReader; then delete ---
-
-
-@dataclass(frozen=True)
-class LedgerFilter:
-    stage: str | None = None
-    county: str | None = None
-    park: str | None = None
-    industry: str | None = None
-    unit: str | None = None
-    key: bool | None = None
-    key_year: int | None = None
-    q: str | None = None
-    scope_unit: str | None = None
-
-
-def query_ledger(store: ViewStore, f: LedgerFilter, limit: int = 50,
-                 cursor: str | None = None) -> LedgerPage:
-    return ProjectLedgerReader(store).page(asdict(f), limit, cursor)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
 
@@ -231,31 +230,3 @@ def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
     out["category_label"] = CATEGORY_LABELS[row["category"]]
     out["status_label"] = STATUS_LABELS[row["status"]]
     return out
-
-
-# --- kept until api/ reads through RequestLedgerReader and RequestStatsReader; then delete -
-
-
-@dataclass(frozen=True)
-class RequestFilter:
-    category: str | None = None
-    status: str | None = None
-    unit: str | None = None
-    enterprise: str | None = None
-    project: str | None = None
-    raised_from: date | None = None
-    raised_to: date | None = None
-    overdue: bool | None = None
-    scope_unit: str | None = None
-    scope_enterprise: str | None = None
-
-
-def query_requests(store: ViewStore, f: RequestFilter, today: date, limit: int = 50,
-                   cursor: str | None = None) -> LedgerPage:
-    return RequestLedgerReader(store).page({**asdict(f), "today": today}, limit, cursor)
-
-
-def request_stats(store: ViewStore, start: date | None, end: date | None) -> dict[str, Any]:
-    from projections.request_stats import RequestStatsReader
-
-    return RequestStatsReader(store).stats(start, end)

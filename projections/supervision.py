@@ -22,13 +22,13 @@ from enum import StrEnum
 from functools import singledispatchmethod
 from typing import Any
 
-from domain.calendar import Deadline, WorkingCalendar
+from domain.calendar import Deadline
 from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, DEADLINE_KIND_LABELS, Complaint
 from domain.enterprise_request import CATEGORY_LABELS as REQUEST_CATEGORY_LABELS
 from domain.enterprise_request import SOURCE_LABELS, EnterpriseRequest
 from domain.project import Project
 from projections.base import Projection, RowCache, handled_events
-from projections.store import Tx, ViewStore
+from projections.store import Tx
 
 SUBJECTS = "supervision_subjects"
 ITEMS = "supervision_items"
@@ -282,15 +282,3 @@ class SupervisionItems(Projection):
             _recomputed(row, e.deadline)
 
     event_classes = handled_events(_apply)
-
-
-# --- kept until api/ reads through supervision_reader.SupervisionReader; then delete ------
-
-
-def query_supervision(store: ViewStore, calendar: WorkingCalendar, today: date,
-                      nearly_due_days: int, unit: str | None = None,
-                      scope_unit: str | None = None) -> list[dict[str, Any]]:
-    from projections.supervision_reader import SupervisionReader
-
-    return SupervisionReader(store, calendar).overdue_by_unit(
-        today, nearly_due_days, unit=unit, scope_unit=scope_unit)

@@ -27,7 +27,7 @@ from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
 from application.settings import Settings
 from domain.project import Project, ProjectDetails
-from projections.project_ledger import LedgerFilter, ProjectLedger, query_ledger
+from projections.project_ledger import ProjectLedger, ProjectLedgerReader
 
 
 class Plain(Aggregate):
@@ -144,7 +144,7 @@ def bench_query(c: Container) -> tuple[float, float]:
     def ours() -> float:
         t = time.perf_counter()
         for _ in range(50):
-            query_ledger(c.views, LedgerFilter(stage="negotiating", q="项目1"), limit=50)
+            ProjectLedgerReader(c.views).page({"stage": "negotiating", "q": "项目1"}, limit=50)
         return (time.perf_counter() - t) / 50 * 1000
 
     def raw() -> float:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from api.routers import complaint_views, complaints, public
+from api.routers import complaints, public
 from application.cases import CaseType
-from application.complaints import ComplaintService
+from application.complaints import LEDGER, ComplaintService
 from domain.complaint import EVENT_LABELS, Complaint
 from projections.complaint_ledger import ComplaintLedger
+from projections.complaint_reader import ComplaintLedgerReader
 
 CASE = CaseType(
     kind="complaint", label="营商环境投诉举报", aggregates=(Complaint,),
     event_labels=EVENT_LABELS, service=ComplaintService, attribute="complaints",
     recomputes_deadlines=True,
-    routers=(complaints.router, public.router, complaint_views.router),
-    projections=(ComplaintLedger,),
+    routers=(complaints.router, complaints.ledgers, public.router),
+    projections=(ComplaintLedger,), ledgers=(LEDGER,),
+    readers={"complaints": ComplaintLedgerReader},
 )

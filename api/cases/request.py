@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from api.routers import enterprise_ledgers, requests
+from api.routers import requests
 from application.cases import CaseType
-from application.requests import RequestService
+from application.requests import LEDGER, RequestService
 from domain.enterprise_request import EVENT_LABELS, EnterpriseRequest
-from projections.request_ledger import RequestLedger
+from projections.request_ledger import RequestLedger, RequestLedgerReader
 
 CASE = CaseType(
     kind="request", label="企业诉求", aggregates=(EnterpriseRequest,),
     event_labels=EVENT_LABELS, service=RequestService, attribute="requests",
-    recomputes_deadlines=True, routers=(requests.router, enterprise_ledgers.router),
-    projections=(RequestLedger,),
+    recomputes_deadlines=True, routers=(requests.router, requests.ledgers),
+    projections=(RequestLedger,), ledgers=(LEDGER,),
+    readers={"requests": RequestLedgerReader},
 )

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
 from application.cases import Result
 from application.history import HistoryEntry
+from application.queries import LedgerQuery, Param
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 
@@ -143,3 +144,29 @@ def _step_route(router: APIRouter, service: str, id_name: str,
     router.add_api_route(f"/{{{id_name}}}{step.path}", handler, methods=["POST"],
                          response_model=step.response_model or public_model,
                          summary=step.summary, description=step.description)
+
+
+# --- reads of projections ------------------------------------------------------------------
+
+
+def documented(params: Mapping[str, Param]) -> dict[str, Any]:
+    """OpenAPI for query parameters the application checks (see application/queries.py)."""
+    return {"parameters": [
+        {"name": name, "in": "query", "required": False, "description": p.description,
+         "schema": {k: v for k, v in p.schema.items() if k != "description"}}
+        for name, p in params.items()]}
+
+
+def ledger_route(router: APIRouter, query: LedgerQuery, model: type[BaseModel],
+                 summary: str, description: str = "") -> None:
+    """GET /{query.name}: one page of the ledger as the caller may see it (newest first),
+    with the log position it includes."""
+
+    def ledger(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
+        found = c.reads.ledger(caller, query.name, request.query_params.multi_items())
+        return model.model_validate({**asdict(found.page), "position": found.position})
+
+    ledger.__name__ = f"{query.name}_ledger"
+    router.add_api_route(f"/{query.name}", ledger, methods=["GET"], response_model=model,
+                         summary=summary, description=description,
+                         openapi_extra=documented(query.params))

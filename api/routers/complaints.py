@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, public_of
+from api.routers.common import Step, answer, item_routes, ledger_route, public_of
+from api.schemas.complaint_views import ComplaintLedgerPublic
 from api.schemas.complaints import (
     AssignBody,
     CallbackBody,
@@ -19,9 +20,11 @@ from api.schemas.complaints import (
     ReplyBody,
     UrgeBody,
 )
+from application.complaints import LEDGER
 from domain.complaint import Complainant, ComplaintDetails
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints 投诉举报"])
+ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
 
 def details_of(body: ComplaintCreate) -> ComplaintDetails:
@@ -58,3 +61,6 @@ STEPS = (
 )
 item_routes(router, service="complaints", id_name="complaint_id",
             public_model=ComplaintPublic, steps=STEPS)
+ledger_route(ledgers, LEDGER, ComplaintLedgerPublic, "投诉台账",
+             "One row per complaint, newest first, without personal data. A unit account sees "
+             "the complaints now assigned to it, an enterprise account those it filed.")

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, public_of, set_etag
+from api.routers.common import Step, answer, item_routes, ledger_route, public_of, set_etag
 from api.schemas.enterprises import (
     EnterpriseCreate,
+    EnterpriseLedgerPublic,
     EnterprisePublic,
     EnterpriseRevise,
     LinkLeaderBody,
@@ -16,8 +17,10 @@ from api.schemas.enterprises import (
     VisitBody,
     VisitRecordedPublic,
 )
+from application.enterprises import LEDGER
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
+ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 public = public_of(EnterprisePublic)
 
 
@@ -56,3 +59,7 @@ STEPS = (
 )
 item_routes(router, service="enterprises", id_name="enterprise_id",
             public_model=EnterprisePublic, steps=STEPS)
+ledger_route(ledgers, LEDGER, EnterpriseLedgerPublic,
+             "企业台账: enterprises with linked leader, visits and open requests",
+             "A unit sees the enterprises of its county or zone; an enterprise itself. `q` "
+             "matches text in the name or the credit code.")

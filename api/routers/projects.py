@@ -6,12 +6,13 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, public_of
+from api.routers.common import Step, answer, item_routes, ledger_route, public_of
 from api.schemas.projects import (
     DropKeyBody,
     KeyYearBody,
     ProgressBody,
     ProjectCreate,
+    ProjectLedgerPublic,
     ProjectPublic,
     ProjectRevise,
     ReasonBody,
@@ -21,9 +22,11 @@ from api.schemas.projects import (
     StageDateBody,
     TextBody,
 )
+from application.projects import LEDGER
 from domain.project import ProjectDetails
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects 招商项目"])
+ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectPublic,
@@ -57,3 +60,7 @@ STEPS = (
 )
 item_routes(router, service="projects", id_name="project_id", public_model=ProjectPublic,
             steps=STEPS)
+ledger_route(ledgers, LEDGER, ProjectLedgerPublic, "项目台账",
+             "One row per project, newest first, with per-stage totals over the whole filtered "
+             "ledger. A unit account sees the projects it is responsible for or that lie in "
+             "its county/zone.")

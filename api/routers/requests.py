@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, public_of
+from api.routers.common import Step, answer, item_routes, ledger_route, public_of
 from api.schemas.enterprises import (
     AssignBody,
     CloseBody,
@@ -14,11 +14,13 @@ from api.schemas.enterprises import (
     OutcomeBody,
     ProgressBody,
     RequestCreate,
+    RequestLedgerPublic,
     RequestPublic,
 )
-from application.requests import NewRequest
+from application.requests import LEDGER, NewRequest
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests 企业诉求"])
+ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestPublic,
@@ -51,3 +53,7 @@ STEPS = (
 )
 item_routes(router, service="requests", id_name="request_id", public_model=RequestPublic,
             steps=STEPS)
+ledger_route(ledgers, LEDGER, RequestLedgerPublic, "诉求台账: enterprise requests, newest first",
+             "A unit sees the requests it is or was assigned; an enterprise its own. `unit` "
+             "matches the current lead or co-unit; `overdue` means being handled (assigned or "
+             "in progress) with the due date before today.")

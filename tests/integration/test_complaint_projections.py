@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Container
-from application import authz
+from application import policy
 from application.context import Caller
 from domain.complaint import Complainant, Complaint, ComplaintDetails
 from projections.complaint_ledger import ASSIGNMENTS, TABLE, ComplaintLedger
@@ -201,7 +201,7 @@ def test_ledger_scope_and_pagination(backend_container: Container,
                                      backend_callers: dict[str, Caller],
                                      history: dict[str, UUID]) -> None:
     def scoped(key: str) -> list[str]:
-        scope = authz.complaint_scope(backend_callers[key])
+        scope = policy.scope(backend_callers[key], "complaint.read")
         return _names(history, _ledger(backend_container, scope_unit=scope.unit,
                                        scope_enterprise=scope.enterprise))
 

@@ -13,7 +13,7 @@ from api.bootstrap import Container
 from application.context import Caller
 from domain.project import Project, ProjectDetails
 from domain.shared import Audit
-from projections.project_ledger import LedgerFilter, query_ledger
+from projections.project_ledger import ProjectLedgerReader
 
 
 def _store_v1(c: Container, event_cls: type, originator_id: Any, version: int,
@@ -47,7 +47,7 @@ def test_v1_problem_and_instruction_events_load_without_a_due_date(
     # New code keeps working on top of the old events.
     container.projects.resolve_problem(callers["unit"], pid, 1, "已解决", date(2025, 2, 3))
     container.follower.catch_up()
-    (row,) = query_ledger(container.views, LedgerFilter()).items
+    (row,) = ProjectLedgerReader(container.views).page({}).items
     assert (row["problems_total"], row["problems_open"], row["instructions_open"]) == (1, 0, 1)
 
 

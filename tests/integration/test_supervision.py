@@ -14,7 +14,7 @@ from uuid import UUID
 import pytest
 
 from api.bootstrap import Container
-from application import authz
+from application import policy
 from application.context import Caller
 from application.errors import Forbidden
 from domain.complaint import Complaint
@@ -213,14 +213,14 @@ def test_a_unit_sees_only_its_own_items(backend_container: Container,
     clock(2025, 10, 24)
     _three_units(backend_container, backend_callers)
     assert {i["unit"] for i in view(backend_container).values()} == {"tcj", "liudong", "liujiang"}
-    scope = authz.supervision_scope(backend_callers["unit"])
+    scope = policy.scope(backend_callers["unit"], "supervision.read").unit
     assert scope == "liudong"
     assert {i["unit"] for i in view(backend_container, scope_unit=scope).values()} == {"liudong"}
     assert view(backend_container, scope_unit=scope, unit="liujiang") == {}
     assert {i["unit"] for i in view(backend_container, unit="tcj").values()} == {"tcj"}
-    assert authz.supervision_scope(backend_callers["leader"]) is None
+    assert policy.scope(backend_callers["leader"], "supervision.read") == policy.Scope()
     with pytest.raises(Forbidden):
-        authz.supervision_scope(backend_callers["enterprise"])
+        policy.scope(backend_callers["enterprise"], "supervision.read")
 
 
 def test_a_recomputed_provisional_deadline_replaces_the_due_date(
