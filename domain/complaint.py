@@ -26,14 +26,9 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.complaint_values import (
     ALLOWED,
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    DEADLINE_KIND_LABELS,
     EVENT_LABELS,
     EXTENSION_STEPS,
     FINAL_STATUSES,
-    SATISFACTION_LABELS,
-    STATUS_LABELS,
     Category,
     Channel,
     Complainant,
@@ -53,12 +48,9 @@ from domain.shared import (
     require_text,
 )
 
-# Callers import the values from here; the *_LABELS names (except EVENT_LABELS) are
-# transitional, kept until callers outside domain/ read `.label` from the enums.
-__all__ = ["ALLOWED", "CATEGORY_LABELS", "CHANNEL_LABELS", "DEADLINE_KIND_LABELS",
-           "EVENT_LABELS", "FINAL_STATUSES", "SATISFACTION_LABELS", "STATUS_LABELS", "Category",
-           "Channel", "Complainant", "Complaint", "ComplaintDetails", "DeadlineKind",
-           "Satisfaction", "Status"]
+# Callers import the values from here.
+__all__ = ["ALLOWED", "EVENT_LABELS", "FINAL_STATUSES", "Category", "Channel", "Complainant",
+           "Complaint", "ComplaintDetails", "DeadlineKind", "Satisfaction", "Status"]
 
 
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")

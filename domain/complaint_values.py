@@ -29,7 +29,6 @@ class Status(Labelled):
     closed = "closed", "办结"
 
 
-STATUS_LABELS = Status.labels()  # transitional: callers move to Status(x).label
 
 
 class Channel(Labelled):
@@ -43,7 +42,6 @@ class Channel(Labelled):
     walk_in = "walk_in", "来访"
 
 
-CHANNEL_LABELS = Channel.labels()  # transitional: callers move to Channel(x).label
 
 
 class Category(Labelled):
@@ -58,7 +56,6 @@ class Category(Labelled):
     other = "other", "其他"
 
 
-CATEGORY_LABELS = Category.labels()  # transitional: callers move to Category(x).label
 
 
 class Satisfaction(Labelled):
@@ -69,7 +66,6 @@ class Satisfaction(Labelled):
     unsatisfied = "unsatisfied", "不满意"
 
 
-SATISFACTION_LABELS = Satisfaction.labels()  # transitional: callers move to Satisfaction(x).label
 
 
 class DeadlineKind(Labelled):
@@ -80,7 +76,6 @@ class DeadlineKind(Labelled):
     callback = "callback", "回访期限"
 
 
-DEADLINE_KIND_LABELS = DeadlineKind.labels()  # transitional: callers move to DeadlineKind(x).label
 
 EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
 _HANDLING = ("return", *EXTENSION_STEPS, "urge")

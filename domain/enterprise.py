@@ -40,7 +40,6 @@ class VisitKind(Labelled):
     forum = "forum", "座谈"  # the enterprise attends a forum
 
 
-VISIT_KIND_LABELS = VisitKind.labels()  # transitional: callers move to VisitKind(x).label
 
 
 def check_contacts(contacts: Sequence[Mapping[str, Any]] | None,

@@ -46,7 +46,6 @@ class Status(Labelled):
     closed = "closed", "办结"
 
 
-STATUS_LABELS = Status.labels()  # transitional: callers move to Status(x).label
 
 
 class Source(Labelled):
@@ -58,7 +57,6 @@ class Source(Labelled):
     hotline = "hotline", "热线"
 
 
-SOURCE_LABELS = Source.labels()  # transitional: callers move to Source(x).label
 
 
 class Category(Labelled):
@@ -77,7 +75,6 @@ class Category(Labelled):
     other = "other", "其他"
 
 
-CATEGORY_LABELS = Category.labels()  # transitional: callers move to Category(x).label
 
 
 class Outcome(Labelled):
@@ -88,7 +85,6 @@ class Outcome(Labelled):
     not_resolvable = "not_resolvable", "无法解决"
 
 
-OUTCOME_LABELS = Outcome.labels()  # transitional: callers move to Outcome(x).label
 EXPLANATION_REQUIRED = frozenset({Outcome.partly_resolved, Outcome.not_resolvable})
 
 
@@ -99,7 +95,6 @@ class Feedback(Labelled):
     unsatisfied = "unsatisfied", "不满意"
 
 
-FEEDBACK_LABELS = Feedback.labels()  # transitional: callers move to Feedback(x).label
 
 # The commands each status accepts; the guard of every command and the "allowed next" of
 # every refusal.

@@ -15,7 +15,6 @@ from domain.project_values import (
     OPEN_STAGES,
     PERIOD_PATTERN,
     REVISABLE,
-    STAGE_LABELS,
     ItemKind,
     ProjectDetails,
     Stage,
@@ -33,8 +32,7 @@ from domain.shared import (
     require_text,
 )
 
-# STAGE_LABELS is transitional, kept until callers outside domain/ read Stage(x).label.
-__all__ = ["EVENT_LABELS", "STAGE_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
+__all__ = ["EVENT_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
 
 
 class Project(Aggregate):

@@ -31,7 +31,6 @@ class Stage(Labelled):
     terminated = "terminated", "终止"
 
 
-STAGE_LABELS = Stage.labels()  # transitional: callers move to Stage(x).label
 
 
 class ItemKind(Labelled):

@@ -71,7 +71,6 @@ class Role(Labelled):
     enterprise = "enterprise", "企业"
 
 
-ROLE_LABELS = Role.labels()  # transitional: callers move to Role(x).label
 
 
 @dataclass(frozen=True)

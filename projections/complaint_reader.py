@@ -6,13 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.complaint import (
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    DEADLINE_KIND_LABELS,
-    SATISFACTION_LABELS,
-    STATUS_LABELS,
-)
+from domain.complaint import Category, Channel, DeadlineKind, Satisfaction, Status
 from projections.complaint_ledger import TABLE, ComplaintLedger
 from projections.filters import (
     AtLeast,
@@ -86,22 +80,23 @@ def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
     deadline = None
     if row["deadline_kind"] is not None:
         deadline = {"kind": row["deadline_kind"],
-                    "kind_label": DEADLINE_KIND_LABELS[row["deadline_kind"]],
+                    "kind_label": DeadlineKind(row["deadline_kind"]).label,
                     "due": row["deadline_due"], "provisional": bool(row["deadline_provisional"])}
     pending = None
     if row["pending_until"] is not None:
         pending = {"until": row["pending_until"], "requested_on": row["pending_requested_on"]}
     return {
-        "id": row["id"], "status": row["status"], "status_label": STATUS_LABELS[row["status"]],
-        "channel": row["channel"], "channel_label": CHANNEL_LABELS[row["channel"]],
-        "category": row["category"], "category_label": CATEGORY_LABELS[row["category"]],
+        "id": row["id"], "status": row["status"], "status_label": Status(row["status"]).label,
+        "channel": row["channel"], "channel_label": Channel(row["channel"]).label,
+        "category": row["category"], "category_label": Category(row["category"]).label,
         "respondent_unit": row["respondent_unit"], "assigned_unit": row["assigned_unit"],
         "anonymous": bool(row["anonymous"]), "received_on": row["received_on"],
         "accepted_on": row["accepted_on"], "declined_on": row["declined_on"],
         "assigned_on": row["assigned_on"], "acknowledged_on": row["acknowledged_on"],
         "replied_on": row["replied_on"], "closed_on": row["closed_on"],
         "satisfaction": row["satisfaction"],
-        "satisfaction_label": SATISFACTION_LABELS.get(row["satisfaction"] or ""),
+        "satisfaction_label": (Satisfaction(row["satisfaction"]).label
+                               if row["satisfaction"] else None),
         "deadline": deadline,
         "overdue": bool(deadline and deadline["due"] < today),
         "urge_count": row["urge_count"], "pending_extension": pending,

@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS
+from domain.complaint import Category, Channel
 from projections.complaint_ledger import ASSIGNMENTS, TABLE, ComplaintLedger
 from projections.store import ViewStore
 
@@ -83,8 +83,8 @@ class ComplaintStatsReader:
         with self.store.read() as tx:
             rows = tx.all(COUNTS_SQL, bounds * len(COUNTS))
         total = dict.fromkeys(COUNTS, 0)
-        by_channel = {code: dict.fromkeys(COUNTS, 0) for code in CHANNEL_LABELS}
-        by_category = {code: dict.fromkeys(COUNTS, 0) for code in CATEGORY_LABELS}
+        by_channel = {code: dict.fromkeys(COUNTS, 0) for code in Channel.labels()}
+        by_category = {code: dict.fromkeys(COUNTS, 0) for code in Category.labels()}
         for row in rows:
             for name in COUNTS:
                 n = int(row[name] or 0)
@@ -93,9 +93,9 @@ class ComplaintStatsReader:
                 by_category.setdefault(row["category"], dict.fromkeys(COUNTS, 0))[name] += n
         return {
             **total,
-            "by_channel": [{"channel": code, "label": CHANNEL_LABELS.get(code, code), **counts}
+            "by_channel": [{"channel": code, "label": Channel.labels().get(code, code), **counts}
                            for code, counts in by_channel.items()],
-            "by_category": [{"category": code, "label": CATEGORY_LABELS.get(code, code),
+            "by_category": [{"category": code, "label": Category.labels().get(code, code),
                              **counts} for code, counts in by_category.items()],
         }
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import singledispatchmethod
 from typing import Any
 
-from domain.project import STAGE_LABELS, Project
+from domain.project import Project, Stage
 from projections.base import LedgerRows, Projection, handled_events
 from projections.filters import AnyOf, Equals, Filter, Flag, Member, Text, where_of
 from projections.paging import LedgerPage, keyset_page, where
@@ -247,6 +247,6 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     for column in ("total_investment", "contract_amount", "funds_in_place"):
         out[column] = from_units(row[column])
     out["key_years"] = sorted(_years(row["key_years"]))
-    out["stage_label"] = STAGE_LABELS[row["stage"]]
+    out["stage_label"] = Stage(row["stage"]).label
     del out["instructions_pending"]
     return out

@@ -8,7 +8,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.enterprise import Enterprise
-from domain.enterprise_request import CATEGORY_LABELS, STATUS_LABELS, EnterpriseRequest
+from domain.enterprise_request import Category, EnterpriseRequest, Status
 from projections.base import LedgerRows, Projection, RowCache, handled_events
 from projections.filters import (
     AnyOf,
@@ -227,6 +227,6 @@ def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
     out["co_units"] = unit_set(row["co_units"])
     out["due_provisional"] = bool(row["due_provisional"])
     out["overdue"] = row["status"] in HANDLING and row["due"] is not None and row["due"] < today
-    out["category_label"] = CATEGORY_LABELS[row["category"]]
-    out["status_label"] = STATUS_LABELS[row["status"]]
+    out["category_label"] = Category(row["category"]).label
+    out["status_label"] = Status(row["status"]).label
     return out

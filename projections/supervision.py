@@ -23,9 +23,9 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.calendar import Deadline
-from domain.complaint import CATEGORY_LABELS, CHANNEL_LABELS, DEADLINE_KIND_LABELS, Complaint
-from domain.enterprise_request import CATEGORY_LABELS as REQUEST_CATEGORY_LABELS
-from domain.enterprise_request import SOURCE_LABELS, EnterpriseRequest
+from domain.complaint import Category, Channel, Complaint, DeadlineKind
+from domain.enterprise_request import Category as RequestCategory
+from domain.enterprise_request import EnterpriseRequest, Source
 from domain.project import Project
 from projections.base import Projection, RowCache, handled_events
 from projections.store import Tx
@@ -151,19 +151,19 @@ class SupervisionItems(Projection):
     @_apply.register
     def _(self, e: Complaint.Received, b: _Batch) -> None:
         key = str(e.originator_id)
-        title = f"投诉举报 · {CATEGORY_LABELS[e.category]} · 被投诉单位 {e.respondent_unit}"
+        title = f"投诉举报 · {Category(e.category).label} · 被投诉单位 {e.respondent_unit}"
         b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": None,
                         "seq": b.position})
         b.items.put(_item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,
                           e.on, e.acceptance_deadline, BUREAU_UNIT,
-                          f"{DEADLINE_KIND_LABELS['acceptance']} · "
-                          f"{CHANNEL_LABELS[e.channel]}"))
+                          f"{DeadlineKind.acceptance.label} · "
+                          f"{Channel(e.channel).label}"))
 
     @_apply.register
     def _(self, e: Complaint.Assigned, b: _Batch) -> None:
         b.items.put(_item(_complaint_item(e), ItemKind.complaint_reply, str(e.originator_id),
                           b.position, e.on, e.reply_deadline, e.unit,
-                          DEADLINE_KIND_LABELS["reply"]))
+                          DeadlineKind.reply.label))
 
     @_apply.register
     def _(self, e: Complaint.Replied, b: _Batch) -> None:
@@ -171,7 +171,7 @@ class SupervisionItems(Projection):
         unit = current["unit"] if current else e.audit.unit  # the replying unit
         b.items.put(_item(_complaint_item(e), ItemKind.complaint_callback,
                           str(e.originator_id), b.position, e.on, e.callback_deadline, unit,
-                          DEADLINE_KIND_LABELS["callback"]))
+                          DeadlineKind.callback.label))
 
     @_apply.register
     def _(self, e: (Complaint.Accepted | Complaint.Declined | Complaint.Returned
@@ -261,7 +261,7 @@ class SupervisionItems(Projection):
 
     @_apply.register
     def _(self, e: EnterpriseRequest.Raised, b: _Batch) -> None:
-        title = f"企业诉求 · {REQUEST_CATEGORY_LABELS[e.category]} · {SOURCE_LABELS[e.source]}"
+        title = f"企业诉求 · {RequestCategory(e.category).label} · {Source(e.source).label}"
         b.subjects.put({"id": str(e.originator_id), "kind": "request", "title": title,
                         "unit": None, "seq": b.position})
 

@@ -13,7 +13,7 @@ import pytest
 
 from api.bootstrap import Container
 from application.context import SYSTEM
-from domain.complaint import CATEGORY_LABELS, Complaint, ComplaintDetails
+from domain.complaint import Category, Complaint, ComplaintDetails
 from tests.conftest import auth
 
 BASE = "/open311/v2"
@@ -147,12 +147,12 @@ def test_services_are_the_complaint_categories_in_xml_and_json(client: Any) -> N
     xml = records(xml_of(client.get(f"{BASE}/services.xml"), "services"), "service")
     as_json = json_of(client.get(f"{BASE}/services.json"))
 
-    assert [list(s) for s in xml] == [SERVICE_FIELDS] * len(CATEGORY_LABELS)
-    assert [(s["service_code"], s["service_name"]) for s in xml] == list(CATEGORY_LABELS.items())
+    assert [list(s) for s in xml] == [SERVICE_FIELDS] * len(Category.labels())
+    assert [(s["service_code"], s["service_name"]) for s in xml] == list(Category.labels().items())
     assert {(s["metadata"], s["type"], s["group"]) for s in xml} == {
         ("false", "realtime", "营商环境投诉举报")}
-    assert [list(s) for s in as_json] == [SERVICE_FIELDS] * len(CATEGORY_LABELS)
-    assert [s["service_code"] for s in as_json] == list(CATEGORY_LABELS)
+    assert [list(s) for s in as_json] == [SERVICE_FIELDS] * len(Category.labels())
+    assert [s["service_code"] for s in as_json] == list(Category.labels())
     assert all(s["metadata"] is False for s in as_json)
     assert [s["description"] for s in as_json] == [s["description"] for s in xml]
 
@@ -532,7 +532,7 @@ def test_the_georeport_client_lists_services_and_reads_back_a_filed_request(
     for fmt in ("json", "xml"):
         geo = library.GeoReport(f"http://testserver{BASE}", output_format=fmt)
         services = geo.get_service_list()
-        assert [s["service_code"] for s in services] == list(CATEGORY_LABELS)
+        assert [s["service_code"] for s in services] == list(Category.labels())
         assert geo.get_service_definition("policy_delivery")["service_code"] == (
             "policy_delivery")
         found = geo.get_service_request(receipt)

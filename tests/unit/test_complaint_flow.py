@@ -11,11 +11,10 @@ import pytest
 
 from domain.complaint import (
     ALLOWED,
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    SATISFACTION_LABELS,
-    STATUS_LABELS,
+    Category,
+    Channel,
     Complaint,
+    Satisfaction,
     Status,
 )
 from domain.errors import RuleViolation
@@ -39,14 +38,14 @@ from tests.unit.helpers.complaint import (
 
 
 def test_labels_cover_every_code() -> None:
-    assert set(STATUS_LABELS) == {s.value for s in Status} == set(ALLOWED)
-    assert CHANNEL_LABELS == {
+    assert set(Status.labels()) == {s.value for s in Status} == set(ALLOWED)
+    assert Channel.labels() == {
         "website": "网站", "mailbox": "投诉信箱", "hotline": "投诉热线",
         "county_zone": "县区/开发区", "municipal_department": "市级涉企部门", "walk_in": "来访",
     }
-    assert set(CATEGORY_LABELS) == {"approval_service", "policy_delivery", "fees_and_fines",
+    assert set(Category.labels()) == {"approval_service", "policy_delivery", "fees_and_fines",
                                     "inspections", "fair_competition", "conduct", "other"}
-    assert SATISFACTION_LABELS == {"satisfied": "满意", "basically_satisfied": "基本满意",
+    assert Satisfaction.labels() == {"satisfied": "满意", "basically_satisfied": "基本满意",
                                    "unsatisfied": "不满意"}
     assert {s for steps in ALLOWED.values() for s in steps} == set(STEPS)
 
@@ -79,7 +78,7 @@ def test_each_step_succeeds_exactly_where_the_step_table_allows_it(
         STEPS[step](complaint, audit)
         assert complaint.version == version + 1
     else:
-        pattern = rf"^cannot .*complaint is {status} \({STATUS_LABELS[status]}\); allowed: "
+        pattern = rf"^cannot .*complaint is {status} \({Status.labels()[status]}\); allowed: "
         with pytest.raises(RuleViolation, match=pattern):
             STEPS[step](complaint, audit)
         assert complaint.version == version

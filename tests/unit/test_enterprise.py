@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from domain.enterprise import EVENT_LABELS, VISIT_KIND_LABELS, Enterprise, VisitKind
+from domain.enterprise import EVENT_LABELS, Enterprise, VisitKind
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import Audit
 
@@ -351,8 +351,8 @@ def test_malformed_request_numbers_are_refused(
 
 
 def test_visit_kinds_have_labels() -> None:
-    assert VISIT_KIND_LABELS == {"visit": "调研", "forum": "座谈"}
-    assert set(VISIT_KIND_LABELS) == {k.value for k in VisitKind}
+    assert VisitKind.labels() == {"visit": "调研", "forum": "座谈"}
+    assert set(VisitKind.labels()) == {k.value for k in VisitKind}
 
 
 # --- audit, labels and replay -----------------------------------------------------------

@@ -10,28 +10,16 @@ from pydantic import BaseModel, ValidationError
 
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
-from domain.enterprise import VISIT_KIND_LABELS, VisitKind
+from domain.enterprise import VisitKind
 from domain.errors import InvalidValue
-from domain.project_values import STAGE_LABELS, ItemKind, Stage
-from domain.shared import ROLE_LABELS, Labelled, Role
+from domain.project_values import ItemKind, Stage
+from domain.shared import Labelled, Role
 
-# Every labelled enum of the domain, with the label dict callers outside domain/ still import
-# (None: the enum never had one).
-DOMAIN_ENUMS: list[tuple[type[Labelled], dict[str, str] | None]] = [
-    (Role, ROLE_LABELS),
-    (Stage, STAGE_LABELS),
-    (ItemKind, None),
-    (complaint.Status, complaint.STATUS_LABELS),
-    (complaint.Channel, complaint.CHANNEL_LABELS),
-    (complaint.Category, complaint.CATEGORY_LABELS),
-    (complaint.Satisfaction, complaint.SATISFACTION_LABELS),
-    (complaint.DeadlineKind, complaint.DEADLINE_KIND_LABELS),
-    (request.Status, request.STATUS_LABELS),
-    (request.Source, request.SOURCE_LABELS),
-    (request.Category, request.CATEGORY_LABELS),
-    (request.Outcome, request.OUTCOME_LABELS),
-    (request.Feedback, request.FEEDBACK_LABELS),
-    (VisitKind, VISIT_KIND_LABELS),
+# Every labelled enum of the domain.
+DOMAIN_ENUMS: list[type[Labelled]] = [
+    Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
+    complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
+    request.Category, request.Outcome, request.Feedback, VisitKind,
 ]
 
 
@@ -108,19 +96,16 @@ def test_roles_carry_the_glossary_labels() -> None:
         "admin": "系统管理员", "leader": "领导", "supervisor": "督查督办", "bureau": "投促局",
         "unit": "责任单位", "park_office": "园区办", "agent": "代办员", "enterprise": "企业",
     }
-    assert Role.labels() == ROLE_LABELS
 
 
 def test_every_labelled_enum_of_the_domain_is_listed_here() -> None:
     declared = {cls for cls in Labelled.__subclasses__() if cls.__module__.startswith("domain.")}
-    assert declared == {cls for cls, _ in DOMAIN_ENUMS}
+    assert declared == set(DOMAIN_ENUMS)
 
 
-@pytest.mark.parametrize(("enum", "legacy"), DOMAIN_ENUMS,
-                         ids=[f"{e.__module__}.{e.__name__}" for e, _ in DOMAIN_ENUMS])
-def test_each_domain_enum_reads_one_way_from_a_code_or_a_label(
-    enum: type[Labelled], legacy: dict[str, str] | None
-) -> None:
+@pytest.mark.parametrize("enum", DOMAIN_ENUMS,
+                         ids=[f"{e.__module__}.{e.__name__}" for e in DOMAIN_ENUMS])
+def test_each_domain_enum_reads_one_way_from_a_code_or_a_label(enum: type[Labelled]) -> None:
     codes = [member.value for member in enum]
     labels = [member.label for member in enum]
     assert len(set(labels)) == len(labels), "two members share a label"
@@ -128,5 +113,3 @@ def test_each_domain_enum_reads_one_way_from_a_code_or_a_label(
     assert all(label.strip() for label in labels)
     # psycopg writes an Enum parameter by its name, so the name must be the stored code.
     assert [member.name for member in enum] == codes
-    if legacy is not None:
-        assert legacy == enum.labels()

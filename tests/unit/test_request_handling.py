@@ -10,10 +10,7 @@ from typing import Any
 
 import pytest
 
-from domain.enterprise_request import (
-    OUTCOME_LABELS,
-    EnterpriseRequest,
-)
+from domain.enterprise_request import EnterpriseRequest, Outcome
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import Audit
 from tests.unit.helpers.enterprise_request import (
@@ -108,7 +105,7 @@ def test_a_partial_or_impossible_solution_must_be_explained(
     with pytest.raises(
         InvalidValue,
         match=re.escape(f"explanation is required when the outcome is {outcome} "
-                        f"({OUTCOME_LABELS[outcome]})"),
+                        f"({Outcome.labels()[outcome]})"),
     ):
         request.record_outcome(outcome, "  ", "rsj", on=ANSWERED_ON, audit=audit)
     request.record_outcome(outcome, " 用地指标不足 ", "rsj", on=ANSWERED_ON, audit=audit)

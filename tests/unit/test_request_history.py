@@ -13,12 +13,11 @@ import pytest
 
 from domain.enterprise_request import (
     ALLOWED,
-    CATEGORY_LABELS,
     EVENT_LABELS,
-    OUTCOME_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
+    Category,
     EnterpriseRequest,
+    Outcome,
+    Source,
     Status,
 )
 from domain.errors import InvalidValue, RuleViolation
@@ -124,18 +123,18 @@ def test_a_recomputation_cannot_be_dated_before_the_assignment(
 
 
 def test_every_status_has_a_label_and_its_allowed_steps_are_commands() -> None:
-    assert set(STATUS_LABELS) == set(ALLOWED) == {s.value for s in Status}
+    assert set(Status.labels()) == set(ALLOWED) == {s.value for s in Status}
     for steps in ALLOWED.values():
         for step in steps:
             assert callable(getattr(EnterpriseRequest, step)), step
 
 
 def test_the_labels_match_the_glossary() -> None:
-    assert SOURCE_LABELS == {"visit": "调研", "forum": "座谈会", "online": "线上",
+    assert Source.labels() == {"visit": "调研", "forum": "座谈会", "online": "线上",
                              "hotline": "热线"}
-    assert list(CATEGORY_LABELS.values()) == ["用工", "用电", "防疫", "复工复产", "住房",
+    assert list(Category.labels().values()) == ["用工", "用电", "防疫", "复工复产", "住房",
                                               "子女入学", "交通", "融资", "用地", "审批", "其他"]
-    assert OUTCOME_LABELS == {"resolved": "已解决", "partly_resolved": "部分解决",
+    assert Outcome.labels() == {"resolved": "已解决", "partly_resolved": "部分解决",
                               "not_resolvable": "无法解决"}
 
 

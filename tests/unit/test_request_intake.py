@@ -14,11 +14,9 @@ import pytest
 
 from domain.enterprise_request import (
     ALLOWED,
-    CATEGORY_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
     Category,
     EnterpriseRequest,
+    Source,
     Status,
 )
 from domain.errors import InvalidValue, RuleViolation
@@ -81,12 +79,12 @@ def test_raising_refuses_a_project_id_that_is_not_a_uuid(audit: Audit) -> None:
         raise_request(audit, project_id="p-1")
 
 
-@pytest.mark.parametrize("source", sorted(SOURCE_LABELS))
+@pytest.mark.parametrize("source", sorted(Source.labels()))
 def test_every_documented_source_is_accepted(audit: Audit, source: str) -> None:
     assert raise_request(audit, source=source, visit_number=None).source == source
 
 
-@pytest.mark.parametrize("category", sorted(CATEGORY_LABELS))
+@pytest.mark.parametrize("category", sorted(Category.labels()))
 def test_every_documented_category_is_accepted(audit: Audit, category: str) -> None:
     assert raise_request(audit, category=category).category == category
 
@@ -205,7 +203,7 @@ def test_an_assigned_request_cannot_be_assigned_again(
     allowed = ", ".join(ALLOWED[status])
     with pytest.raises(
         RuleViolation,
-        match=re.escape(f"cannot assign: request is {status} ({STATUS_LABELS[status]}); "
+        match=re.escape(f"cannot assign: request is {status} ({Status.labels()[status]}); "
                         f"allowed next: {allowed}"),
     ):
         request.assign("fgw", None, DUE, on=CLOSED_ON, audit=audit)
