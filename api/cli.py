@@ -221,10 +221,14 @@ def projections_status() -> None:
     container = _container()
     try:
         head = container.ledger.head()
-        table = Table("projection", "position", "behind")
+        failures = container.follower.failures()
+        table = Table("projection", "position", "behind", "stopped before", "error")
         for each in container.follower.projections:
             pos = container.follower.position(each)
-            table.add_row(each, str(pos), str(head - pos))
+            failed = failures.get(each)
+            stopped = f"{failed.position} ({failed.event})" if failed else ""
+            table.add_row(each, str(pos), str(head - pos), stopped,
+                          failed.error if failed else "")
         console.print(f"head of the log: {head}")
         console.print(table)
     finally:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from projections.base import Projection
-from projections.store import TRACKING_DDL, Tx, ViewStore
+from projections.store import FAILURES_DDL, TRACKING_DDL, Tx, ViewStore
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,29 @@ class LogSource(Protocol):
 
 class TrackingConflict(Exception):
     """Another follower moved this projection's position first; the batch was rolled back."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A projection stopped before an event it cannot apply: which event, and why."""
+
+    name: str
+    position: int  # the log position of the event it could not apply
+    event: str  # the event's topic
+    error: str
+    failed_at: str  # when it last failed (UTC, ISO 8601)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether `exc` says the database could not be reached (retry later) rather than that
+    an event could not be applied (the projection's own failure)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
 
 
 class Follower:
@@ -39,12 +65,14 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._install()
+        self._stopped = set(self.failures())  # projections known to be stopped at an event
 
     def _install(self) -> None:
         """Create missing tables; drop and re-create those of a projection whose version
         changed, resetting its position so catching up rebuilds it."""
         with self.store.schema_change() as tx:
             tx.execute(TRACKING_DDL)
+            tx.execute(FAILURES_DDL)
             for projection in self.projections.values():
                 row = tx.one("SELECT version FROM projection_tracking WHERE name = ?",
                              (projection.name,))
@@ -98,34 +126,93 @@ class Follower:
 
     def step(self, name: str) -> int:
         """Apply at most one batch to projection `name`; the number of notifications read."""
-        projection = self.projections[name]
         start = self.position(name)
         notifications = self._read(start, self.batch_size)
-        if not notifications:
-            return 0
+        if notifications:
+            self._commit(name, start, notifications)
+        return len(notifications)
+
+    def _commit(self, name: str, start: int, notifications: list[Any]) -> None:
+        """Apply `notifications` and move the position from `start` past them, in one
+        transaction; TrackingConflict (rolled back) if another follower moved it first."""
         with self.store.transaction() as tx:
-            last = self._apply(tx, projection, notifications)
+            last = self._apply(tx, self.projections[name], notifications)
             moved = tx.execute("UPDATE projection_tracking SET position = ? "
                                "WHERE name = ? AND position = ?", (last, name, start))
             if moved != 1:
                 raise TrackingConflict(name)
-        return len(notifications)
 
     def catch_up(self, name: str | None = None) -> int:
-        """Apply batches until the projection(s) reach the head; the notifications read."""
+        """Apply batches until the projection(s) reach the head; the notifications read.
+        Each projection catches up on its own: one that cannot apply an event stops before
+        it (see `failures`) and the others go on. A lost database connection is raised."""
         names = [name] if name else list(self.projections)
+        return sum(self._catch_up_one(each) for each in names)
+
+    def _catch_up_one(self, name: str) -> int:
         total = 0
-        for each in names:
-            while True:
-                try:
-                    count = self.step(each)
-                except TrackingConflict:
-                    log.info("projection %s was moved by another follower; re-reading", each)
-                    continue
-                total += count
-                if count < self.batch_size:
-                    break
-        return total
+        while True:
+            try:
+                count = self.step(name)
+            except TrackingConflict:
+                log.info("projection %s was moved by another follower; re-reading", name)
+                continue
+            except Exception as exc:
+                if is_connection_error(exc):
+                    raise
+                return total + self._stop_at_failing_event(name)
+            total += count
+            if count < self.batch_size:
+                self._clear_failure(name)
+                return total
+
+    def _stop_at_failing_event(self, name: str) -> int:
+        """After a batch failed: apply its events one at a time up to the one that fails,
+        and record that one. Returns the notifications applied."""
+        start = self.position(name)
+        applied = 0
+        for notification in self._read(start, self.batch_size):
+            try:
+                self._commit(name, start, [notification])
+            except TrackingConflict:
+                return applied
+            except Exception as exc:
+                if is_connection_error(exc):
+                    raise
+                self._record_failure(name, notification, exc)
+                return applied
+            start = notification.id
+            applied += 1
+        return applied
+
+    def _record_failure(self, name: str, notification: Any, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        known = self.failures().get(name)
+        if known is None or (known.position, known.error) != (notification.id, error):
+            log.error("projection %s stopped before event %s (%s): %s", name,
+                      notification.id, notification.topic, error)
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO projection_failures (name, position, event, error, "
+                       "failed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                       "position = excluded.position, event = excluded.event, "
+                       "error = excluded.error, failed_at = excluded.failed_at",
+                       (name, notification.id, notification.topic, error,
+                        datetime.now(UTC).isoformat(timespec="seconds")))
+        self._stopped.add(name)
+
+    def _clear_failure(self, name: str) -> None:
+        if name in self._stopped:
+            with self.store.transaction() as tx:
+                tx.execute("DELETE FROM projection_failures WHERE name = ?", (name,))
+            self._stopped.discard(name)
+            log.info("projection %s follows the log again", name)
+
+    def failures(self) -> dict[str, Failure]:
+        """The projections stopped before an event they cannot apply."""
+        with self.store.read() as tx:
+            rows = tx.all("SELECT * FROM projection_failures ORDER BY name")
+        return {r["name"]: Failure(r["name"], int(r["position"]), r["event"], r["error"],
+                                   str(r["failed_at"])) for r in rows}
 
     def rebuild(self, name: str, progress: Callable[[int, int], None] | None = None) -> int:
         """Replay the whole log into projection `name` in one transaction: readers keep the
@@ -146,6 +233,7 @@ class Follower:
                     progress(done, max(head, position))
             tx.execute("UPDATE projection_tracking SET position = ? WHERE name = ?",
                        (position, name))
+        self._clear_failure(name)
         return done
 
     # --- following ----------------------------------------------------------------------

@@ -19,6 +19,13 @@ TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
     " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
 )
+# A projection that cannot apply an event stops before it; the event and the error are kept
+# here (one row per stopped projection) for `projections status` and /readyz.
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_failures ("
+    " name TEXT PRIMARY KEY, position BIGINT NOT NULL, event TEXT NOT NULL,"
+    " error TEXT NOT NULL, failed_at TEXT NOT NULL)"
+)
 
 
 class Tx:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from projections.follower import Follower
+from projections.follower import Follower, is_connection_error
 
 log = logging.getLogger(__name__)
 LOCK_NAMESPACE = 0x1E6E  # first key of pg_advisory_lock(int, int): investledger's locks
@@ -37,33 +37,46 @@ def advisory_locks(conninfo: str, names: list[str], on_wait: Callable[[str], Non
         conn.close()
 
 
-@contextmanager
-def listening(conninfo: str, channel: str, stop: threading.Event
-              ) -> Iterator[Callable[[float], None]]:
-    """A `wait(timeout)` that returns early when the event store NOTIFYs `channel`."""
-    import psycopg
+def listening(conn: Any, channel: str, stop: threading.Event) -> Callable[[float], None]:
+    """A `wait(timeout)` that returns early when the event store NOTIFYs `channel`. It
+    listens on the connection that holds the advisory locks: if that connection is lost, so
+    are the locks, and waiting raises, so the worker never follows without them."""
     from psycopg import sql
 
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
 
-        def wait(timeout: float) -> None:
-            # Wait in short slices so a stop request is seen within half a second.
-            deadline = time.monotonic() + timeout
-            while not stop.is_set():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return
-                if any(True for _ in conn.notifies(timeout=min(remaining, 0.5), stop_after=1)):
-                    return
+    def wait(timeout: float) -> None:
+        # Wait in short slices so a stop request is seen within half a second.
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if any(True for _ in conn.notifies(timeout=min(remaining, 0.5), stop_after=1)):
+                return
 
-        yield wait
+    return wait
 
 
 def run_worker(follower: Follower, conninfo: str, channel: str, poll_interval: float,
-               stop: threading.Event, on_wait: Callable[[str], None] | None = None) -> None:
-    """Follow every projection until `stop` is set."""
-    with advisory_locks(conninfo, list(follower.projections), on_wait), \
-            listening(conninfo, channel, stop) as wait:
-        log.info("following %s on channel %s", ", ".join(follower.projections), channel)
-        follower.follow(poll_interval, wait=wait, stop=stop)
+               stop: threading.Event, on_wait: Callable[[str], None] | None = None,
+               max_backoff: float = 30.0) -> None:
+    """Follow every projection until `stop` is set. A lost connection (a restarted or
+    unreachable database, a terminated backend) is not the end: the worker reconnects with
+    back-off, takes its locks again and catches up from the positions it committed."""
+    backoff = poll_interval
+    while not stop.is_set():
+        try:
+            with advisory_locks(conninfo, list(follower.projections), on_wait) as conn:
+                wait = listening(conn, channel, stop)
+                log.info("following %s on channel %s", ", ".join(follower.projections),
+                         channel)
+                backoff = poll_interval
+                follower.follow(poll_interval, wait=wait, stop=stop)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            log.warning("lost the database connection (%s); reconnecting in %.1fs",
+                        exc, backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, max_backoff)
