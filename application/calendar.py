@@ -74,6 +74,7 @@ class ChineseWorkingCalendar:
         self._version = version
         # Filled lazily, one year at a time; a race only computes the same value twice.
         self._years: dict[int, _Year] = dict(self._overrides)
+        self._year_totals: dict[int, int] = {}
 
     @property
     def version(self) -> str:
@@ -103,13 +104,32 @@ class ChineseWorkingCalendar:
                         calendar_version=self._version, provisional=provisional)
 
     def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to `end` included (negative when `end` is earlier).
+        Whole years in between count from a per-year total, so a span of decades costs a
+        few years' work, not a walk over every day."""
         if end < start:
             return -self.working_days_between(end, start)
+        if start.year == end.year:
+            return self._count(start, end)
+        last_of_first = date(start.year, 12, 31)
+        whole = sum(self._workdays_in(y) for y in range(start.year + 1, end.year))
+        return (self._count(start, last_of_first) + whole
+                + self._count(date(end.year - 1, 12, 31), end))
+
+    def _count(self, start: date, end: date) -> int:
+        """Working days in (start, end], both in one year or `start` the eve of it."""
         count, day = 0, start
         while day < end:
             day += _ONE_DAY
             count += self.is_workday(day)
         return count
+
+    def _workdays_in(self, year: int) -> int:
+        found = self._year_totals.get(year)
+        if found is None:
+            found = self._year_totals[year] = self._count(date(year - 1, 12, 31),
+                                                          date(year, 12, 31))
+        return found
 
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
