@@ -113,7 +113,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     ledger = build_ledger(settings, database, [a for case in cases for a in case.aggregates])
     store = Store(ledger)
     units = Units.load(settings.units_file)
-    clock = clock or Clock(settings.timezone)
+    clock = clock or Clock(settings.timezone, settings.earliest_business_date)
     calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
     deadlines = policy_of(settings)
     views = ViewStore(settings.views_database_url or database.views_url(),

@@ -32,22 +32,34 @@ PUBLIC_ROLE = "public"  # how steps taken without an account are recorded
 SYSTEM = Caller(account_id="system", name="system", role=Role.admin, correlation_id="system")
 
 
-class Clock:
-    """Today's date in the office's time zone; replaceable in tests."""
+EARLIEST_BUSINESS_DATE = date(1990, 1, 1)
 
-    def __init__(self, timezone: str = "Asia/Shanghai") -> None:
+
+class Clock:
+    """Today's date in the office's time zone, and the earliest business date a step may
+    carry (paper records entered late are years old, not centuries); replaceable in tests."""
+
+    def __init__(self, timezone: str = "Asia/Shanghai",
+                 earliest: date = EARLIEST_BUSINESS_DATE) -> None:
         self.zone = ZoneInfo(timezone)
+        self.earliest = earliest
 
     def today(self) -> date:
         return datetime.now(self.zone).date()
 
     def business_date(self, on: date | None, field: str = "on") -> date:
-        """The business date of a step: today when omitted, never in the future."""
+        """The business date of a step: today when omitted, never in the future, never
+        before the earliest business date."""
         today = self.today()
         if on is None:
             return today
         if on > today:
             msg = (f"{field} {on.isoformat()} is in the future (today is {today.isoformat()}); "
                    f"record steps on or after the day they happen / 业务日期不能晚于今天")
+            raise InvalidValue(msg)
+        if on < self.earliest:
+            msg = (f"{field} {on.isoformat()} is before the earliest business date "
+                   f"{self.earliest.isoformat()} (LEDGER_EARLIEST_BUSINESS_DATE) / "
+                   f"业务日期早于系统允许的最早日期")
             raise InvalidValue(msg)
         return on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
                                   "within N working days")
     nearly_due_days: int = Field(2, ge=0, le=30, description="临期: items due within N "
                                  "working days")
+    earliest_business_date: date = Field(
+        date(1990, 1, 1), description="Business dates before this day are refused (422): a "
+        "typo such as 0001-01-01 would otherwise count working days over centuries.")
     demo_tokens_file: Path = Field(Path("var/demo-tokens.txt"),
                                    description="Where demo tokens are kept (demo mode only).")
 
