@@ -12,6 +12,7 @@ from api import errors, open311
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
+from api.logs import install_redaction
 from api.routers import console, journal, meta, reports
 
 REQUEST_ID = "X-Request-ID"
@@ -22,6 +23,7 @@ def create_app(container: Container | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_redaction()  # uvicorn has configured its loggers by now
         owned = container is None
         app.state.container = container or build()
         app.state.container.start()
