@@ -14,7 +14,7 @@ from application.context import Caller
 from application.errors import Unauthenticated
 from domain.errors import InvalidValue
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
 def get_container(request: Request) -> Container:

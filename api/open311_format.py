@@ -227,7 +227,14 @@ def _moment(value: str | None, name: str, zone: ZoneInfo) -> datetime | None:
     except ValueError:
         msg = f"{name} must be an ISO 8601 date-time like 2026-01-01T00:00:00+08:00, got {value!r}"
         raise InvalidValue(msg) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    try:  # 9999-12-31T12:00+08:00 is 9999-12-31 in its zone but past the end of time in ours
+        moment.astimezone(zone) + timedelta(days=1)
+        moment.astimezone(zone) - timedelta(days=1)
+    except OverflowError:
+        msg = f"{name} {value!r} is out of range; give a date-time between 0002 and 9998"
+        raise InvalidValue(msg) from None
+    return moment
 
 
 def request_filter(service_code: str | None, status: str | None, start_date: str | None,

@@ -13,6 +13,9 @@ from domain.errors import InvalidValue, RuleViolation
 
 # 万元 are kept to the yuan: four decimal places.
 AMOUNT_QUANTUM = Decimal("0.0001")
+# 万元 below 10 万亿 yuan: above any real project, and low enough that ledger sums of a million
+# projects stay exact 64-bit integers (in yuan) on SQLite as on PostgreSQL.
+MAX_AMOUNT = Decimal("1e9")
 MAX_TEXT = 4000
 MAX_NAME = 200
 
@@ -170,7 +173,7 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     if amount < 0:
         msg = f"{field} must not be negative, got {amount} / {field} 不能为负数"
         raise InvalidValue(msg)
-    if amount >= Decimal("1e12"):
+    if amount >= MAX_AMOUNT:
         msg = f"{field} is implausibly large: {amount} 万元"
         raise InvalidValue(msg)
     if amount != amount.quantize(AMOUNT_QUANTUM):

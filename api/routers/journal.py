@@ -29,7 +29,8 @@ class JournalPublic(BaseModel):
             summary="The audit journal: every event of every item in recorded order "
             "(supervisor, admin)")
 def journal(caller: CurrentCaller, c: ContainerDep,
-            after: Annotated[int, Query(ge=0, description="Log position to read after")] = 0,
+            after: Annotated[int, Query(ge=0, le=2**62,
+                                        description="Log position to read after")] = 0,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JournalPublic:
     page = c.journal.read(caller, after, limit)
     return JournalPublic(

@@ -100,7 +100,7 @@ def test_optional_text_still_enforces_the_limit() -> None:
         (Decimal("3.1415"), "3.1415"),
         ("1.50000", "1.5000"),  # trailing zeros beyond four places change nothing
         ("1E+3", "1000.0000"),
-        ("999999999999.9999", "999999999999.9999"),
+        ("999999999.9999", "999999999.9999"),
     ],
 )
 def test_require_amount_accepts_and_quantizes_to_four_places(
@@ -136,7 +136,7 @@ def test_require_amount_refuses_more_than_four_decimal_places(value: str | Decim
         require_amount(value, "total_investment")
 
 
-@pytest.mark.parametrize("value", ["1e12", "1000000000000", "5e15"])
+@pytest.mark.parametrize("value", ["1e9", "1000000000", "999999999999.9999", "5e15"])
 def test_require_amount_refuses_implausibly_large_amounts(value: str) -> None:
     with pytest.raises(InvalidValue, match="implausibly large"):
         require_amount(value, "total_investment")
