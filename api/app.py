@@ -7,15 +7,26 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
+from starlette.types import Scope
 
-from api import errors, open311
+from api import errors, guards, open311, open311_format
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
 from api.logs import install_redaction
 from api.routers import console, journal, meta, reports
+from application.settings import Settings
 
 REQUEST_ID = "X-Request-ID"
+
+
+def _too_large(scope: Scope, detail: str) -> Response:
+    """413 in the style of the path: an Open311 error document or a problem detail."""
+    path = str(scope.get("path", ""))
+    if path.startswith(open311.PREFIX):
+        return open311_format.render_error(open311.format_of(path), 413, detail)
+    return errors.problem(413, detail)
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -25,7 +36,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_redaction()  # uvicorn has configured its loggers by now
         owned = container is None
-        app.state.container = container or build()
+        app.state.container = container or build(settings)
         app.state.container.start()
         try:
             yield
@@ -33,7 +44,8 @@ def create_app(container: Container | None = None) -> FastAPI:
             if owned:
                 app.state.container.close()
 
-    app = FastAPI(
+    settings = container.settings if container is not None else Settings()
+    app = FastAPIOffline(
         title="investledger",
         version="0.1.0",
         description="Event-sourced ledger of investment projects, complaints and enterprise "
@@ -43,6 +55,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     if container is not None:
         app.state.container = container
+    guards.install(app, settings.max_body_bytes, errors.known, open311.error_document,
+                   _too_large)
 
     @app.middleware("http")
     async def request_id(request: Request,

@@ -29,6 +29,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict with the item's state / 与当前状态冲突",
     412: "Precondition failed: stale version / 版本已过期",
+    413: "Request body too large / 请求体过大",
     422: "Invalid input / 输入有误",
     503: "Not ready yet / 暂不可用",
 }
@@ -68,7 +69,7 @@ def status_of(exc: Exception) -> int:
     return 500
 
 
-async def _known(request: Request, exc: Exception) -> JSONResponse:
+async def known(request: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     headers: dict[str, str] = {}
     if status == 401:
@@ -95,5 +96,5 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(DomainError, _known)
-    app.add_exception_handler(ApplicationError, _known)
+    app.add_exception_handler(DomainError, known)
+    app.add_exception_handler(ApplicationError, known)

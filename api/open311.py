@@ -35,7 +35,7 @@ CONTACT = "柳州市投资促进局 营商环境投诉举报受理窗口"
 OPEN311_STATUS = {401: 403, 409: 400, 412: 400, 422: 400}
 
 
-def _format_of(path: str) -> str:
+def format_of(path: str) -> str:
     return "json" if path.endswith(".json") else "xml"
 
 
@@ -48,18 +48,25 @@ class Open311Route(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (DomainError, ApplicationError) as exc:
-                status, detail = errors.status_of(exc), str(exc)
-            except RequestValidationError as exc:
-                status = 400
-                detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
-                                   for e in exc.errors())
-            except HTTPException as exc:
-                status, detail = exc.status_code, str(exc.detail)
-            status = OPEN311_STATUS.get(status, status)
-            return doc.render_error(_format_of(request.url.path), status, detail)
+            except (DomainError, ApplicationError, RequestValidationError,
+                    HTTPException) as exc:
+                return error_document(request, exc)
 
         return guarded
+
+
+def error_document(request: Request, exc: Exception) -> Response:
+    """A refusal as the Open311 error document, in the path's format."""
+    if isinstance(exc, RequestValidationError):
+        status = 400
+        detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
+                           for e in exc.errors())
+    elif isinstance(exc, HTTPException):
+        status, detail = exc.status_code, str(exc.detail)
+    else:
+        status, detail = errors.status_of(exc), str(exc)
+    status = OPEN311_STATUS.get(status, status)
+    return doc.render_error(format_of(request.url.path), status, detail)
 
 
 router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"], route_class=Open311Route)
@@ -219,6 +226,6 @@ def unknown(path: str, request: Request) -> Response:
                and route.matches(request.scope)[0] == Match.PARTIAL for m in route.methods or ()}
     if methods:
         allowed = ", ".join(sorted(methods))
-        return doc.render_error(_format_of(path), 405, f"method not allowed; use {allowed}",
+        return doc.render_error(format_of(path), 405, f"method not allowed; use {allowed}",
                                 {"Allow": allowed})
     raise NotFound(f"no Open311 resource at {PREFIX}/{path}; see {PREFIX}/discovery.xml")

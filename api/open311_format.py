@@ -27,6 +27,7 @@ from domain.complaint import (
     Status,
 )
 from domain.errors import InvalidValue
+from domain.shared import CONTROL_CHARACTERS
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the service list or definitions last changed, for clients that cache them.
@@ -72,7 +73,9 @@ def _fill(element: ET.Element, value: Any, name: str) -> None:
         for child in value:
             _fill(ET.SubElement(element, item), child, item)
     else:
-        element.text = _text(value)
+        # Text stored before control characters were refused must not break the XML.
+        text = _text(value)
+        element.text = None if text is None else CONTROL_CHARACTERS.sub("\ufffd", text)
 
 
 def render(fmt: str, root: str, document: dict[str, Any] | list[Any], status: int = 200,

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     earliest_business_date: date = Field(
         date(1990, 1, 1), description="Business dates before this day are refused (422): a "
         "typo such as 0001-01-01 would otherwise count working days over centuries.")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024,
+                                description="Request bodies over this many bytes are refused "
+                                "(413).")
     demo_tokens_file: Path = Field(Path("var/demo-tokens.txt"),
                                    description="Where demo tokens are kept (demo mode only).")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -141,8 +142,25 @@ class Deadline:
         )
 
 
+# C0 and C1 control characters but tab, LF and CR, and DEL: they break XML answers and
+# PostgreSQL text columns (NUL) and no office ever types them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def refuse_control_characters(text: str, field: str) -> str:
+    """`text` unless it holds a control character other than tab, CR and LF (422)."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found:
+        msg = (f"{field} contains the control character U+{ord(found.group()):04X} at "
+               f"position {found.start()}; only tab, CR and LF are allowed / "
+               f"{field} 含有不可见的控制字符")
+        raise InvalidValue(msg)
+    return text
+
+
 def require_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str:
-    """Strip `value` and insist it is non-empty and at most `limit` characters."""
+    """Strip `value` and insist it is non-empty, at most `limit` characters and free of
+    control characters."""
     text = (value or "").strip()
     if not text:
         msg = f"{field} must not be empty / {field} 不能为空"
@@ -150,7 +168,7 @@ def require_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str
     if len(text) > limit:
         msg = f"{field} is {len(text)} characters long, at most {limit} allowed"
         raise InvalidValue(msg)
-    return text
+    return refuse_control_characters(text, field)
 
 
 def optional_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str | None:

@@ -38,16 +38,23 @@ class Tx:
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgres" else sql
 
+    def _params(self, params: Sequence[Any]) -> tuple[Any, ...]:
+        if self.dialect != "postgres":
+            return tuple(params)
+        # PostgreSQL text cannot hold NUL: text stored in events before NUL was refused at
+        # the boundary is written to the read models with U+FFFD instead of failing them.
+        return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        self.cursor.execute(self._sql(sql), tuple(params))
+        self.cursor.execute(self._sql(sql), self._params(params))
         return int(self.cursor.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+            self.cursor.executemany(self._sql(sql), [self._params(r) for r in rows])
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        self.cursor.execute(self._sql(sql), tuple(params))
+        self.cursor.execute(self._sql(sql), self._params(params))
         rows = self.cursor.fetchall()
         if self.dialect == "sqlite":
             return [dict(r) for r in rows]

@@ -61,3 +61,81 @@ def test_amounts_are_bounded_so_ledger_sums_stay_exact(client: Any,
     response = client.post("/api/v1/projects", json=body, headers=auth(tokens["bureau"]))
 
     assert "total_investment" in assert_problem(response, 422)["detail"]
+
+
+def _head(client: Any, tokens: dict[str, str]) -> Any:
+    return client.get("/api/v1/audit/journal", headers=auth(tokens["admin"])).json()
+
+
+def test_a_nul_or_control_character_in_a_text_field_is_a_422_naming_it(
+        client: Any, tokens: dict[str, str]) -> None:
+    head = _head(client, tokens)
+    for text in ("a\x00b", "a\x1bb", "a\x85b"):
+        response = client.post("/api/v1/complaints", json={**COMPLAINT, "content": text},
+                               headers=auth(tokens["bureau"]))
+
+        assert "content contains the control character" in \
+            assert_problem(response, 422)["detail"]
+    assert _head(client, tokens) == head
+    fine = client.post("/api/v1/complaints", json={**COMPLAINT, "content": "第一行\n\t第二行\r\n"},
+                       headers=auth(tokens["bureau"]))
+    assert fine.status_code == 201, fine.text
+
+
+def test_a_control_character_in_a_path_or_query_is_a_422_not_a_500(
+        client: Any, tokens: dict[str, str]) -> None:
+    for path in ("/api/v1/ledgers/projects?county=%00", "/api/v1/ledgers/complaints?unit=a%01",
+                 "/api/v1/public/complaints/TS%00"):
+        response = client.get(path, headers=auth(tokens["bureau"]))
+
+        assert "control character" in assert_problem(response, 422)["detail"]
+    open311 = client.get("/open311/v2/requests.json?service_code=%00")
+    assert open311.status_code == 400
+    assert "control character" in open311.json()[0]["description"]
+
+
+def test_open311_xml_stays_well_formed_for_text_stored_before_the_rule(
+        client: Any, container: Any) -> None:
+    import xml.etree.ElementTree as ET
+    from datetime import date
+
+    from application.context import SYSTEM
+    from domain.complaint import Complaint
+
+    old = Complaint(channel="website", category="other", content="旧数据\x01\x02\x0b\x1b",
+                    respondent_unit="tcj", complainant=None, filed_by_enterprise=None,
+                    receipt="TS23456789ABCD",
+                    acceptance_deadline=container.calendar.add_working_days(date(2025, 5, 6), 3),
+                    on=date(2025, 5, 6), audit=SYSTEM.audit())
+    container.store.save(old)
+
+    response = client.get("/open311/v2/requests/TS23456789ABCD.xml")
+
+    assert response.status_code == 200
+    ET.fromstring(response.content)  # parses: no control character reached the XML
+
+
+def test_a_body_over_the_limit_is_a_413(client: Any, tokens: dict[str, str]) -> None:
+    big = {**COMPLAINT, "content": "审" * 400_000}  # about 1.2 MB of UTF-8
+
+    response = client.post("/api/v1/complaints", json=big, headers=auth(tokens["bureau"]))
+
+    assert_problem(response, 413)
+    chunked = client.post("/api/v1/complaints", content=iter([b"{" + b" " * 1_100_000 + b"}"]),
+                          headers={**auth(tokens["bureau"]),
+                                   "Content-Type": "application/json"})
+    assert_problem(chunked, 413)
+
+
+def test_answers_are_not_sniffed_or_cached_and_the_docs_need_no_cdn(client: Any,
+                                                                     tokens: dict[str, str]
+                                                                     ) -> None:
+    answer = client.get("/api/v1/units", headers=auth(tokens["bureau"]))
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Cache-Control"] == "no-store"
+
+    for page in ("/docs", "/redoc"):
+        docs = client.get(page)
+        assert docs.status_code == 200
+        assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
+        assert "cdn" not in docs.text.lower() and "https://" not in docs.text.split("<body")[0]
