@@ -15,6 +15,7 @@ from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
 from api.logs import install_redaction
+from api.ratelimit import PublicLimits
 from api.routers import console, journal, meta, reports
 from application.settings import Settings
 
@@ -55,6 +56,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     if container is not None:
         app.state.container = container
+    app.state.public_limits = PublicLimits(settings.public_filing_rate,
+                                           settings.public_lookup_rate)
     guards.install(app, settings.max_body_bytes, errors.known, open311.error_document,
                    _too_large)
 

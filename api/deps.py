@@ -54,6 +54,18 @@ def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None
 IfMatch = Annotated[int | None, Depends(get_if_match)]
 
 
+def public_filing(request: Request) -> None:
+    """Counts a filing without an account against the address's rate (429 past it)."""
+    limits = request.app.state.public_limits
+    limits.hit(limits.filing, request, "public filings")
+
+
+def public_lookup(request: Request) -> None:
+    """Counts a receipt-code look-up without an account against the address's rate."""
+    limits = request.app.state.public_limits
+    limits.hit(limits.lookup, request, "receipt look-ups")
+
+
 def _declared_query(dependant: Dependant) -> dict[str, bool]:
     """Query parameters a route's handler and its dependencies declare: name → whether it
     takes several values."""

@@ -16,6 +16,7 @@ from application.errors import (
     NotFound,
     NotReady,
     StaleVersion,
+    TooManyRequests,
     Unauthenticated,
 )
 from domain.errors import DomainError, InvalidValue, RuleViolation
@@ -31,6 +32,7 @@ TITLES = {
     412: "Precondition failed: stale version / 版本已过期",
     413: "Request body too large / 请求体过大",
     422: "Invalid input / 输入有误",
+    429: "Too many requests / 请求过于频繁",
     503: "Not ready yet / 暂不可用",
 }
 STATUS: list[tuple[type[Exception], int]] = [
@@ -40,6 +42,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (StaleVersion, 412),
     (ConcurrentUpdate, 409),
     (NotReady, 503),
+    (TooManyRequests, 429),
     (InvalidValue, 422),
     (RuleViolation, 409),
 ]
@@ -76,6 +79,8 @@ async def known(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="investledger"'
     if status == 503:
         headers["Retry-After"] = "1"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
     return problem(status, str(exc), request, headers)
 
 

@@ -21,10 +21,10 @@ from starlette.routing import Match
 from api import errors
 from api import open311_format as doc
 from api.bootstrap import Container
-from api.deps import ContainerDep
+from api.deps import ContainerDep, public_filing, public_lookup
 from application.complaints import ComplaintState
 from application.context import Caller
-from application.errors import ApplicationError, Forbidden, NotFound
+from application.errors import ApplicationError, Forbidden, NotFound, TooManyRequests
 from domain.complaint import Category, ComplaintDetails, Status
 from domain.errors import DomainError, InvalidValue
 
@@ -66,7 +66,9 @@ def error_document(request: Request, exc: Exception) -> Response:
     else:
         status, detail = errors.status_of(exc), str(exc)
     status = OPEN311_STATUS.get(status, status)
-    return doc.render_error(format_of(request.url.path), status, detail)
+    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests)
+               else None)
+    return doc.render_error(format_of(request.url.path), status, detail, headers)
 
 
 router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"], route_class=Open311Route)
@@ -147,6 +149,7 @@ def create_request(fmt: str, form: FormFields, request: Request, c: ContainerDep
         respondent_unit=form.get(f"attribute[{doc.RESPONDENT_ATTRIBUTE}]") or doc.BUREAU_UNIT,
         complainant=doc.complainant(form))
     if caller is None:
+        public_filing(request)
         result = c.complaints.file_public(details, request.state.request_id)
     else:
         result = c.complaints.file(caller, details)
@@ -181,6 +184,8 @@ def get_request(service_request_id: str, fmt: str, request: Request, c: Containe
     decline reason and reply summary."""
     fmt = _fmt(fmt)
     caller = _caller(c, request, api_key)
+    if caller is None:
+        public_lookup(request)
     return doc.render(fmt, "service_requests", [_followed(c, caller, service_request_id)])
 
 
@@ -198,6 +203,8 @@ def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | No
     caller = _caller(c, request, api_key)
     receipts = doc.csv(service_request_id)
     if receipts:
+        if caller is None:
+            public_lookup(request)
         elements = []
         for receipt in receipts:
             try:

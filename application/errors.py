@@ -27,5 +27,13 @@ class ConcurrentUpdate(ApplicationError):
     """Another writer saved the same item first (HTTP 409); reload and try again."""
 
 
+class TooManyRequests(ApplicationError):
+    """A caller without an account went past a rate limit (HTTP 429, Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotReady(ApplicationError):
     """A read model has not yet reached the asked position (HTTP 503)."""

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024,
                                 description="Request bodies over this many bytes are refused "
                                 "(413).")
+    public_filing_rate: str = Field(
+        "30/minute", description="Public complaint filings per client address (网站投诉; "
+        "Open311 without api_key), as `N/second|minute|hour|day`; over it: 429.")
+    public_lookup_rate: str = Field(
+        "120/minute", description="Receipt-code look-ups per client address without an "
+        "account; over it: 429.")
     demo_tokens_file: Path = Field(Path("var/demo-tokens.txt"),
                                    description="Where demo tokens are kept (demo mode only).")
 

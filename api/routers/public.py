@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 
-from api.deps import ContainerDep
+from api.deps import ContainerDep, public_filing, public_lookup
 from api.schemas.complaints import PublicComplaintCreate, PublicReceipt
 from domain.complaint import Complainant, ComplaintDetails
 
@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api/v1/public/complaints", tags=["public 公众"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PublicReceipt,
-             summary="File a complaint on the website channel (no account needed)")
+             summary="File a complaint on the website channel (no account needed)",
+             dependencies=[Depends(public_filing)])
 def file_public(body: PublicComplaintCreate, c: ContainerDep, request: Request,
                 response: Response) -> BaseModel:
     person = body.complainant
@@ -30,6 +31,7 @@ def file_public(body: PublicComplaintCreate, c: ContainerDep, request: Request,
 
 
 @router.get("/{receipt}", response_model=PublicReceipt,
-            summary="Follow a complaint by its receipt code (no personal data)")
+            summary="Follow a complaint by its receipt code (no personal data)",
+            dependencies=[Depends(public_lookup)])
 def follow(receipt: str, c: ContainerDep) -> BaseModel:
     return PublicReceipt.model_validate(asdict(c.complaints.public_status(receipt)))

@@ -139,3 +139,39 @@ def test_answers_are_not_sniffed_or_cached_and_the_docs_need_no_cdn(client: Any,
         assert docs.status_code == 200
         assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
         assert "cdn" not in docs.text.lower() and "https://" not in docs.text.split("<body")[0]
+
+
+def test_public_filings_past_the_rate_are_a_429_with_retry_after(container: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    container.settings = container.settings.model_copy(update={"public_filing_rate": "3/minute"})
+    body = {"category": "other", "content": "某窗口推诿", "respondent_unit": "tcj"}
+    with TestClient(create_app(container)) as client:
+        answers = [client.post("/api/v1/public/complaints", json=body).status_code
+                   for _ in range(3)]
+        refused = client.post("/api/v1/public/complaints", json=body)
+        open311 = client.post("/open311/v2/requests.json",
+                              data={"service_code": "other", "description": "某窗口推诿"})
+
+    assert answers == [201, 201, 201]
+    assert_problem(refused, 429)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert open311.status_code == 429 and int(open311.headers["Retry-After"]) >= 1
+    assert open311.json()[0]["code"] == 429
+
+
+def test_receipt_look_ups_past_the_rate_are_a_429(container: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    container.settings = container.settings.model_copy(update={"public_lookup_rate": "2/minute"})
+    with TestClient(create_app(container)) as client:
+        looked = [client.get("/api/v1/public/complaints/TS23456789ABCD").status_code
+                  for _ in range(2)]
+        refused = client.get("/api/v1/public/complaints/TS23456789ABCD")
+
+    assert looked == [404, 404]
+    assert_problem(refused, 429)
