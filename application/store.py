@@ -49,12 +49,43 @@ class Store:
         return item_id in self.ledger.repository
 
     def save(self, *items: Any) -> int:
+        """Record every pending event of `items` in one transaction; the log position of the
+        last. A lost race is ConcurrentUpdate (409) — unless the events were in fact
+        recorded: when a connection drops after the commit, the library retries and meets
+        its own rows, and a write that committed must never be answered as a conflict."""
+        pending = [e for item in items if item is not None for e in item.pending_events]
         try:
             recordings = self.ledger.save(*items)
         except IntegrityError:
-            msg = "another change to this item was saved first; reload and retry"
-            raise ConcurrentUpdate(msg) from None
+            position = self._recorded(pending)
+            if position is None:
+                msg = "another change to this item was saved first; reload and retry"
+                raise ConcurrentUpdate(msg) from None
+            return position
         return last_position(recordings)
+
+    def _recorded(self, pending: list[Any]) -> int | None:
+        """The log position of the last of `pending` if every one of them is in the store
+        exactly as written (same type, same fields, same timestamp), else None."""
+        store = self.ledger.repository.event_store
+        for event in pending:
+            found = list(store.get(event.originator_id, gt=event.originator_version - 1,
+                                   lte=event.originator_version))
+            if len(found) != 1 or type(found[0]) is not type(event) \
+                    or found[0].__dict__ != event.__dict__:
+                return None
+        return self._position_of(pending[-1]) if pending else None
+
+    def _position_of(self, event: Any) -> int:
+        """Where an event stands in the log (a rare path: it scans back from the head)."""
+        head = self.ledger.head()
+        start = max(1, head - 10_000)
+        for n in reversed(list(self.ledger.recorder.select_notifications(
+                start=start, limit=10_001, stop=head))):
+            if n.originator_id == event.originator_id and \
+                    n.originator_version == event.originator_version:
+                return int(n.id)
+        return head
 
     def events(self, item_id: UUID) -> list[Any]:
         return list(self.ledger.repository.event_store.get(item_id))
