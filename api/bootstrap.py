@@ -117,7 +117,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
     deadlines = policy_of(settings)
     views = ViewStore(settings.views_database_url or database.views_url(),
-                      pool_size=settings.postgres_pool_size)
+                      pool_size=settings.postgres_pool_size, timeout=settings.database_timeout)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
     reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
                   [query for case in cases for query in case.ledgers])

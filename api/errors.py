@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from application.errors import (
 )
 from domain.errors import DomainError, InvalidValue, RuleViolation
 
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 TITLES = {
     400: "Bad request / 请求有误",
@@ -48,6 +50,22 @@ STATUS: list[tuple[type[Exception], int]] = [
 ]
 
 
+def _database_errors() -> tuple[type[Exception], ...]:
+    """What the event store, the read models and their pools raise while the database is
+    unreachable: answered 503 with Retry-After, never 500."""
+    import sqlite3
+
+    import psycopg
+    import psycopg_pool
+    from eventsourcing import persistence
+
+    return (persistence.OperationalError, persistence.InterfaceError, psycopg.OperationalError,
+            psycopg.InterfaceError, psycopg_pool.PoolTimeout, sqlite3.OperationalError)
+
+
+DATABASE_ERRORS = _database_errors()
+
+
 def problem(status: int, detail: str, request: Request | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
@@ -66,6 +84,8 @@ def problem(status: int, detail: str, request: Request | None = None,
 
 
 def status_of(exc: Exception) -> int:
+    if isinstance(exc, DATABASE_ERRORS):
+        return 503
     for cls, status in STATUS:
         if isinstance(exc, cls):
             return status
@@ -98,8 +118,16 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), request, dict(exc.headers or {}))
 
 
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable for %s %s: %s", request.method, request.url.path, exc)
+    return problem(503, "the database cannot be reached right now; retry shortly "
+                   "/ 数据库暂时不可用，请稍后重试", request, {"Retry-After": "5"})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, known)
     app.add_exception_handler(ApplicationError, known)
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, _unavailable)

@@ -39,6 +39,11 @@ def format_of(path: str) -> str:
     return "json" if path.endswith(".json") else "xml"
 
 
+# Refusals answered as Open311 error documents: input, rules, HTTP errors, the database away.
+GUARDED: tuple[type[Exception], ...] = (DomainError, ApplicationError, RequestValidationError,
+                                        HTTPException, *errors.DATABASE_ERRORS)
+
+
 class Open311Route(APIRoute):
     """A route whose errors are Open311 error documents in the path's format."""
 
@@ -48,8 +53,7 @@ class Open311Route(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (DomainError, ApplicationError, RequestValidationError,
-                    HTTPException) as exc:
+            except GUARDED as exc:
                 return error_document(request, exc)
 
         return guarded

@@ -68,6 +68,10 @@ class Database:
                 "POSTGRES_USER": self.user,
                 "POSTGRES_PASSWORD": self.password,
                 "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+                # Fail fast (503) instead of hanging while the database is away, and test a
+                # pooled connection before use so a restarted server is not an error.
+                "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(settings.database_timeout))),
+                "POSTGRES_PRE_PING": "y",
                 "POSTGRES_LOCK_TIMEOUT": "10",
             })
             if self.schema:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         None, description="Base64 AES key; when set, event payloads are encrypted at rest."
     )
     postgres_pool_size: int = Field(5, ge=1, le=100)
+    database_timeout: float = Field(5.0, gt=0, le=60, description="Longest wait for a "
+                                    "database connection, seconds; past it the API answers "
+                                    "503 with Retry-After.")
     projection_batch_size: int = Field(500, ge=1, le=100_000)
     poll_interval: float = Field(0.5, gt=0, le=60,
                                  description="How often a follower polls when not woken.")

@@ -68,7 +68,7 @@ class Tx:
 class ViewStore:
     """Connections to the read-model database, and the tracking table they all share."""
 
-    def __init__(self, url: str, pool_size: int = 5) -> None:
+    def __init__(self, url: str, pool_size: int = 5, timeout: float = 5.0) -> None:
         self.url = url
         if url.startswith("sqlite://"):
             self.dialect = "sqlite"
@@ -86,7 +86,10 @@ class ViewStore:
             from psycopg_pool import ConnectionPool
 
             self.pool = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size,
-                                       kwargs={"row_factory": dict_row}, open=True)
+                                       timeout=timeout, check=ConnectionPool.check_connection,
+                                       kwargs={"row_factory": dict_row,
+                                               "connect_timeout": max(1, round(timeout))},
+                                       open=True)
         self._connections: list[sqlite3.Connection] = []
 
     # --- SQLite connections: one per thread, autocommit, explicit transactions ----------
