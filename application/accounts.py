@@ -22,6 +22,7 @@ from domain.credit_code import require_credit_code
 from domain.shared import Role
 
 TOKEN_PREFIX = "il_"
+INVALID_TOKEN = "invalid bearer token / 令牌无效"
 
 
 def hash_token(token: str) -> str:
@@ -132,8 +133,10 @@ class AccountService:
             index = self.store.load(TokenIndex, TokenIndex.create_id(digest))
             account = self.store.load(Account, index.account_id)
         except NotFound:
-            raise Unauthenticated("unknown bearer token / 令牌无效") from None
+            raise Unauthenticated(INVALID_TOKEN) from None
         if not account.active or not hmac.compare_digest(account.token_hash, digest):
-            raise Unauthenticated("token revoked or account deactivated / 令牌已失效")
+            # The same words as an unknown token: a caller learns nothing of whether a
+            # token was ever valid.
+            raise Unauthenticated(INVALID_TOKEN)
         return Caller(account_id=str(account.id), name=account.name, role=Role(account.role),
                       unit=account.unit, enterprise=account.enterprise)

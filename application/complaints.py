@@ -84,9 +84,13 @@ class ComplaintState:
     modified_at: datetime
 
     @classmethod
-    def of(cls, c: Complaint, personal: bool) -> ComplaintState:
+    def of(cls, c: Complaint, personal: bool, filer: bool = False) -> ComplaintState:
+        """`personal`: the caller may see who complained (the complainant, and the
+        enterprise that filed it, which the assigned unit may be the one complained about);
+        `filer`: the caller is that enterprise."""
         return state_of(
             cls, c, complainant=copy.deepcopy(c.complainant) if personal else None,
+            filed_by_enterprise=c.filed_by_enterprise if personal or filer else None,
             open_deadlines=[{"kind": kind, **d.as_dict()} for kind, d in c.open_deadlines()],
             allowed_steps=c.allowed_steps())
 
@@ -132,7 +136,9 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
     event_labels = EVENT_LABELS
 
     def state(self, caller: Caller, item: Complaint) -> ComplaintState:
-        return ComplaintState.of(item, policy.allows(caller, "complaint.personal_data"))
+        return ComplaintState.of(item, policy.allows(caller, "complaint.personal_data"),
+                                 filer=caller.enterprise is not None
+                                 and caller.enterprise == item.filed_by_enterprise)
 
     # --- filing and the public channel ---------------------------------------------------
 

@@ -16,6 +16,7 @@ from application.queries import LedgerQuery, text, words
 from application.store import Store
 from domain.credit_code import require_credit_code
 from domain.enterprise import EVENT_LABELS, Enterprise
+from domain.shared import Role
 
 
 class DuplicateEnterprise(ConcurrentUpdate):
@@ -59,8 +60,11 @@ def enterprise_by_code(store: Store, credit_code: str) -> Enterprise:
     try:
         return store.load(Enterprise, Enterprise.create_id(code))
     except NotFound:
-        msg = f"no enterprise with credit code {code} is registered / 企业未登记"
-        raise NotFound(msg) from None
+        raise NotFound(not_registered(code)) from None
+
+
+def not_registered(code: str) -> str:
+    return f"no enterprise with credit code {code} is registered / 企业未登记"
 
 
 LEDGER = LedgerQuery("enterprises", "enterprise.read", {
@@ -88,7 +92,13 @@ class EnterpriseService(CaseService[Enterprise, EnterpriseState]):
         return enterprise_by_code(self.store, credit_code)
 
     def get_by_code(self, caller: Caller, credit_code: str) -> EnterpriseState:
-        return self.get(caller, self.load_by_code(credit_code).id)
+        """An enterprise account asking for another code hears what it would hear for a
+        code never registered: it cannot tell registered codes from others."""
+        self.authorize(caller, "read")
+        code = require_credit_code(credit_code)
+        if caller.role == Role.enterprise and code != caller.enterprise:
+            raise NotFound(not_registered(code))
+        return self.get(caller, self.load_by_code(code).id)
 
     # --- commands ----------------------------------------------------------------------
 

@@ -46,8 +46,13 @@ def history_entries(events: list[Any], labels: Mapping[str, str]) -> list[Histor
     return entries
 
 
+PERSONAL = ("complainant", "filed_by_enterprise")  # who complained
+
+
 def without_personal_data(entry: HistoryEntry, may_see: bool) -> HistoryEntry:
-    """The entry with complainant contact details blanked unless the reader may see them."""
-    if may_see or "complainant" not in entry.data:
+    """The entry with who complained (contact details, the filing enterprise) blanked
+    unless the reader may see it."""
+    hidden = [key for key in PERSONAL if key in entry.data]
+    if may_see or not hidden:
         return entry
-    return replace(entry, data={**entry.data, "complainant": None})
+    return replace(entry, data={**entry.data, **dict.fromkeys(hidden)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -55,7 +56,7 @@ class Database:
         if self.kind == "memory":
             env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
         elif self.kind == "sqlite":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = self.path
             env["SQLITE_LOCK_TIMEOUT"] = "10"
@@ -106,3 +107,16 @@ class Database:
 
 def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def private_file(path: str) -> None:
+    """Create the folder (0700) and the SQLite file (0600) before SQLite does, so events with
+    complainants' phone numbers are readable by the service's user only; SQLite gives its
+    -wal and -shm files the database file's permissions."""
+    if path == ":memory:":
+        return
+    file = Path(path)
+    if not file.parent.exists():
+        file.parent.mkdir(parents=True, mode=0o700)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))

@@ -11,11 +11,11 @@ from uuid import UUID
 from application import policy
 from application.cases import CaseService, Result, state_of
 from application.context import Caller
-from application.enterprises import enterprise_by_code
+from application.enterprises import enterprise_by_code, not_registered
 from application.errors import NotFound
 from application.queries import LedgerQuery, Param, codes, day, flag, words
 from domain.calendar import Deadline
-from domain.credit_code import normalize_credit_code
+from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.enterprise import Enterprise
 from domain.enterprise_request import (
     ALLOWED,
@@ -124,6 +124,8 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
         enterprise account raises its own, online. Raised at a visit, the business date
         defaults to the visit's date."""
         self.authorize(caller, "raise")  # before looking the enterprise up
+        if caller.role == Role.enterprise:
+            self._refuse_another_enterprise(caller, new)
         enterprise = self._enterprise(new)
         self.authorize(caller, "raise", enterprise)
         source = new.source or ("online" if caller.role == Role.enterprise else None)
@@ -135,7 +137,7 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
             raise policy.deny(caller, f"record a {source} request; enterprises raise "
                               "requests online")
         if new.project_id is not None:
-            self._require_project(new.project_id)
+            self._require_project(caller, new.project_id)
         on = new.raised_on
         if new.visit_number is not None:
             visit = self._visit(enterprise, new.visit_number)
@@ -148,6 +150,16 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
             enterprise.id, enterprise.credit_code, new.project_id, source, new.visit_number,
             new.category, new.description, self.day(on, "raised_on"), caller.audit())
         return self.saved(caller, request)
+
+    @staticmethod
+    def _refuse_another_enterprise(caller: Caller, new: NewRequest) -> None:
+        """An enterprise account naming another enterprise hears 404, as for a code never
+        registered, before anything is looked up: it cannot probe which codes exist."""
+        own = caller.enterprise or ""
+        if new.credit_code is not None and require_credit_code(new.credit_code) != own:
+            raise NotFound(not_registered(require_credit_code(new.credit_code)))
+        if new.enterprise_id is not None and new.enterprise_id != Enterprise.create_id(own):
+            raise NotFound(f"no enterprise with id {new.enterprise_id} / 企业未登记")
 
     def _enterprise(self, new: NewRequest) -> Enterprise:
         """The enterprise named by credit code or id; unknown or none is bad input (422)."""
@@ -167,10 +179,14 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
             raise InvalidValue(msg)
         return enterprise
 
-    def _require_project(self, project_id: UUID) -> None:
+    def _require_project(self, caller: Caller, project_id: UUID) -> None:
+        """A request links only to a project its raiser may read; one it may not is refused
+        in the words used for one that does not exist."""
         try:
-            self.store.load(Project, project_id)
+            project = self.store.load(Project, project_id)
         except NotFound:
+            project = None
+        if project is None or not policy.allows(caller, "project.read", project):
             msg = f"project_id: no project with id {project_id}"
             raise InvalidValue(msg) from None
 

@@ -7,6 +7,7 @@ placeholder style is translated for psycopg.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -74,8 +75,12 @@ class ViewStore:
             self.dialect = "sqlite"
             path = url.removeprefix("sqlite://")
             self.path = path[1:] if path.startswith("/") else path
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if self.path != ":memory:" and not Path(self.path).exists():
+                # Owner-only, like the event store: read models hold what events hold.
+                folder = Path(self.path).parent
+                if not folder.exists():
+                    folder.mkdir(parents=True, mode=0o700)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             self._local = threading.local()
             self._memory: sqlite3.Connection | None = None
             self._memory_lock = threading.RLock()

@@ -122,6 +122,7 @@ PROJECT_HANDLERS = f"{STAFF} unit:own"  # the responsible unit (责任单位)
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- meta ----------------------------------------------------------------------------
     ("GET", "/healthz"): Rule(EVERYONE, auth="none"),
+    ("GET", "/readyz"): Rule(EVERYONE, auth="none"),
     ("GET", "/api/v1/units"): Rule(EVERYONE),
     # --- 招商项目 ------------------------------------------------------------------------
     ("POST", P): Rule(STAFF, _project_body),

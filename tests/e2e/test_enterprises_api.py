@@ -311,7 +311,12 @@ def test_who_reads_an_enterprise(firms: Firms, firm: dict[str, Any]) -> None:
     assert {k for k, status in reads.items() if status == 200} == {
         *((w, k) for w in everyone for k in paths), ("unit", "own"), ("enterprise", "own")}
     assert {status for status in reads.values()} == {200, 403}
-    assert_problem(firms.get("enterprise", f"{ENTERPRISES}/by-code/{code_of(1)}"), 403)
+    # Another enterprise's code answers as a code never registered: nothing to probe.
+    registered = assert_problem(firms.get("enterprise", f"{ENTERPRISES}/by-code/{code_of(1)}"),
+                                404)
+    never = assert_problem(firms.get("enterprise", f"{ENTERPRISES}/by-code/{code_of(777)}"), 404)
+    assert registered["detail"].replace(code_of(1), "X") == \
+        never["detail"].replace(code_of(777), "X")
 
 
 # --- the enterprise ledger ------------------------------------------------------------------

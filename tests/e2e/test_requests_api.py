@@ -58,7 +58,11 @@ def test_an_enterprise_raises_its_own_requests_online(firms: Firms, firm: dict[s
     own = firms.request("enterprise", source=None, raised_on=None)
     assert (own["source"], own["credit_code"]) == ("online", CODE)
     assert_problem(firms.raise_("enterprise", source="visit"), 403)
-    assert_problem(firms.raise_("enterprise", credit_code=code_of(1), source="online"), 403)
+    other = assert_problem(firms.raise_("enterprise", credit_code=code_of(1), source="online"),
+                           404)
+    never = assert_problem(firms.raise_("enterprise", credit_code=code_of(777),
+                                        source="online"), 404)
+    assert other["detail"].replace(code_of(1), "X") == never["detail"].replace(code_of(777), "X")
     for who in ("unit", "leader", "supervisor", "park_office", "agent"):
         assert_problem(firms.raise_(who), 403)
 

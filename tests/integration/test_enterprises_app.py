@@ -421,10 +421,14 @@ def test_who_raises_requests(app: Container, who: dict[str, Caller]) -> None:
 
 def test_an_enterprise_raises_only_its_own_requests(app: Container,
                                                     who: dict[str, Caller]) -> None:
-    other = code_of(999)
+    """Another enterprise's code reads like one never registered: nothing to probe."""
+    other, never = code_of(999), code_of(998)
     register(app, other)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound) as registered:
         raise_(app, who["enterprise"], credit_code=other, source="online")
+    with pytest.raises(NotFound) as unknown:
+        raise_(app, who["enterprise"], credit_code=never, source="online")
+    assert str(registered.value).replace(other, "X") == str(unknown.value).replace(never, "X")
 
 
 def test_who_reads_and_handles_an_assigned_request(app: Container,
