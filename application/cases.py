@@ -27,7 +27,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from application import policy
+from application import idempotency, policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries, without_personal_data
@@ -117,8 +117,10 @@ class CaseService(Generic[A, S]):
         return item
 
     def saved(self, caller: Caller, item: A, number: int | None = None) -> Result[S]:
-        """The last step: save every pending event in one transaction; the new state."""
-        position = self.store.save(item)
+        """The last step: save every pending event in one transaction, with the request's
+        Idempotency-Key when it came with one; the new state."""
+        position = self.store.save(item, idempotency.record(caller, item.id, item.version,
+                                                            number))
         return Result(self.state(caller, item), position,
                       {"number": number} if number is not None else {})
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidValue
 from domain.shared import Audit, Role
+
+if TYPE_CHECKING:
+    from application.idempotency import Idempotency
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Caller:
     unit: str | None = None
     enterprise: str | None = None
     correlation_id: str = ""
+    idempotency: Idempotency | None = None  # the request's Idempotency-Key, if any
 
     def audit(self) -> Audit:
         return Audit(actor_id=self.account_id, actor_name=self.name,

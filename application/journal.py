@@ -13,7 +13,7 @@ from application.history import HistoryEntry, history_entries, without_personal_
 from application.ledger import Ledger
 
 # Token index entries carry nothing an auditor needs beyond the account's own events.
-SKIPPED = frozenset({"TokenIndex", "Snapshot"})
+SKIPPED = frozenset({"TokenIndex", "IdempotentRequest", "Snapshot"})
 NEVER_SHOWN = ("token_hash",)
 
 

@@ -74,16 +74,18 @@ class Store:
             if len(found) != 1 or type(found[0]) is not type(event) \
                     or found[0].__dict__ != event.__dict__:
                 return None
-        return self._position_of(pending[-1]) if pending else None
+        last = pending[-1] if pending else None
+        return self.position_of(last.originator_id, last.originator_version) if last else None
 
-    def _position_of(self, event: Any) -> int:
-        """Where an event stands in the log (a rare path: it scans back from the head)."""
+    def position_of(self, originator_id: UUID, version: int) -> int:
+        """Where an item's event stands in the log. A rare path (a retried or replayed
+        write): it scans back from the head over recent events, else answers the head,
+        which is at or after it, so a read waiting for it still sees it."""
         head = self.ledger.head()
         start = max(1, head - 10_000)
         for n in reversed(list(self.ledger.recorder.select_notifications(
                 start=start, limit=10_001, stop=head))):
-            if n.originator_id == event.originator_id and \
-                    n.originator_version == event.originator_version:
+            if n.originator_id == originator_id and n.originator_version == version:
                 return int(n.id)
         return head
 
