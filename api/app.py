@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,6 +21,7 @@ from api.ratelimit import PublicLimits
 from api.routers import console, journal, meta, reports
 from application.settings import Settings
 
+log = logging.getLogger(__name__)
 REQUEST_ID = "X-Request-ID"
 
 
@@ -30,22 +33,46 @@ def _too_large(scope: Scope, detail: str) -> Response:
     return errors.problem(413, detail)
 
 
-def create_app(container: Container | None = None) -> FastAPI:
-    """Build the app; with no container, one is built from the environment at start-up."""
+def _build_when_reachable(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
+    """Build the container once the database answers: until then the API answers 503 with
+    Retry-After (and /readyz says why) instead of exiting, and it recovers by itself."""
+    wait = 1.0
+    while not stop.is_set():
+        try:
+            built = build(settings)
+        except errors.DATABASE_ERRORS as exc:
+            log.warning("database not reachable (%s); retrying in %.0fs", exc, wait)
+            stop.wait(wait)
+            wait = min(wait * 2, 30.0)
+            continue
+        built.start()
+        app.state.container = built
+        return
+
+
+def create_app(container: Container | None = None,
+               settings: Settings | None = None) -> FastAPI:
+    """Build the app; with no container, one is built from `settings` (default: the
+    environment) at start-up, as soon as the database answers."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_redaction()  # uvicorn has configured its loggers by now
-        owned = container is None
-        app.state.container = container or build(settings)
-        app.state.container.start()
+        stop = threading.Event()
+        if container is None:
+            threading.Thread(target=_build_when_reachable, args=(app, settings, stop),
+                             name="build-container", daemon=True).start()
+        else:
+            container.start()
         try:
             yield
         finally:
-            if owned:
-                app.state.container.close()
+            stop.set()
+            built = app.state.container
+            if container is None and built is not None:
+                built.close()
 
-    settings = container.settings if container is not None else Settings()
+    settings = container.settings if container is not None else settings or Settings()
     app = FastAPIOffline(
         title="investledger",
         version="0.1.0",
@@ -54,8 +81,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(strict_query)],
     )
-    if container is not None:
-        app.state.container = container
+    app.state.container = container
     app.state.public_limits = PublicLimits(settings.public_filing_rate,
                                            settings.public_lookup_rate)
     guards.install(app, settings.max_body_bytes, errors.known, open311.error_document,

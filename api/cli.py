@@ -22,8 +22,10 @@ from rich.progress import (
 from rich.table import Table
 
 from api.bootstrap import Container, build
+from api.errors import DATABASE_ERRORS
 from application.context import SYSTEM
 from application.errors import ApplicationError
+from application.settings import Settings
 from domain.errors import DomainError
 
 app = typer.Typer(help="investledger: event-sourced ledger of investment promotion work.",
@@ -61,7 +63,15 @@ def serve(
     from api.demo import load_demo, read_tokens, save_tokens
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    container = _container()
+    try:
+        container = _container()
+    except DATABASE_ERRORS as exc:
+        # Serve anyway: 503 with Retry-After until the database answers, then recover.
+        settings = Settings()
+        console.print(f"database not reachable ({exc}); serving 503 until it is, on "
+                      f"http://{host}:{port}")
+        uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="info")
+        return
     if demo:
         tokens_file = container.settings.demo_tokens_file
         if container.ledger.head() == 0:

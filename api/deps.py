@@ -11,14 +11,18 @@ from fastapi.routing import APIRoute
 
 from api.bootstrap import Container
 from application.context import Caller
-from application.errors import Unauthenticated
+from application.errors import NotReady, Unauthenticated
 from domain.errors import InvalidValue
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
 def get_container(request: Request) -> Container:
-    container: Container = request.app.state.container
+    container: Container | None = request.app.state.container
+    if container is None:
+        msg = ("the service is starting: the database cannot be reached yet; retry shortly "
+               "/ 服务启动中，数据库暂不可用")
+        raise NotReady(msg)
     return container
 
 

@@ -113,3 +113,30 @@ def test_readyz_shows_each_projection_and_a_stopped_one(postgres_url: str,
         assert all(v is None for k, v in stopped.items() if k != ProjectLedger.name)
     finally:
         container.close()
+
+
+def test_the_api_starts_without_its_database_and_serves_once_it_answers(
+        own_database: tuple[str, Any]) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    url, reachable = own_database
+    reachable(False)
+    settings = postgres_settings(url, database_timeout=1)
+    with TestClient(create_app(settings=settings)) as client:
+        waiting = client.get("/api/v1/units", headers=auth("il_" + "x" * 40))
+        not_ready = client.get("/readyz")
+        alive = client.get("/healthz")
+
+        reachable(True)
+        deadline = time.monotonic() + 30
+        while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        ready = client.get("/readyz")
+
+    assert_problem(waiting, 503)
+    assert "Retry-After" in waiting.headers
+    assert_problem(not_ready, 503)
+    assert alive.status_code == 200
+    assert ready.status_code == 200, ready.text
