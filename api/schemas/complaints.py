@@ -9,7 +9,14 @@ from pydantic import BaseModel, Field, computed_field, model_validator
 
 from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
 from application.complaints import ComplaintState, PublicStatus
-from domain.complaint import Category, Channel, Satisfaction, Status
+from domain.complaint import (
+    Category,
+    Channel,
+    Complainant,
+    ComplaintDetails,
+    Satisfaction,
+    Status,
+)
 from domain.shared import Labelled
 
 
@@ -41,6 +48,14 @@ class ComplaintCreate(Body):
             raise ValueError("complainant {name, phone, enterprise} is required unless "
                              "anonymous is true")
         return self
+
+    def arguments(self) -> dict[str, Any]:
+        person = self.complainant
+        return {"details": ComplaintDetails(
+            channel=self.channel.value, category=self.category.value, content=self.content,
+            respondent_unit=self.respondent_unit,
+            complainant=Complainant(person.name, person.phone, person.enterprise)
+            if person else None), "received_on": self.received_on}
 
 
 class PublicComplaintCreate(Body):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, computed_field
 
 from api.schemas.common import Body, DeadlinePublic, RevisionBody, StepBody, public_schema
 from application.enterprises import EnterpriseState
-from application.requests import RequestState
+from application.requests import NewRequest, RequestState
 from domain.enterprise import VisitKind
 from domain.enterprise_request import Category, Feedback, Outcome, Source, Status
 
@@ -35,6 +35,9 @@ class EnterpriseCreate(StepBody):
     county: str = Field(description="所在县区/开发区: a unit code of kind county or zone")
     contacts: list[ContactBody] = Field(default_factory=list, max_length=20,
                                         description="联系人 (personal data)")
+
+    def arguments(self) -> dict[str, Any]:
+        return {**super().arguments(), "contacts": [x.model_dump() for x in self.contacts]}
 
 
 class EnterpriseRevise(RevisionBody):
@@ -115,6 +118,9 @@ class RequestCreate(Body):
     description: str = Field(max_length=4000)
     raised_on: date | None = Field(None, description="Business date raised (default: the "
                                    "visit's date, else today)")
+
+    def arguments(self) -> dict[str, Any]:
+        return {"new": NewRequest(**self.model_dump())}
 
 
 class AssignBody(StepBody):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, computed_field
 
 from api.schemas.common import Body, RevisionBody, StepBody, public_schema
 from application.projects import ProjectState
-from domain.project import Stage
+from domain.project import ProjectDetails, Stage
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -30,6 +31,9 @@ class ProjectCreate(StepBody):
     planned_sign: date | None = None
     planned_start: date | None = None
     planned_production: date | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"details": ProjectDetails(**self.model_dump(exclude={"on"})), "on": self.on}
 
 
 class ProjectRevise(RevisionBody):
