@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+
+from domain.shared import Labelled
 
 
 class Body(BaseModel):
@@ -63,6 +66,30 @@ class UnitPublic(BaseModel):
     code: str
     name: str
     kind: str
+
+
+def labels(**codes: Any) -> type[BaseModel]:
+    """A base for a public schema that shows codes with their Chinese labels: each
+    `field=Codes` (a `Labelled` enum, or `Codes | None` for a code that may be missing) gives
+    the field, as its code, and the computed field `<field>_label`, the code's label."""
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations, "__module__": __name__}
+    for field, declared in codes.items():
+        enum = next(t for t in (declared, *get_args(declared))
+                    if isinstance(t, type) and issubclass(t, Labelled))
+        annotations[field] = str | None if type(None) in get_args(declared) else str
+        namespace[f"{field}_label"] = computed_field(return_type=annotations[field])(
+            property(_label_of(field, enum)))
+    model: type[BaseModel] = type("Labels", (BaseModel,), namespace)
+    return model
+
+
+def _label_of(field: str, enum: type[Labelled]) -> Callable[[BaseModel], str | None]:
+    def label(model: BaseModel) -> str | None:
+        code = getattr(model, field)
+        return None if code is None else enum(code).label
+
+    return label
 
 
 def public_schema(name: str, state: type, *, base: type[BaseModel] = BaseModel,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, computed_field, model_validator
+from pydantic import Field, model_validator
 
-from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
+from api.schemas.common import Body, DeadlinePublic, StepBody, labels, public_schema
 from application.complaints import ComplaintState, PublicStatus
 from domain.complaint import (
     Category,
@@ -100,18 +100,7 @@ class EmptyStep(StepBody):
     pass
 
 
-class StatusLabel(BaseModel):
-    """Adds the Chinese label of `status`."""
-
-    status: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-
-ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=StatusLabel,
+ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=labels(status=Status),
                                 acceptance_deadline=DeadlinePublic,
                                 reply_deadline=DeadlinePublic | None,
                                 callback_deadline=DeadlinePublic | None,

@@ -6,9 +6,16 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, DeadlinePublic, RevisionBody, StepBody, public_schema
+from api.schemas.common import (
+    Body,
+    DeadlinePublic,
+    RevisionBody,
+    StepBody,
+    labels,
+    public_schema,
+)
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
 from domain.enterprise import VisitKind
@@ -153,37 +160,10 @@ class CloseBody(StepBody):
 # --- request views -----------------------------------------------------------------------
 
 
-class RequestLabels(BaseModel):
-    """Adds the Chinese labels of a request's codes."""
-
-    source: str
-    category: str
-    status: str
-    outcome: str | None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def source_label(self) -> str:
-        return Source(self.source).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def category_label(self) -> str:
-        return Category(self.category).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def outcome_label(self) -> str | None:
-        return Outcome(self.outcome).label if self.outcome else None
-
-
 RequestPublic = public_schema(
-    "RequestPublic", RequestState, base=RequestLabels, due=DeadlinePublic | None,
+    "RequestPublic", RequestState,
+    base=labels(source=Source, category=Category, status=Status, outcome=Outcome | None),
+    due=DeadlinePublic | None,
     overdue=Annotated[bool, Field(description="超期: being handled and past its due date")])
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, RevisionBody, StepBody, public_schema
+from api.schemas.common import Body, RevisionBody, StepBody, labels, public_schema
 from application.projects import ProjectState
 from domain.project import ProjectDetails, Stage
 
@@ -111,23 +111,12 @@ class InstructionPublic(BaseModel):
     answer: str | None
 
 
-class StageLabel(BaseModel):
-    """Adds the Chinese label of `stage`."""
-
-    stage: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def stage_label(self) -> str:
-        return Stage(self.stage).label
-
-
-ProjectPublic = public_schema("ProjectPublic", ProjectState, base=StageLabel,
+ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=Stage),
                               problems=list[ProblemPublic],
                               instructions=list[InstructionPublic])
 
 
-class LedgerRowPublic(StageLabel):
+class LedgerRowPublic(labels(stage=Stage)):  # type: ignore[misc]
     id: UUID
     name: str
     investor: str
