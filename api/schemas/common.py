@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from typing import Any, get_args, get_type_hints
 
@@ -93,13 +93,16 @@ def _label_of(field: str, enum: type[Labelled]) -> Callable[[BaseModel], str | N
 
 
 def public_schema(name: str, state: type, *, base: type[BaseModel] = BaseModel,
+                  omit: Collection[str] = (), added: Mapping[str, Any] | None = None,
                   **richer: Any) -> type[BaseModel]:
     """The response schema of a state DTO (a dataclass): its fields, declared once there,
-    with `richer` public types for some (nested schemas instead of plain dicts). Labels
-    and other derived fields come from `base` (computed fields)."""
+    but those in `omit`, with `richer` public types for some (nested schemas instead of
+    plain dicts), then the `added` fields the state does not have (a ledger row's counts).
+    Labels and other derived fields come from `base` (computed fields)."""
     hints = get_type_hints(state)
     fields: dict[str, Any] = {f.name: (richer.get(f.name, hints[f.name]), ...)
-                              for f in dataclasses.fields(state)}
+                              for f in dataclasses.fields(state) if f.name not in omit}
+    fields.update({field: (kind, ...) for field, kind in (added or {}).items()})
     model: type[BaseModel] = create_model(name, __base__=base, __module__=base.__module__,
                                           **fields)
     return model

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -116,30 +115,14 @@ ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=S
                               instructions=list[InstructionPublic])
 
 
-class LedgerRowPublic(labels(stage=Stage)):  # type: ignore[misc]
-    id: UUID
-    name: str
-    investor: str
-    industry: str
-    total_investment: Decimal
-    county: str
-    park: str | None
-    responsible_unit: str
-    origin: str | None
-    liaison_leader: str | None
-    registered_on: date
-    sign_date: date | None
-    contract_amount: Decimal | None
-    construction_date: date | None
-    production_date: date | None
-    terminated_on: date | None
-    funds_in_place: Decimal
-    latest_progress: str | None
-    latest_progress_period: str | None
-    problems_open: int
-    instructions_open: int
-    key_years: list[int]
-    version: int
+LedgerRowPublic = public_schema(
+    "LedgerRowPublic", ProjectState, base=labels(stage=Stage),
+    omit=("planned_sign", "planned_start", "planned_production", "termination_reason",
+          "latest_progress_on", "problems", "instructions", "comment_count", "created_at",
+          "modified_at"),
+    added={"problems_open": int, "instructions_open": int})
+"""A row of the project ledger: the project's state without its item lists, planned dates
+and audit times, with how many problems and instructions are open."""
 
 
 class StageTotal(BaseModel):
@@ -148,7 +131,7 @@ class StageTotal(BaseModel):
 
 
 class ProjectLedgerPublic(BaseModel):
-    items: list[LedgerRowPublic]
+    items: list[LedgerRowPublic]  # type: ignore[valid-type]
     count: int
     next_cursor: str | None
     totals: dict[str, StageTotal] = Field(
