@@ -18,12 +18,14 @@ from domain.shared import (
     Audit,
     Checker,
     Labelled,
+    Revised,
     check_revision,
     optional_text,
     require_changes,
     require_day,
     require_not_before,
     require_text,
+    revised,
 )
 
 _ENTERPRISE_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/enterprise")
@@ -145,19 +147,10 @@ class Enterprise(Aggregate):
         require_not_before(on, self.registered_on, "revision date", "registration date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    class DetailsRevised(Aggregate.Event):
+    class DetailsRevised(Revised):
         """修改企业信息: only the fields that changed, with their new values."""
 
-        changes: dict[str, Any]
-        reason: str | None
-        on: date
-        audit: Audit
-
-    @event(DetailsRevised)
-    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
-                 audit: Audit) -> None:
-        for field, value in changes.items():
-            setattr(self, field, value)
+    _revised = event(DetailsRevised)(revised)
 
     # --- 挂钩联系领导 ---------------------------------------------------------------------
 

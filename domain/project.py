@@ -22,6 +22,7 @@ from domain.project_values import (
 from domain.shared import (
     Audit,
     Deadline,
+    Revised,
     check_deadline,
     check_recomputed_deadline,
     check_revision,
@@ -30,6 +31,7 @@ from domain.shared import (
     require_changes,
     require_not_before,
     require_text,
+    revised,
 )
 
 __all__ = ["EVENT_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
@@ -254,19 +256,10 @@ class Project(Aggregate):
         self._not_before_registration(on, "revision date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    class DetailsRevised(Aggregate.Event):
+    class DetailsRevised(Revised):
         """修改项目信息: only the fields that changed, with their new values."""
 
-        changes: dict[str, Any]
-        reason: str | None
-        on: date
-        audit: Audit
-
-    @event(DetailsRevised)
-    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
-                 audit: Audit) -> None:
-        for field, value in changes.items():
-            setattr(self, field, value)
+    _revised = event(DetailsRevised)(revised)
 
     def reassign(self, unit: str, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("reassign the responsible unit")

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Self
 
+from eventsourcing.domain import Aggregate
+
 from domain.errors import InvalidValue, RuleViolation
 
 # 万元 are kept to the yuan: four decimal places.
@@ -220,6 +222,26 @@ def check_revision(changes: Mapping[str, Any], rules: Mapping[str, Checker]) -> 
         msg = "a revision must change at least one field"
         raise InvalidValue(msg)
     return {field: rules[field](value, field) for field, value in changes.items()}
+
+
+class Revised(Aggregate.Event):
+    """What a revision of an item's details records: only the fields that changed, with
+    their new values, and why. Each aggregate declares its own subclass (its topic is what
+    is stored) and applies it with `revised`."""
+
+    changes: dict[str, Any]
+    reason: str | None
+    on: date
+    audit: Audit
+
+
+def revised(self: Any, changes: dict[str, Any], reason: str | None, on: date,
+            audit: Audit) -> None:
+    """Applies a revision, as the aggregate's method `_revised = event(DetailsRevised)(revised)`
+    (the library calls it with the aggregate as `self`): each changed field takes its new
+    value."""
+    for field, value in changes.items():
+        setattr(self, field, value)
 
 
 def require_changes(current: object, checked: Mapping[str, Any]) -> dict[str, Any]:
