@@ -22,10 +22,9 @@ from projections.filters import (
     Member,
     param,
     required,
-    where_of,
 )
-from projections.paging import LedgerPage, keyset_page
-from projections.store import Tx, ViewStore
+from projections.paging import LedgerReader, Row
+from projections.store import Tx
 
 TABLE = "request_ledger"
 NAMES = "request_ledger_names"  # enterprise names, to show beside each request
@@ -201,32 +200,25 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class RequestLedgerReader:
+class RequestLedgerReader(LedgerReader):
     """Reads the request ledger (诉求台账): pages of requests, newest first."""
 
     projection = RequestLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "r"
+    dated = True  # rows being handled past their due date are marked overdue
 
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
-
-    def page(self, filters: Mapping[str, Any], limit: int = 50,
-             cursor: str | None = None) -> LedgerPage:
-        """One page (newest first) and the filtered count, from one snapshot. `today` is
-        required: rows being handled past their due date are marked overdue."""
-        today = param(required(filters, "today", "the request ledger (to mark overdue rows)"))
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
-                                                   "r")
-        return LedgerPage(items=[_public(r, today) for r in rows], count=count,
-                          next_cursor=next_cursor)
+    def public(self, row: Row, today: str | None) -> Row:
+        return _public(row, today)
 
 
-def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
+def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("seq", "all_units", "updated_at")}
     out["co_units"] = unit_set(row["co_units"])
     out["due_provisional"] = bool(row["due_provisional"])
-    out["overdue"] = row["status"] in HANDLING and row["due"] is not None and row["due"] < today
+    out["overdue"] = (row["status"] in HANDLING and row["due"] is not None
+                      and today is not None and row["due"] < today)
     out["category_label"] = Category(row["category"]).label
     out["status_label"] = Status(row["status"]).label
     return out
