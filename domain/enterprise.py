@@ -20,6 +20,7 @@ from domain.shared import (
     Labelled,
     Revised,
     check_revision,
+    distinct_texts,
     optional_text,
     require_changes,
     require_day,
@@ -249,23 +250,8 @@ class Enterprise(Aggregate):
 
 def check_request_numbers(numbers: Sequence[str] | None) -> list[str]:
     """References of the requests (企业诉求) raised at a visit, distinct and in given order."""
-    if numbers is None:
-        return []
-    if isinstance(numbers, (str, bytes)):
-        msg = "request_numbers must be a list of strings"
-        raise InvalidValue(msg)
-    if len(numbers) > MAX_REQUEST_NUMBERS:
-        msg = f"at most {MAX_REQUEST_NUMBERS} request numbers are allowed, got {len(numbers)}"
-        raise InvalidValue(msg)
-    checked: list[str] = []
-    for number in numbers:
-        text = require_text(number if isinstance(number, str) else None, "request number",
-                            limit=60)
-        if text in checked:
-            msg = f"request number {text} is listed twice"
-            raise InvalidValue(msg)
-        checked.append(text)
-    return checked
+    return distinct_texts(numbers, "request_numbers", item="request number", kind="strings",
+                          most=MAX_REQUEST_NUMBERS, limit=60)
 
 
 EVENT_LABELS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -179,6 +179,32 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
         msg = f"{field} has more than four decimal places (万元 to the yuan), got {amount}"
         raise InvalidValue(msg)
     return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
+
+
+def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind: str,
+                   most: int, limit: int, refuse: Callable[[str], None] | None = None
+                   ) -> list[str]:
+    """A list of distinct texts (codes, references) in given order: None is none; at most
+    `most` of them, each `item` a non-empty text of at most `limit` characters, which
+    `refuse` may still refuse (raising InvalidValue) before it is checked for repeats."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes)):
+        msg = f"{field} must be a list of {kind}"
+        raise InvalidValue(msg)
+    if len(values) > most:
+        msg = f"at most {most} {item}s are allowed, got {len(values)}"
+        raise InvalidValue(msg)
+    checked: list[str] = []
+    for value in values:
+        text = require_text(value if isinstance(value, str) else None, item, limit=limit)
+        if refuse is not None:
+            refuse(text)
+        if text in checked:
+            msg = f"{item} {text} is listed twice"
+            raise InvalidValue(msg)
+        checked.append(text)
+    return checked
 
 
 def require_not_before(later: date, earlier: date | None, what: str, earlier_what: str) -> None:
