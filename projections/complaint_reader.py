@@ -8,27 +8,8 @@ from typing import Any
 
 from domain.complaint import Category, Channel, DeadlineKind, Satisfaction, Status
 from projections.complaint_ledger import TABLE, ComplaintLedger
-from projections.filters import (
-    AtLeast,
-    AtMost,
-    Clause,
-    Custom,
-    Equals,
-    Filter,
-    Given,
-    param,
-    required,
-    where_of,
-)
+from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, where_of
 from projections.paging import LedgerReader, Row, where
-
-
-def _overdue(value: Any, values: Mapping[str, Any]) -> Clause:
-    """Open complaints whose running deadline is past (deadline_due is null when none runs)."""
-    today = param(required(values, "today", "the overdue filter"))
-    return ("deadline_due < ?" if value else "(deadline_due IS NULL OR deadline_due >= ?)",
-            [today])
-
 
 FILTERS: dict[str, Filter] = {
     "status": Equals("status"),
@@ -38,7 +19,8 @@ FILTERS: dict[str, Filter] = {
     "category": Equals("category"),
     "received_from": AtLeast("received_on"),
     "received_to": AtMost("received_on"),
-    "overdue": Custom(_overdue),
+    # Open complaints whose running deadline is past (deadline_due is null when none runs).
+    "overdue": Overdue("deadline_due < ?", "(deadline_due IS NULL OR deadline_due >= ?)"),
     "today": Given(),  # what overdue is judged against
     "scope_unit": Equals("assigned_unit"),  # a unit account: complaints assigned to it now
     "scope_enterprise": Equals("filed_by_enterprise"),  # an enterprise account: those it filed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
@@ -10,19 +10,7 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
 from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.filters import (
-    AnyOf,
-    AtLeast,
-    AtMost,
-    Clause,
-    Custom,
-    Equals,
-    Filter,
-    Given,
-    Member,
-    param,
-    required,
-)
+from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Given, Member, Overdue
 from projections.paging import LedgerReader, Row
 from projections.store import Tx
 
@@ -177,12 +165,8 @@ class RequestLedger(Projection):
 # --- queries ------------------------------------------------------------------------------
 
 
-def _overdue(value: Any, values: Mapping[str, Any]) -> Clause:
-    """Being handled (assigned or in progress) with the due date before today."""
-    today = required(values, "today", "the overdue filter")
-    sql = f"(status IN ({', '.join('?' * len(HANDLING))}) AND due < ?)"
-    return (sql if value else f"NOT {sql}"), [*HANDLING, param(today)]
-
+# Being handled (assigned or in progress) with the due date before today.
+_LATE = f"(status IN ({', '.join('?' * len(HANDLING))}) AND due < ?)"
 
 FILTERS: dict[str, Filter] = {
     "category": Equals("category"),
@@ -193,7 +177,7 @@ FILTERS: dict[str, Filter] = {
     "project": Equals("project_id"),
     "raised_from": AtLeast("raised_on"),
     "raised_to": AtMost("raised_on"),
-    "overdue": Custom(_overdue),
+    "overdue": Overdue(_LATE, f"NOT {_LATE}", HANDLING),
     "today": Given(),  # what overdue is judged against
     "scope_unit": Member("all_units"),  # a unit reads the requests it is or was assigned
     "scope_enterprise": Equals("credit_code"),  # an enterprise reads its own
