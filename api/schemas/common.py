@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+from pydantic.fields import FieldInfo
 
 from domain.shared import Labelled
 
@@ -35,6 +36,21 @@ class RevisionBody(StepBody):
     def arguments(self) -> dict[str, Any]:
         changes = self.model_dump(exclude_unset=True, exclude={"reason", "on"})
         return {"changes": changes, "reason": self.reason, "on": self.on}
+
+
+def revision_of(create: type[Body], *, exclude: Collection[str] = ()) -> type[RevisionBody]:
+    """The revision body of an item whose creation body is `create`: each of its fields but
+    `exclude` (and `on`, which every step has), optional, with the same constraints."""
+    fields: dict[str, Any] = {}
+    for name, info in create.model_fields.items():
+        if name not in {*exclude, *StepBody.model_fields}:
+            annotation: Any = info.annotation
+            fields[name] = (annotation | None, FieldInfo.merge_field_infos(
+                info, default=None, default_factory=None))
+    model: type[RevisionBody] = create_model(
+        create.__name__.removesuffix("Create") + "Revise", __base__=RevisionBody,
+        __module__=create.__module__, **fields)
+    return model
 
 
 class DeadlinePublic(BaseModel):

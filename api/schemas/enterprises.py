@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 from api.schemas.common import (
     Body,
     DeadlinePublic,
-    RevisionBody,
     StepBody,
     labels,
     public_schema,
+    revision_of,
 )
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
@@ -47,11 +47,7 @@ class EnterpriseCreate(StepBody):
         return {**super().arguments(), "contacts": [x.model_dump() for x in self.contacts]}
 
 
-class EnterpriseRevise(RevisionBody):
-    name: str | None = Field(None, max_length=200)
-    industry: str | None = Field(None, max_length=60)
-    county: str | None = None
-    contacts: list[ContactBody] | None = Field(None, max_length=20)
+EnterpriseRevise = revision_of(EnterpriseCreate, exclude=("credit_code",))  # its identity
 
 
 class LinkLeaderBody(StepBody):

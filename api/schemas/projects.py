@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, RevisionBody, StepBody, labels, public_schema
+from api.schemas.common import Body, StepBody, labels, public_schema, revision_of
 from application.projects import ProjectState
 from domain.project import ProjectDetails, Stage
 
@@ -35,18 +35,7 @@ class ProjectCreate(StepBody):
         return {"details": ProjectDetails(**self.model_dump(exclude={"on"})), "on": self.on}
 
 
-class ProjectRevise(RevisionBody):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    investor: str | None = Field(None, min_length=1, max_length=200)
-    industry: str | None = Field(None, min_length=1, max_length=60)
-    total_investment: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=4)
-    county: str | None = None
-    park: str | None = None
-    origin: str | None = None
-    liaison_leader: str | None = None
-    planned_sign: date | None = None
-    planned_start: date | None = None
-    planned_production: date | None = None
+ProjectRevise = revision_of(ProjectCreate, exclude=("responsible_unit",))  # reassign moves it
 
 
 class SignBody(Body):
