@@ -88,8 +88,8 @@ class LedgerReader:
     def page(self, filters: Mapping[str, Any], limit: int = 50,
              cursor: str | None = None) -> LedgerPage:
         """One page (newest first), the filtered count and the totals, from one snapshot."""
-        today = param(required(filters, "today", f"the {self.projection} (to mark overdue "
-                                "rows)")) if self.dated else None
+        needed_by = f"the {self.projection} (to mark overdue rows)"
+        today = param(required(filters, "today", needed_by)) if self.dated else None
         clauses, params = where_of(self.filters, filters)
         with self.store.read() as tx:
             rows, count, next_cursor = keyset_page(tx, self.table, clauses, params, limit,
