@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.accounts import AccountService
-from application.calendar import ChineseWorkingCalendar, DeadlinePolicy
+from application.calendar import ChineseWorkingCalendar, DeadlinePolicy, WorkingDays
 from application.calendar_sync import SyncResult, sync_calendar
 from application.cases import CaseType, Context
 from application.context import Caller, Clock
@@ -99,11 +99,7 @@ class Container:
 
 
 def policy_of(settings: Settings) -> DeadlinePolicy:
-    return DeadlinePolicy(
-        acceptance_days=settings.acceptance_days, acknowledge_days=settings.acknowledge_days,
-        reply_days=settings.reply_days, callback_days=settings.callback_days,
-        request_days=settings.request_days, problem_days=settings.problem_days,
-        instruction_days=settings.instruction_days)
+    return DeadlinePolicy(**settings.model_dump(include=set(WorkingDays.model_fields)))
 
 
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:

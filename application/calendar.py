@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import chinese_calendar
 import holidays
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from domain.calendar import Deadline, WorkingCalendar
 
@@ -228,31 +228,47 @@ def _parse_dates(year: int, values: Any, where: str) -> frozenset[date]:
     return frozenset(days)
 
 
-DEADLINE_KINDS = ("acceptance", "acknowledge", "reply", "callback", "request", "problem",
-                  "instruction")
+def _at_least_one_day(days: int, info: ValidationInfo) -> int:
+    if days < 1:
+        msg = f"{info.field_name} must be a whole number of working days ≥ 1, got {days!r}"
+        raise ValueError(msg)
+    return days
 
 
-@dataclass(frozen=True)
-class DeadlinePolicy:
+Days = Annotated[int, AfterValidator(_at_least_one_day)]
+
+
+class WorkingDays(BaseModel):
     """Working days allowed for each step that runs against a deadline: complaints' 受理
     acceptance, 签收 acknowledgement, 答复 reply and 回访 callback; an enterprise request's
     handling (诉求办理); a project problem's resolution (存在问题) and an instruction's answer
-    (批示落实)."""
+    (批示落实). Declared once: `Settings` reads them from LEDGER_<KIND>_DAYS and
+    `DeadlinePolicy` applies them."""
 
-    acceptance_days: int = 3
-    acknowledge_days: int = 1
-    reply_days: int = 15
-    callback_days: int = 5
-    request_days: int = 10
-    problem_days: int = 20
-    instruction_days: int = 10
+    acceptance_days: Days = Field(3, le=60, description="受理: decide within N working days "
+                                  "of receipt")
+    acknowledge_days: Days = Field(1, le=60, description="签收: acknowledge within N working "
+                                   "days of assignment")
+    reply_days: Days = Field(15, le=120, description="答复: reply within N working days of "
+                             "assignment")
+    callback_days: Days = Field(5, le=60, description="回访: call back within N working days "
+                                "of the reply")
+    request_days: Days = Field(10, le=120, description="诉求: handle an enterprise request "
+                               "within N working days of assignment")
+    problem_days: Days = Field(20, le=250, description="存在问题: resolve a project problem "
+                               "within N working days")
+    instruction_days: Days = Field(10, le=120, description="批示: answer an instruction within "
+                                   "N working days")
 
-    def __post_init__(self) -> None:
-        for kind in DEADLINE_KINDS:
-            days = self.days_for(kind)
-            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-                msg = f"{kind}_days must be a whole number of working days ≥ 1, got {days!r}"
-                raise ValueError(msg)
+
+DEADLINE_KINDS = tuple(name.removesuffix("_days") for name in WorkingDays.model_fields)
+
+
+class DeadlinePolicy(WorkingDays):
+    """The deadline of each kind of step, counted in working days from its business date.
+    Built in code it takes whole numbers only (no strings, no booleans)."""
+
+    model_config = ConfigDict(frozen=True, strict=True)
 
     def days_for(self, kind: str) -> int:
         if kind not in DEADLINE_KINDS:

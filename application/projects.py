@@ -17,25 +17,14 @@ from domain.project import EVENT_LABELS, Project, ProjectDetails, Stage
 AREA_KINDS = ("county", "zone")
 
 
-@dataclass(frozen=True)
-class ProjectState:
-    """Current state of one project, as clients read it."""
+@dataclass(frozen=True, kw_only=True)
+class ProjectState(ProjectDetails):
+    """Current state of one project, as clients read it: its ledger fields (ProjectDetails)
+    and how far its handling has come."""
 
     id: UUID
     version: int
     stage: str
-    name: str
-    investor: str
-    industry: str
-    total_investment: Decimal
-    county: str
-    responsible_unit: str
-    park: str | None
-    origin: str | None
-    liaison_leader: str | None
-    planned_sign: date | None
-    planned_start: date | None
-    planned_production: date | None
     registered_on: date
     sign_date: date | None
     contract_amount: Decimal | None

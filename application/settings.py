@@ -8,11 +8,14 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application.calendar import WorkingDays
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/investledger.db"
 
 
-class Settings(BaseSettings):
-    """Configuration; every field is read from `LEDGER_<FIELD>` (e.g. LEDGER_DATABASE_URL)."""
+class Settings(BaseSettings, WorkingDays):
+    """Configuration; every field is read from `LEDGER_<FIELD>` (e.g. LEDGER_DATABASE_URL),
+    the working days of each deadline (LEDGER_REPLY_DAYS, …) included."""
 
     model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
 
@@ -50,20 +53,6 @@ class Settings(BaseSettings):
         None, description="Official holiday schedules for years chinese-calendar lacks "
         "(JSON; see application/data/calendar-overrides.example.json). Setting it recomputes "
         "open provisional deadlines at start-up.")
-    acceptance_days: int = Field(3, ge=1, le=60, description="受理: decide within N working "
-                                 "days of receipt")
-    acknowledge_days: int = Field(1, ge=1, le=60, description="签收: acknowledge within N "
-                                  "working days of assignment")
-    reply_days: int = Field(15, ge=1, le=120, description="答复: reply within N working days "
-                            "of assignment")
-    callback_days: int = Field(5, ge=1, le=60, description="回访: call back within N working "
-                               "days of the reply")
-    request_days: int = Field(10, ge=1, le=120, description="诉求: handle an enterprise "
-                              "request within N working days of assignment")
-    problem_days: int = Field(20, ge=1, le=250, description="存在问题: resolve a project "
-                              "problem within N working days")
-    instruction_days: int = Field(10, ge=1, le=120, description="批示: answer an instruction "
-                                  "within N working days")
     nearly_due_days: int = Field(2, ge=0, le=30, description="临期: items due within N "
                                  "working days")
     earliest_business_date: date = Field(

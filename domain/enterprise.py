@@ -18,12 +18,15 @@ from domain.shared import (
     Audit,
     Checker,
     Labelled,
+    Revised,
     check_revision,
+    distinct_texts,
     optional_text,
     require_changes,
     require_day,
     require_not_before,
     require_text,
+    revised,
 )
 
 _ENTERPRISE_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/enterprise")
@@ -145,19 +148,10 @@ class Enterprise(Aggregate):
         require_not_before(on, self.registered_on, "revision date", "registration date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    class DetailsRevised(Aggregate.Event):
+    class DetailsRevised(Revised):
         """修改企业信息: only the fields that changed, with their new values."""
 
-        changes: dict[str, Any]
-        reason: str | None
-        on: date
-        audit: Audit
-
-    @event(DetailsRevised)
-    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
-                 audit: Audit) -> None:
-        for field, value in changes.items():
-            setattr(self, field, value)
+    _revised = event(DetailsRevised)(revised)
 
     # --- 挂钩联系领导 ---------------------------------------------------------------------
 
@@ -256,23 +250,8 @@ class Enterprise(Aggregate):
 
 def check_request_numbers(numbers: Sequence[str] | None) -> list[str]:
     """References of the requests (企业诉求) raised at a visit, distinct and in given order."""
-    if numbers is None:
-        return []
-    if isinstance(numbers, (str, bytes)):
-        msg = "request_numbers must be a list of strings"
-        raise InvalidValue(msg)
-    if len(numbers) > MAX_REQUEST_NUMBERS:
-        msg = f"at most {MAX_REQUEST_NUMBERS} request numbers are allowed, got {len(numbers)}"
-        raise InvalidValue(msg)
-    checked: list[str] = []
-    for number in numbers:
-        text = require_text(number if isinstance(number, str) else None, "request number",
-                            limit=60)
-        if text in checked:
-            msg = f"request number {text} is listed twice"
-            raise InvalidValue(msg)
-        checked.append(text)
-    return checked
+    return distinct_texts(numbers, "request_numbers", item="request number", kind="strings",
+                          most=MAX_REQUEST_NUMBERS, limit=60)
 
 
 EVENT_LABELS = {

@@ -26,6 +26,7 @@ from domain.shared import (
     Labelled,
     check_deadline,
     check_recomputed_deadline,
+    distinct_texts,
     optional_text,
     require_not_before,
     require_text,
@@ -111,25 +112,14 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
     """Co-units (配合单位): distinct unit codes in given order, the lead unit not among them."""
-    if co_units is None:
-        return []
-    if isinstance(co_units, (str, bytes)):
-        msg = "co_units must be a list of unit codes"
-        raise InvalidValue(msg)
-    if len(co_units) > MAX_CO_UNITS:
-        msg = f"at most {MAX_CO_UNITS} co-units are allowed, got {len(co_units)}"
-        raise InvalidValue(msg)
-    checked: list[str] = []
-    for unit in co_units:
-        code = require_text(unit if isinstance(unit, str) else None, "co-unit", limit=40)
+
+    def not_the_lead(code: str) -> None:
         if code == lead_unit:
             msg = f"{code} is the lead unit (牵头单位); it cannot also be a co-unit (配合单位)"
             raise InvalidValue(msg)
-        if code in checked:
-            msg = f"co-unit {code} is listed twice"
-            raise InvalidValue(msg)
-        checked.append(code)
-    return checked
+
+    return distinct_texts(co_units, "co_units", item="co-unit", kind="unit codes",
+                          most=MAX_CO_UNITS, limit=40, refuse=not_the_lead)
 
 
 class EnterpriseRequest(Aggregate):

@@ -22,6 +22,7 @@ from domain.project_values import (
 from domain.shared import (
     Audit,
     Deadline,
+    Revised,
     check_deadline,
     check_recomputed_deadline,
     check_revision,
@@ -30,9 +31,27 @@ from domain.shared import (
     require_changes,
     require_not_before,
     require_text,
+    revised,
 )
 
 __all__ = ["EVENT_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
+
+
+class _ItemAdded(Aggregate.Event):
+    """What recording a numbered handling item of a project says: a problem (存在问题) or a
+    leader's instruction (批示), each answered by its own later event. Version 2 added `due`,
+    the working-day deadline of its answer."""
+
+    class_version = 2
+    number: int
+    text: str
+    on: date
+    due: Deadline | None
+    audit: Audit
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["due"] = None
 
 
 class Project(Aggregate):
@@ -237,19 +256,10 @@ class Project(Aggregate):
         self._not_before_registration(on, "revision date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
 
-    class DetailsRevised(Aggregate.Event):
+    class DetailsRevised(Revised):
         """修改项目信息: only the fields that changed, with their new values."""
 
-        changes: dict[str, Any]
-        reason: str | None
-        on: date
-        audit: Audit
-
-    @event(DetailsRevised)
-    def _revised(self, changes: dict[str, Any], reason: str | None, on: date,
-                 audit: Audit) -> None:
-        for field, value in changes.items():
-            setattr(self, field, value)
+    _revised = event(DetailsRevised)(revised)
 
     def reassign(self, unit: str, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("reassign the responsible unit")
@@ -309,28 +319,13 @@ class Project(Aggregate):
 
     def raise_problem(self, text: str, on: date, audit: Audit, due: Deadline | None = None
                       ) -> int:
-        self._refuse_if_terminated("raise a problem")
-        self._not_before_registration(on, "date raised")
-        text = require_text(text, "text")
-        if due is not None:
-            check_deadline(due, on, "problem deadline")
-        number = len(self.problems) + 1
+        number, text = self._new_item(ItemKind.problem, text, on, due, "raise a problem",
+                                      "date raised")
         self._problem_raised(number=number, text=text, on=on, due=due, audit=audit)
         return number
 
-    class ProblemRaised(Aggregate.Event):
-        """存在问题 raised. Version 2 added `due`, the working-day deadline to resolve it."""
-
-        class_version = 2
-        number: int
-        text: str
-        on: date
-        due: Deadline | None
-        audit: Audit
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["due"] = None
+    class ProblemRaised(_ItemAdded):
+        """存在问题 raised, with the working-day deadline to resolve it."""
 
     @event(ProblemRaised)
     def _problem_raised(self, number: int, text: str, on: date, due: Deadline | None,
@@ -380,28 +375,13 @@ class Project(Aggregate):
         self.comment_count += 1
 
     def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
-        self._refuse_if_terminated("give an instruction")
-        self._not_before_registration(on, "instruction date")
-        text = require_text(text, "text")
-        if due is not None:
-            check_deadline(due, on, "instruction deadline")
-        number = len(self.instructions) + 1
+        number, text = self._new_item(ItemKind.instruction, text, on, due,
+                                      "give an instruction", "instruction date")
         self._instructed(number=number, text=text, on=on, due=due, audit=audit)
         return number
 
-    class InstructionGiven(Aggregate.Event):
-        """批示 given. Version 2 added `due`, the working-day deadline for its answer."""
-
-        class_version = 2
-        number: int
-        text: str
-        on: date
-        due: Deadline | None
-        audit: Audit
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["due"] = None
+    class InstructionGiven(_ItemAdded):
+        """批示 given, with the working-day deadline for its answer."""
 
     @event(InstructionGiven)
     def _instructed(self, number: int, text: str, on: date, due: Deadline | None,
@@ -484,8 +464,7 @@ class Project(Aggregate):
         official calendar is known."""
         kind = ItemKind.require(kind, "kind").value
         self._refuse_if_terminated(f"recompute a {kind} deadline")
-        items = self.problems if kind == ItemKind.problem else self.instructions
-        item = self._numbered(items, number, kind)
+        item = self._numbered(self._items(kind), number, kind)
         if item.get("resolved_on") or item.get("answered_on"):
             msg = f"{kind} #{number} is already done; its deadline no longer runs"
             raise RuleViolation(msg)
@@ -510,8 +489,7 @@ class Project(Aggregate):
     @event(DeadlineRecomputed)
     def _deadline_recomputed(self, kind: str, number: int, deadline: Deadline,
                              previous_due: date, on: date, audit: Audit) -> None:
-        items = self.problems if kind == ItemKind.problem else self.instructions
-        items[number - 1].update(deadline=deadline, due=deadline.due)
+        self._items(kind)[number - 1].update(deadline=deadline, due=deadline.due)
 
     def provisional_deadlines(self) -> list[tuple[str, int, Deadline]]:
         """(kind, number, Deadline) of each open item whose deadline is provisional."""
@@ -522,6 +500,20 @@ class Project(Aggregate):
         found += [("instruction", i["number"], i.get("deadline")) for i in self.instructions
                   if i["answered_on"] is None]
         return [(k, n, d) for k, n, d in found if d is not None and d.provisional]
+
+    def _items(self, kind: str) -> list[dict[str, Any]]:
+        return self.problems if kind == ItemKind.problem else self.instructions
+
+    def _new_item(self, kind: ItemKind, text: str, on: date, due: Deadline | None, step: str,
+                  date_what: str) -> tuple[int, str]:
+        """The number and checked text of a new problem or instruction, given on `on` with
+        the deadline `due` (if any) counted from that day."""
+        self._refuse_if_terminated(step)
+        self._not_before_registration(on, date_what)
+        text = require_text(text, "text")
+        if due is not None:
+            check_deadline(due, on, f"{kind.value} deadline")
+        return len(self._items(kind)) + 1, text
 
     @staticmethod
     def _numbered(items: list[dict[str, Any]], number: int, what: str) -> dict[str, Any]:

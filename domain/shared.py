@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Self
+
+from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
 
@@ -200,6 +202,32 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
 
 
+def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind: str,
+                   most: int, limit: int, refuse: Callable[[str], None] | None = None
+                   ) -> list[str]:
+    """A list of distinct texts (codes, references) in given order: None is none; at most
+    `most` of them, each `item` a non-empty text of at most `limit` characters, which
+    `refuse` may still refuse (raising InvalidValue) before it is checked for repeats."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes)):
+        msg = f"{field} must be a list of {kind}"
+        raise InvalidValue(msg)
+    if len(values) > most:
+        msg = f"at most {most} {item}s are allowed, got {len(values)}"
+        raise InvalidValue(msg)
+    checked: list[str] = []
+    for value in values:
+        text = require_text(value if isinstance(value, str) else None, item, limit=limit)
+        if refuse is not None:
+            refuse(text)
+        if text in checked:
+            msg = f"{item} {text} is listed twice"
+            raise InvalidValue(msg)
+        checked.append(text)
+    return checked
+
+
 def require_not_before(later: date, earlier: date | None, what: str, earlier_what: str) -> None:
     """Refuse a business date that comes before the step it follows."""
     if earlier is not None and later < earlier:
@@ -241,6 +269,26 @@ def check_revision(changes: Mapping[str, Any], rules: Mapping[str, Checker]) -> 
         msg = "a revision must change at least one field"
         raise InvalidValue(msg)
     return {field: rules[field](value, field) for field, value in changes.items()}
+
+
+class Revised(Aggregate.Event):
+    """What a revision of an item's details records: only the fields that changed, with
+    their new values, and why. Each aggregate declares its own subclass (its topic is what
+    is stored) and applies it with `revised`."""
+
+    changes: dict[str, Any]
+    reason: str | None
+    on: date
+    audit: Audit
+
+
+def revised(self: Any, changes: dict[str, Any], reason: str | None, on: date,
+            audit: Audit) -> None:
+    """Applies a revision, as the aggregate's method `_revised = event(DetailsRevised)(revised)`
+    (the library calls it with the aggregate as `self`): each changed field takes its new
+    value."""
+    for field, value in changes.items():
+        setattr(self, field, value)
 
 
 def require_changes(current: object, checked: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,28 +8,8 @@ from typing import Any
 
 from domain.complaint import Category, Channel, DeadlineKind, Satisfaction, Status
 from projections.complaint_ledger import TABLE, ComplaintLedger
-from projections.filters import (
-    AtLeast,
-    AtMost,
-    Clause,
-    Custom,
-    Equals,
-    Filter,
-    Given,
-    param,
-    required,
-    where_of,
-)
-from projections.paging import LedgerPage, keyset_page, where
-from projections.store import ViewStore
-
-
-def _overdue(value: Any, values: Mapping[str, Any]) -> Clause:
-    """Open complaints whose running deadline is past (deadline_due is null when none runs)."""
-    today = param(required(values, "today", "the overdue filter"))
-    return ("deadline_due < ?" if value else "(deadline_due IS NULL OR deadline_due >= ?)",
-            [today])
-
+from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, where_of
+from projections.paging import LedgerReader, Row, where
 
 FILTERS: dict[str, Filter] = {
     "status": Equals("status"),
@@ -39,32 +19,25 @@ FILTERS: dict[str, Filter] = {
     "category": Equals("category"),
     "received_from": AtLeast("received_on"),
     "received_to": AtMost("received_on"),
-    "overdue": Custom(_overdue),
+    # Open complaints whose running deadline is past (deadline_due is null when none runs).
+    "overdue": Overdue("deadline_due < ?", "(deadline_due IS NULL OR deadline_due >= ?)"),
     "today": Given(),  # what overdue is judged against
     "scope_unit": Equals("assigned_unit"),  # a unit account: complaints assigned to it now
     "scope_enterprise": Equals("filed_by_enterprise"),  # an enterprise account: those it filed
 }
 
 
-class ComplaintLedgerReader:
+class ComplaintLedgerReader(LedgerReader):
     """Reads the complaint ledger (投诉台账), without personal data."""
 
     projection = ComplaintLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "c"
+    dated = True  # open complaints past their running deadline are marked overdue
 
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
-
-    def page(self, filters: Mapping[str, Any], limit: int = 50,
-             cursor: str | None = None) -> LedgerPage:
-        """One page (newest first) and the filtered count, from one snapshot. `today` is
-        required: open complaints past their running deadline are marked overdue."""
-        today = param(required(filters, "today", "the complaint ledger (to mark overdue rows)"))
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
-                                                   "c")
-        return LedgerPage(items=[_public(r, today) for r in rows], count=count,
-                          next_cursor=next_cursor)
+    def public(self, row: Row, today: str | None) -> Row:
+        return _public(row, today)
 
     def newest_received(self, filters: Mapping[str, Any], limit: int) -> list[str]:
         """The ids of at most `limit` complaints that match `filters`, latest received
@@ -76,7 +49,7 @@ class ComplaintLedgerReader:
         return [row["id"] for row in rows]
 
 
-def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
+def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     deadline = None
     if row["deadline_kind"] is not None:
         deadline = {"kind": row["deadline_kind"],
@@ -98,7 +71,7 @@ def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
         "satisfaction_label": (Satisfaction(row["satisfaction"]).label
                                if row["satisfaction"] else None),
         "deadline": deadline,
-        "overdue": bool(deadline and deadline["due"] < today),
+        "overdue": bool(deadline and today is not None and deadline["due"] < today),
         "urge_count": row["urge_count"], "pending_extension": pending,
         "version": row["version"],
     }

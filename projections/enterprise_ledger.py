@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
@@ -10,9 +10,9 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.filters import Equals, Filter, Text, where_of
-from projections.paging import LedgerPage, keyset_page
-from projections.store import Tx, ViewStore
+from projections.filters import Equals, Filter, Text
+from projections.paging import LedgerReader, Row
+from projections.store import Tx
 
 TABLE = "enterprise_ledger"
 REQUESTS = "enterprise_ledger_requests"  # which enterprise each request belongs to
@@ -142,20 +142,13 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class EnterpriseLedgerReader:
+class EnterpriseLedgerReader(LedgerReader):
     """Reads the enterprise ledger: pages of enterprises, newest registration first."""
 
     projection = EnterpriseLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "e"
 
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
-
-    def page(self, filters: Mapping[str, Any], limit: int = 50,
-             cursor: str | None = None) -> LedgerPage:
-        """One page (newest registration first) and the filtered count, from one snapshot."""
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
-                                                   "e")
-        return LedgerPage(items=[{k: v for k, v in r.items() if k not in ("seq", "updated_at")}
-                                 for r in rows], count=count, next_cursor=next_cursor)
+    def public(self, row: Row, today: str | None) -> Row:
+        return {k: v for k, v in row.items() if k not in ("seq", "updated_at")}

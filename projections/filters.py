@@ -102,6 +102,20 @@ class Flag:
         return (self.true_sql if value else self.false_sql), []
 
 
+@dataclass(frozen=True)
+class Overdue:
+    """超期, a yes/no question judged against the given `today` (see `Given`): `true_sql` for
+    True, `false_sql` for False, each with its `params` and then one `?` for today."""
+
+    true_sql: str
+    false_sql: str
+    params: tuple[Any, ...] = ()
+
+    def clause(self, value: Any, values: Mapping[str, Any]) -> Clause:
+        today = param(required(values, "today", "the overdue filter"))
+        return (self.true_sql if value else self.false_sql), [*self.params, today]
+
+
 def _escaped(text: str) -> str:
     """`text` for LIKE ... ESCAPE '\\': % and _ match literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,4 +1,4 @@
-"""Keyset pagination and the page shape shared by every ledger.
+"""Keyset pagination, the page shape and the reader shared by every ledger.
 
 Ledgers list newest first by `seq` (the log position of the item's first event, unique and
 increasing); a cursor is that position behind an opaque, ledger-specific prefix."""
@@ -6,11 +6,12 @@ increasing); a cursor is that position behind an opaque, ledger-specific prefix.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from projections.store import Tx
+from projections.filters import Filter, param, required, where_of
+from projections.store import Tx, ViewStore
 
 _MAX_SEQ = 2**63
 
@@ -63,3 +64,45 @@ def keyset_page(tx: Tx, table: str, clauses: Sequence[str], params: Sequence[Any
     rows = rows[:limit]
     next_cursor = encode_cursor(prefix, rows[-1]["seq"]) if more and rows else None
     return rows, int(counted["n"]) if counted else 0, next_cursor
+
+
+Row = dict[str, Any]
+
+
+class LedgerReader:
+    """Reads one ledger: pages of its rows, newest first, filtered by the ledger's declared
+    filters and shown in public form (what application.queries.LedgerReader asks for).
+
+    A ledger's reader names its projection, table, filters and cursor prefix and says how a
+    row shows (`public`); a ledger that keeps totals adds `totals`."""
+
+    projection: ClassVar[str]
+    table: ClassVar[str]
+    filters: ClassVar[Mapping[str, Filter]]
+    cursor_prefix: ClassVar[str]  # a letter per ledger: a cursor works only where issued
+    dated: ClassVar[bool] = False  # rows are judged against the filter `today` (overdue)
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def page(self, filters: Mapping[str, Any], limit: int = 50,
+             cursor: str | None = None) -> LedgerPage:
+        """One page (newest first), the filtered count and the totals, from one snapshot."""
+        needed_by = f"the {self.projection} (to mark overdue rows)"
+        today = param(required(filters, "today", needed_by)) if self.dated else None
+        clauses, params = where_of(self.filters, filters)
+        with self.store.read() as tx:
+            rows, count, next_cursor = keyset_page(tx, self.table, clauses, params, limit,
+                                                   cursor, self.cursor_prefix)
+            totals = self.totals(tx, clauses, params)
+        return LedgerPage(items=[self.public(r, today) for r in rows], count=count,
+                          next_cursor=next_cursor, totals=totals)
+
+    def public(self, row: Row, today: str | None) -> Row:
+        """A row as clients read it; `today` (ISO) is given to a dated ledger."""
+        raise NotImplementedError
+
+    def totals(self, tx: Tx, clauses: Sequence[str], params: Sequence[Any]
+               ) -> dict[str, Any] | None:
+        """The ledger's totals over the filtered rows, for a ledger that keeps any."""
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import singledispatchmethod
@@ -10,9 +10,9 @@ from typing import Any
 
 from domain.project import Project, Stage
 from projections.base import LedgerRows, Projection, handled_events
-from projections.filters import AnyOf, Equals, Filter, Flag, Member, Text, where_of
-from projections.paging import LedgerPage, keyset_page, where
-from projections.store import Tx, ViewStore
+from projections.filters import AnyOf, Equals, Filter, Flag, Member, Text
+from projections.paging import LedgerReader, Row, where
+from projections.store import Tx
 
 TABLE = "project_ledger"
 # Amounts are stored as integers of 1/10000 万元 (yuan), so sums are exact on both engines.
@@ -216,30 +216,24 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class ProjectLedgerReader:
+class ProjectLedgerReader(LedgerReader):
     """Reads the project ledger: pages of projects with per-stage totals."""
 
     projection = ProjectLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "p"
 
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
+    def public(self, row: Row, today: str | None) -> Row:
+        return _public(row)
 
-    def page(self, filters: Mapping[str, Any], limit: int = 50,
-             cursor: str | None = None) -> LedgerPage:
-        """One page (newest first), the filtered count and per-stage totals
-        (`{stage: {"count", "total_investment"}}`), all read from one snapshot."""
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
-                                                   "p")
-            totals_rows = tx.all(
-                f"SELECT stage, COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv "
-                f"FROM {TABLE}{where(clauses)} GROUP BY stage", params)
-        totals: dict[str, Any] = {
-            r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
-            for r in totals_rows}
-        return LedgerPage(items=[_public(r) for r in rows], count=count,
-                          next_cursor=next_cursor, totals=totals)
+    def totals(self, tx: Tx, clauses: Sequence[str], params: Sequence[Any]
+               ) -> dict[str, Any]:
+        """Per stage over the filtered rows: `{stage: {"count", "total_investment"}}`."""
+        rows = tx.all(f"SELECT stage, COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv "
+                      f"FROM {TABLE}{where(clauses)} GROUP BY stage", list(params))
+        return {r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
+                for r in rows}
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
@@ -10,22 +10,9 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
 from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.filters import (
-    AnyOf,
-    AtLeast,
-    AtMost,
-    Clause,
-    Custom,
-    Equals,
-    Filter,
-    Given,
-    Member,
-    param,
-    required,
-    where_of,
-)
-from projections.paging import LedgerPage, keyset_page
-from projections.store import Tx, ViewStore
+from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Given, Member, Overdue
+from projections.paging import LedgerReader, Row
+from projections.store import Tx
 
 TABLE = "request_ledger"
 NAMES = "request_ledger_names"  # enterprise names, to show beside each request
@@ -178,12 +165,8 @@ class RequestLedger(Projection):
 # --- queries ------------------------------------------------------------------------------
 
 
-def _overdue(value: Any, values: Mapping[str, Any]) -> Clause:
-    """Being handled (assigned or in progress) with the due date before today."""
-    today = required(values, "today", "the overdue filter")
-    sql = f"(status IN ({', '.join('?' * len(HANDLING))}) AND due < ?)"
-    return (sql if value else f"NOT {sql}"), [*HANDLING, param(today)]
-
+# Being handled (assigned or in progress) with the due date before today.
+_LATE = f"(status IN ({', '.join('?' * len(HANDLING))}) AND due < ?)"
 
 FILTERS: dict[str, Filter] = {
     "category": Equals("category"),
@@ -194,39 +177,32 @@ FILTERS: dict[str, Filter] = {
     "project": Equals("project_id"),
     "raised_from": AtLeast("raised_on"),
     "raised_to": AtMost("raised_on"),
-    "overdue": Custom(_overdue),
+    "overdue": Overdue(_LATE, f"NOT {_LATE}", HANDLING),
     "today": Given(),  # what overdue is judged against
     "scope_unit": Member("all_units"),  # a unit reads the requests it is or was assigned
     "scope_enterprise": Equals("credit_code"),  # an enterprise reads its own
 }
 
 
-class RequestLedgerReader:
+class RequestLedgerReader(LedgerReader):
     """Reads the request ledger (诉求台账): pages of requests, newest first."""
 
     projection = RequestLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "r"
+    dated = True  # rows being handled past their due date are marked overdue
 
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
-
-    def page(self, filters: Mapping[str, Any], limit: int = 50,
-             cursor: str | None = None) -> LedgerPage:
-        """One page (newest first) and the filtered count, from one snapshot. `today` is
-        required: rows being handled past their due date are marked overdue."""
-        today = param(required(filters, "today", "the request ledger (to mark overdue rows)"))
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, TABLE, clauses, params, limit, cursor,
-                                                   "r")
-        return LedgerPage(items=[_public(r, today) for r in rows], count=count,
-                          next_cursor=next_cursor)
+    def public(self, row: Row, today: str | None) -> Row:
+        return _public(row, today)
 
 
-def _public(row: dict[str, Any], today: str) -> dict[str, Any]:
+def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("seq", "all_units", "updated_at")}
     out["co_units"] = unit_set(row["co_units"])
     out["due_provisional"] = bool(row["due_provisional"])
-    out["overdue"] = row["status"] in HANDLING and row["due"] is not None and row["due"] < today
+    out["overdue"] = (row["status"] in HANDLING and row["due"] is not None
+                      and today is not None and row["due"] < today)
     out["category_label"] = Category(row["category"]).label
     out["status_label"] = Status(row["status"]).label
     return out

@@ -1,10 +1,13 @@
-"""What every item resource answers the same way: its state with ETag, its history, and one
-POST per handling step with If-Match, X-Ledger-Position and the new state.
+"""What every item resource answers the same way: its creation with Location, its state with
+ETag, its history, and one POST per handling step with If-Match, X-Ledger-Position and the
+new state.
 
-A case type's router declares its steps as a table of `Step`s; `item_routes` turns each
-into a handler that parses the step's body schema, calls the use case of the same name
-(`POST /{id}/start-construction` → `start_construction(caller, id, **body, expected_version)`)
-and answers the new state. Handlers stay one call each, and no step is written twice.
+A case type's router declares its creation as a `Create` and its steps as a table of
+`Step`s; `item_routes` turns each into a handler that parses the body schema, calls the use
+case of that name with the body's arguments (`POST /{id}/start-construction` →
+`start_construction(caller, id, **body.arguments(), expected_version)`; `POST ""` →
+`register(caller, **body.arguments())`) and answers the new state. Handlers stay one call
+each, and no step is written twice.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
+from api.bootstrap import Container
 from api.deps import ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
 from application.cases import Result
+from application.context import Caller
 from application.history import HistoryEntry
 from application.queries import LedgerQuery, Param
 
@@ -56,6 +61,17 @@ def answer(response: Response, result: Result[Any], public: Callable[[Any], Base
 
 
 @dataclass(frozen=True)
+class Create:
+    """How an item starts: `POST ""` with `body`, calling the use case `use_case` with the
+    body's arguments; 201 with the item's Location, ETag, X-Ledger-Position and state."""
+
+    use_case: str  # "register"
+    body: type[Body]
+    summary: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     """One handling step: `POST /{id}<path>` with `body`, calling the use case `use_case`."""
 
@@ -76,10 +92,11 @@ def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empt
 
 
 def item_routes(router: APIRouter, *, service: str, id_name: str,
-                public_model: type[BaseModel], steps: Sequence[Step]) -> None:
-    """GET /{id} (state, ETag, as_of_version), GET /{id}/history, and one POST per step, all
-    through the container's `service` (e.g. "projects")."""
+                public_model: type[BaseModel], create: Create, steps: Sequence[Step]) -> None:
+    """POST "" (create), GET /{id} (state, ETag, as_of_version), GET /{id}/history, and one
+    POST per step, all through the container's `service` (e.g. "projects")."""
     public = public_of(public_model)
+    _create_route(router, service, public, public_model, create)
 
     def get(caller: CurrentCaller, c: ContainerDep, response: Response, item_id: UUID,
             as_of_version: Annotated[int | None, Query(ge=1)] = None) -> BaseModel:
@@ -113,6 +130,23 @@ def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., An
     handler.__name__ = endpoint.__name__
     router.add_api_route(path, handler, methods=[method], response_model=model,
                          summary=summary)
+
+
+def _create_route(router: APIRouter, service: str, public: Callable[[Any], BaseModel],
+                  public_model: type[BaseModel], create: Create) -> None:
+    def handler(body: Body, caller: Caller, c: Container, response: Response) -> BaseModel:
+        use_case = getattr(getattr(c, service), create.use_case)
+        result = use_case(caller, **body.arguments())
+        response.headers["Location"] = f"{router.prefix}/{result.state.id}"
+        return answer(response, result, public)
+
+    handler.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        _parameter("body", create.body), _parameter("caller", CurrentCaller),
+        _parameter("c", ContainerDep), _parameter("response", Response)])
+    handler.__name__ = create.use_case
+    router.add_api_route("", handler, methods=["POST"], status_code=status.HTTP_201_CREATED,
+                         response_model=public_model, summary=create.summary,
+                         description=create.description)
 
 
 def _step_route(router: APIRouter, service: str, id_name: str,
@@ -157,10 +191,11 @@ def documented(params: Mapping[str, Param]) -> dict[str, Any]:
         for name, p in params.items()]}
 
 
-def ledger_route(router: APIRouter, query: LedgerQuery, model: type[BaseModel],
-                 summary: str, description: str = "") -> None:
-    """GET /{query.name}: one page of the ledger as the caller may see it (newest first),
-    with the log position it includes."""
+def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,
+                  description: str = "") -> APIRouter:
+    """GET /api/v1/ledgers/{query.name}: one page of the ledger as the caller may see it
+    (newest first), with the log position it includes."""
+    router = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
     def ledger(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
         found = c.reads.ledger(caller, query.name, request.query_params.multi_items())
@@ -170,3 +205,4 @@ def ledger_route(router: APIRouter, query: LedgerQuery, model: type[BaseModel],
     router.add_api_route(f"/{query.name}", ledger, methods=["GET"], response_model=model,
                          summary=summary, description=description,
                          openapi_extra=documented(query.params))
+    return router

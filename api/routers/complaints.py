@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from fastapi import APIRouter
 
-from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, ledger_route, public_of
+from api.routers.common import Create, Step, item_routes, ledger_router
 from api.schemas.complaint_views import ComplaintLedgerPublic
 from api.schemas.complaints import (
     AssignBody,
@@ -21,28 +19,10 @@ from api.schemas.complaints import (
     UrgeBody,
 )
 from application.complaints import LEDGER
-from domain.complaint import Complainant, ComplaintDetails
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints 投诉举报"])
-ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
-
-def details_of(body: ComplaintCreate) -> ComplaintDetails:
-    person = body.complainant
-    return ComplaintDetails(
-        channel=body.channel.value, category=body.category.value, content=body.content,
-        respondent_unit=body.respondent_unit,
-        complainant=Complainant(person.name, person.phone, person.enterprise) if person else None)
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ComplaintPublic,
-             summary="Register a complaint (登记)")
-def file(body: ComplaintCreate, caller: CurrentCaller, c: ContainerDep,
-         response: Response) -> BaseModel:
-    result = c.complaints.file(caller, details_of(body), body.received_on)
-    response.headers["Location"] = f"/api/v1/complaints/{result.state.id}"
-    return answer(response, result, public_of(ComplaintPublic))
-
+CREATE = Create("file", ComplaintCreate, "Register a complaint (登记)")
 
 STEPS = (
     Step("/accept", "accept", CommentBody, "受理", body_optional=True),
@@ -60,7 +40,8 @@ STEPS = (
     Step("/urge", "urge", UrgeBody, "催办"),
 )
 item_routes(router, service="complaints", id_name="complaint_id",
-            public_model=ComplaintPublic, steps=STEPS)
-ledger_route(ledgers, LEDGER, ComplaintLedgerPublic, "投诉台账",
-             "One row per complaint, newest first, without personal data. A unit account sees "
-             "the complaints now assigned to it, an enterprise account those it filed.")
+            public_model=ComplaintPublic, create=CREATE, steps=STEPS)
+ledgers = ledger_router(
+    LEDGER, ComplaintLedgerPublic, "投诉台账",
+    "One row per complaint, newest first, without personal data. A unit account sees the "
+    "complaints now assigned to it, an enterprise account those it filed.")

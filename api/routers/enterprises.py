@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, ledger_route, public_of, set_etag
+from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
 from api.schemas.enterprises import (
     EnterpriseCreate,
     EnterpriseLedgerPublic,
@@ -20,21 +20,11 @@ from api.schemas.enterprises import (
 from application.enterprises import LEDGER
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
-ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 public = public_of(EnterprisePublic)
 
-
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=EnterprisePublic,
-             summary="Register an enterprise (企业登记)",
-             description="One enterprise per credit code: registering a code again is 409; a "
-             "code failing the GB 32100 check is 422 with the reason.")
-def register(body: EnterpriseCreate, caller: CurrentCaller, c: ContainerDep,
-             response: Response) -> BaseModel:
-    result = c.enterprises.register(caller, body.name, body.credit_code, body.industry,
-                                    body.county, [x.model_dump() for x in body.contacts],
-                                    body.on)
-    response.headers["Location"] = f"/api/v1/enterprises/{result.state.id}"
-    return answer(response, result, public)
+CREATE = Create("register", EnterpriseCreate, "Register an enterprise (企业登记)",
+                description="One enterprise per credit code: registering a code again is "
+                "409; a code failing the GB 32100 check is 422 with the reason.")
 
 
 @router.get("/by-code/{credit_code}", response_model=EnterprisePublic,
@@ -58,8 +48,9 @@ STEPS = (
          response_model=VisitRecordedPublic, numbered="visit_number"),
 )
 item_routes(router, service="enterprises", id_name="enterprise_id",
-            public_model=EnterprisePublic, steps=STEPS)
-ledger_route(ledgers, LEDGER, EnterpriseLedgerPublic,
-             "企业台账: enterprises with linked leader, visits and open requests",
-             "A unit sees the enterprises of its county or zone; an enterprise itself. `q` "
-             "matches text in the name or the credit code.")
+            public_model=EnterprisePublic, create=CREATE, steps=STEPS)
+ledgers = ledger_router(
+    LEDGER, EnterpriseLedgerPublic,
+    "企业台账: enterprises with linked leader, visits and open requests",
+    "A unit sees the enterprises of its county or zone; an enterprise itself. `q` matches "
+    "text in the name or the credit code.")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from fastapi import APIRouter
 
-from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, ledger_route, public_of
+from api.routers.common import Create, Step, item_routes, ledger_router
 from api.schemas.projects import (
     DropKeyBody,
     KeyYearBody,
@@ -23,21 +21,10 @@ from api.schemas.projects import (
     TextBody,
 )
 from application.projects import LEDGER
-from domain.project import ProjectDetails
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects 招商项目"])
-ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
-
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectPublic,
-             summary="Register a project (在谈)")
-def register(body: ProjectCreate, caller: CurrentCaller, c: ContainerDep,
-             response: Response) -> BaseModel:
-    details = ProjectDetails(**body.model_dump(exclude={"on"}))
-    result = c.projects.register(caller, details, body.on)
-    response.headers["Location"] = f"/api/v1/projects/{result.state.id}"
-    return answer(response, result, public_of(ProjectPublic))
-
+CREATE = Create("register", ProjectCreate, "Register a project (在谈)")
 
 STEPS = (
     Step("/revise", "revise", ProjectRevise, "Revise details"),
@@ -59,8 +46,8 @@ STEPS = (
     Step("/drop-key", "drop_key", DropKeyBody, "Take off a year's key-project list"),
 )
 item_routes(router, service="projects", id_name="project_id", public_model=ProjectPublic,
-            steps=STEPS)
-ledger_route(ledgers, LEDGER, ProjectLedgerPublic, "项目台账",
-             "One row per project, newest first, with per-stage totals over the whole filtered "
-             "ledger. A unit account sees the projects it is responsible for or that lie in "
-             "its county/zone.")
+            create=CREATE, steps=STEPS)
+ledgers = ledger_router(
+    LEDGER, ProjectLedgerPublic, "项目台账",
+    "One row per project, newest first, with per-stage totals over the whole filtered ledger. "
+    "A unit account sees the projects it is responsible for or that lie in its county/zone.")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from fastapi import APIRouter
 
-from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Step, answer, item_routes, ledger_route, public_of
+from api.routers.common import Create, Step, item_routes, ledger_router
 from api.schemas.enterprises import (
     AssignBody,
     CloseBody,
@@ -17,23 +15,14 @@ from api.schemas.enterprises import (
     RequestLedgerPublic,
     RequestPublic,
 )
-from application.requests import LEDGER, NewRequest
+from application.requests import LEDGER
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests 企业诉求"])
-ledgers = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
-
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestPublic,
-             summary="Raise a request (提出诉求)",
-             description="Bureau staff record requests raised at visits, forums and by "
-             "hotline; an enterprise account raises its own, online. The enterprise, project "
-             "and visit named must exist (422 otherwise).")
-def raise_request(body: RequestCreate, caller: CurrentCaller, c: ContainerDep,
-                  response: Response) -> BaseModel:
-    result = c.requests.raise_request(caller, NewRequest(**body.model_dump()))
-    response.headers["Location"] = f"/api/v1/requests/{result.state.id}"
-    return answer(response, result, public_of(RequestPublic))
-
+CREATE = Create("raise_request", RequestCreate, "Raise a request (提出诉求)",
+                description="Bureau staff record requests raised at visits, forums and by "
+                "hotline; an enterprise account raises its own, online. The enterprise, "
+                "project and visit named must exist (422 otherwise).")
 
 STEPS = (
     Step("/assign", "assign", AssignBody, "Assign (交办) to a lead unit and co-units",
@@ -52,8 +41,9 @@ STEPS = (
          "an outcome the enterprise left unanswered (then with a reason)."),
 )
 item_routes(router, service="requests", id_name="request_id", public_model=RequestPublic,
-            steps=STEPS)
-ledger_route(ledgers, LEDGER, RequestLedgerPublic, "诉求台账: enterprise requests, newest first",
-             "A unit sees the requests it is or was assigned; an enterprise its own. `unit` "
-             "matches the current lead or co-unit; `overdue` means being handled (assigned or "
-             "in progress) with the due date before today.")
+            create=CREATE, steps=STEPS)
+ledgers = ledger_router(
+    LEDGER, RequestLedgerPublic, "诉求台账: enterprise requests, newest first",
+    "A unit sees the requests it is or was assigned; an enterprise its own. `unit` matches the "
+    "current lead or co-unit; `overdue` means being handled (assigned or in progress) with the "
+    "due date before today.")

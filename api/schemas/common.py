@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+from pydantic.fields import FieldInfo
+
+from domain.shared import Labelled
 
 
 class Body(BaseModel):
@@ -32,6 +36,21 @@ class RevisionBody(StepBody):
     def arguments(self) -> dict[str, Any]:
         changes = self.model_dump(exclude_unset=True, exclude={"reason", "on"})
         return {"changes": changes, "reason": self.reason, "on": self.on}
+
+
+def revision_of(create: type[Body], *, exclude: Collection[str] = ()) -> type[RevisionBody]:
+    """The revision body of an item whose creation body is `create`: each of its fields but
+    `exclude` (and `on`, which every step has), optional, with the same constraints."""
+    fields: dict[str, Any] = {}
+    for name, info in create.model_fields.items():
+        if name not in {*exclude, *StepBody.model_fields}:
+            annotation: Any = info.annotation
+            fields[name] = (annotation | None, FieldInfo.merge_field_infos(
+                info, default=None, default_factory=None))
+    model: type[RevisionBody] = create_model(
+        create.__name__.removesuffix("Create") + "Revise", __base__=RevisionBody,
+        __module__=create.__module__, **fields)
+    return model
 
 
 class DeadlinePublic(BaseModel):
@@ -65,14 +84,41 @@ class UnitPublic(BaseModel):
     kind: str
 
 
+def labels(**codes: Any) -> type[BaseModel]:
+    """A base for a public schema that shows codes with their Chinese labels: each
+    `field=Codes` (a `Labelled` enum, or `Codes | None` for a code that may be missing) gives
+    the field, as its code, and the computed field `<field>_label`, the code's label."""
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations, "__module__": __name__}
+    for field, declared in codes.items():
+        enum = next(t for t in (declared, *get_args(declared))
+                    if isinstance(t, type) and issubclass(t, Labelled))
+        annotations[field] = str | None if type(None) in get_args(declared) else str
+        namespace[f"{field}_label"] = computed_field(return_type=annotations[field])(
+            property(_label_of(field, enum)))
+    model: type[BaseModel] = type("Labels", (BaseModel,), namespace)
+    return model
+
+
+def _label_of(field: str, enum: type[Labelled]) -> Callable[[BaseModel], str | None]:
+    def label(model: BaseModel) -> str | None:
+        code = getattr(model, field)
+        return None if code is None else enum(code).label
+
+    return label
+
+
 def public_schema(name: str, state: type, *, base: type[BaseModel] = BaseModel,
+                  omit: Collection[str] = (), added: Mapping[str, Any] | None = None,
                   **richer: Any) -> type[BaseModel]:
     """The response schema of a state DTO (a dataclass): its fields, declared once there,
-    with `richer` public types for some (nested schemas instead of plain dicts). Labels
-    and other derived fields come from `base` (computed fields)."""
+    but those in `omit`, with `richer` public types for some (nested schemas instead of
+    plain dicts), then the `added` fields the state does not have (a ledger row's counts).
+    Labels and other derived fields come from `base` (computed fields)."""
     hints = get_type_hints(state)
     fields: dict[str, Any] = {f.name: (richer.get(f.name, hints[f.name]), ...)
-                              for f in dataclasses.fields(state)}
+                              for f in dataclasses.fields(state) if f.name not in omit}
+    fields.update({field: (kind, ...) for field, kind in (added or {}).items()})
     model: type[BaseModel] = create_model(name, __base__=base, __module__=base.__module__,
                                           **fields)
     return model

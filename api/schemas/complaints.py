@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, computed_field, model_validator
+from pydantic import Field, model_validator
 
-from api.schemas.common import Body, DeadlinePublic, StepBody, public_schema
+from api.schemas.common import Body, DeadlinePublic, StepBody, labels, public_schema
 from application.complaints import ComplaintState, PublicStatus
-from domain.complaint import Category, Channel, Satisfaction, Status
+from domain.complaint import (
+    Category,
+    Channel,
+    Complainant,
+    ComplaintDetails,
+    Satisfaction,
+    Status,
+)
 from domain.shared import Labelled
 
 
@@ -41,6 +48,14 @@ class ComplaintCreate(Body):
             raise ValueError("complainant {name, phone, enterprise} is required unless "
                              "anonymous is true")
         return self
+
+    def arguments(self) -> dict[str, Any]:
+        person = self.complainant
+        return {"details": ComplaintDetails(
+            channel=self.channel.value, category=self.category.value, content=self.content,
+            respondent_unit=self.respondent_unit,
+            complainant=Complainant(person.name, person.phone, person.enterprise)
+            if person else None), "received_on": self.received_on}
 
 
 class PublicComplaintCreate(Body):
@@ -85,18 +100,7 @@ class EmptyStep(StepBody):
     pass
 
 
-class StatusLabel(BaseModel):
-    """Adds the Chinese label of `status`."""
-
-    status: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-
-ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=StatusLabel,
+ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=labels(status=Status),
                                 acceptance_deadline=DeadlinePublic,
                                 reply_deadline=DeadlinePublic | None,
                                 callback_deadline=DeadlinePublic | None,

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, DeadlinePublic, RevisionBody, StepBody, public_schema
+from api.schemas.common import (
+    Body,
+    DeadlinePublic,
+    StepBody,
+    labels,
+    public_schema,
+    revision_of,
+)
 from application.enterprises import EnterpriseState
-from application.requests import RequestState
+from application.requests import NewRequest, RequestState
 from domain.enterprise import VisitKind
 from domain.enterprise_request import Category, Feedback, Outcome, Source, Status
 
@@ -36,12 +43,11 @@ class EnterpriseCreate(StepBody):
     contacts: list[ContactBody] = Field(default_factory=list, max_length=20,
                                         description="联系人 (personal data)")
 
+    def arguments(self) -> dict[str, Any]:
+        return {**super().arguments(), "contacts": [x.model_dump() for x in self.contacts]}
 
-class EnterpriseRevise(RevisionBody):
-    name: str | None = Field(None, max_length=200)
-    industry: str | None = Field(None, max_length=60)
-    county: str | None = None
-    contacts: list[ContactBody] | None = Field(None, max_length=20)
+
+EnterpriseRevise = revision_of(EnterpriseCreate, exclude=("credit_code",))  # its identity
 
 
 class LinkLeaderBody(StepBody):
@@ -116,6 +122,9 @@ class RequestCreate(Body):
     raised_on: date | None = Field(None, description="Business date raised (default: the "
                                    "visit's date, else today)")
 
+    def arguments(self) -> dict[str, Any]:
+        return {"new": NewRequest(**self.model_dump())}
+
 
 class AssignBody(StepBody):
     lead_unit: str = Field(description="牵头单位: a unit code")
@@ -147,37 +156,10 @@ class CloseBody(StepBody):
 # --- request views -----------------------------------------------------------------------
 
 
-class RequestLabels(BaseModel):
-    """Adds the Chinese labels of a request's codes."""
-
-    source: str
-    category: str
-    status: str
-    outcome: str | None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def source_label(self) -> str:
-        return Source(self.source).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def category_label(self) -> str:
-        return Category(self.category).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def outcome_label(self) -> str | None:
-        return Outcome(self.outcome).label if self.outcome else None
-
-
 RequestPublic = public_schema(
-    "RequestPublic", RequestState, base=RequestLabels, due=DeadlinePublic | None,
+    "RequestPublic", RequestState,
+    base=labels(source=Source, category=Category, status=Status, outcome=Outcome | None),
+    due=DeadlinePublic | None,
     overdue=Annotated[bool, Field(description="超期: being handled and past its due date")])
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import UUID
+from typing import Any
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, RevisionBody, StepBody, public_schema
+from api.schemas.common import Body, StepBody, labels, public_schema, revision_of
 from application.projects import ProjectState
-from domain.project import Stage
+from domain.project import ProjectDetails, Stage
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -31,19 +31,11 @@ class ProjectCreate(StepBody):
     planned_start: date | None = None
     planned_production: date | None = None
 
+    def arguments(self) -> dict[str, Any]:
+        return {"details": ProjectDetails(**self.model_dump(exclude={"on"})), "on": self.on}
 
-class ProjectRevise(RevisionBody):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    investor: str | None = Field(None, min_length=1, max_length=200)
-    industry: str | None = Field(None, min_length=1, max_length=60)
-    total_investment: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=4)
-    county: str | None = None
-    park: str | None = None
-    origin: str | None = None
-    liaison_leader: str | None = None
-    planned_sign: date | None = None
-    planned_start: date | None = None
-    planned_production: date | None = None
+
+ProjectRevise = revision_of(ProjectCreate, exclude=("responsible_unit",))  # reassign moves it
 
 
 class SignBody(Body):
@@ -107,46 +99,19 @@ class InstructionPublic(BaseModel):
     answer: str | None
 
 
-class StageLabel(BaseModel):
-    """Adds the Chinese label of `stage`."""
-
-    stage: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def stage_label(self) -> str:
-        return Stage(self.stage).label
-
-
-ProjectPublic = public_schema("ProjectPublic", ProjectState, base=StageLabel,
+ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=Stage),
                               problems=list[ProblemPublic],
                               instructions=list[InstructionPublic])
 
 
-class LedgerRowPublic(StageLabel):
-    id: UUID
-    name: str
-    investor: str
-    industry: str
-    total_investment: Decimal
-    county: str
-    park: str | None
-    responsible_unit: str
-    origin: str | None
-    liaison_leader: str | None
-    registered_on: date
-    sign_date: date | None
-    contract_amount: Decimal | None
-    construction_date: date | None
-    production_date: date | None
-    terminated_on: date | None
-    funds_in_place: Decimal
-    latest_progress: str | None
-    latest_progress_period: str | None
-    problems_open: int
-    instructions_open: int
-    key_years: list[int]
-    version: int
+LedgerRowPublic = public_schema(
+    "LedgerRowPublic", ProjectState, base=labels(stage=Stage),
+    omit=("planned_sign", "planned_start", "planned_production", "termination_reason",
+          "latest_progress_on", "problems", "instructions", "comment_count", "created_at",
+          "modified_at"),
+    added={"problems_open": int, "instructions_open": int})
+"""A row of the project ledger: the project's state without its item lists, planned dates
+and audit times, with how many problems and instructions are open."""
 
 
 class StageTotal(BaseModel):
@@ -155,7 +120,7 @@ class StageTotal(BaseModel):
 
 
 class ProjectLedgerPublic(BaseModel):
-    items: list[LedgerRowPublic]
+    items: list[LedgerRowPublic]  # type: ignore[valid-type]
     count: int
     next_cursor: str | None
     totals: dict[str, StageTotal] = Field(
