@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import Depends, Header, Request
@@ -12,6 +13,7 @@ from fastapi.routing import APIRoute
 from api.bootstrap import Container
 from application.context import Caller
 from application.errors import NotReady, Unauthenticated
+from application.idempotency import Idempotency
 from domain.errors import InvalidValue
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -42,6 +44,25 @@ def get_caller(request: Request, container: ContainerDep,
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_command_caller(request: Request, caller: CurrentCaller,
+                             idempotency_key: Annotated[str | None, Header(
+                                 alias="Idempotency-Key", description=(
+                                     "Any unique string (a UUID): a retry with the same key "
+                                     "and body returns the first answer instead of acting "
+                                     "twice; the same key with another body is a 422."))
+                             ] = None) -> Caller:
+    """The caller of a command, with the request's Idempotency-Key and a fingerprint of
+    what it asks (method, path and body)."""
+    if idempotency_key is None:
+        return caller
+    sent = Idempotency.of(idempotency_key, request.method, request.url.path,
+                          await request.body())
+    return replace(caller, idempotency=sent)
+
+
+CommandCaller = Annotated[Caller, Depends(get_command_caller)]
 
 
 def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:

@@ -23,12 +23,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
 from api.bootstrap import Container
-from api.deps import ContainerDep, CurrentCaller, IfMatch
+from api.deps import CommandCaller, ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
+from application import idempotency
 from application.cases import Result
 from application.context import Caller
+from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
 from application.queries import LedgerQuery, Param
+from domain.errors import RuleViolation
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 
@@ -132,16 +135,35 @@ def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., An
                          summary=summary)
 
 
+def once(c: Container, service: str, caller: Caller,
+         command: Callable[[], Result[Any]]) -> Result[Any]:
+    """Run `command` unless a command under the caller's Idempotency-Key already committed:
+    then answer what it answered (the same version and log position). A retry racing the
+    first attempt fails on the state the first one left (a lost race, a stale If-Match, a
+    step already taken) and then answers the same way."""
+    earlier = idempotency.earlier(c.store, caller)
+    if earlier is None:
+        try:
+            return command()
+        except (ConcurrentUpdate, StaleVersion, RuleViolation):
+            earlier = idempotency.earlier(c.store, caller)
+            if earlier is None:
+                raise
+    state = getattr(c, service).get(caller, earlier.item_id, earlier.item_version)
+    return Result(state, earlier.position,
+                  {"number": earlier.number} if earlier.number is not None else {})
+
+
 def _create_route(router: APIRouter, service: str, public: Callable[[Any], BaseModel],
                   public_model: type[BaseModel], create: Create) -> None:
     def handler(body: Body, caller: Caller, c: Container, response: Response) -> BaseModel:
         use_case = getattr(getattr(c, service), create.use_case)
-        result = use_case(caller, **body.arguments())
+        result = once(c, service, caller, lambda: use_case(caller, **body.arguments()))
         response.headers["Location"] = f"{router.prefix}/{result.state.id}"
         return answer(response, result, public)
 
     handler.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
-        _parameter("body", create.body), _parameter("caller", CurrentCaller),
+        _parameter("body", create.body), _parameter("caller", CommandCaller),
         _parameter("c", ContainerDep), _parameter("response", Response)])
     handler.__name__ = create.use_case
     router.add_api_route("", handler, methods=["POST"], status_code=status.HTTP_201_CREATED,
@@ -157,10 +179,10 @@ def _step_route(router: APIRouter, service: str, id_name: str,
     def handler(**kwargs: Any) -> BaseModel:
         c, response, body = kwargs["c"], kwargs["response"], kwargs.get("body")
         use_case = getattr(getattr(c, service), step.use_case)
-        result = use_case(kwargs["caller"], kwargs[id_name],
-                          *(kwargs[name] for name in path_names),
-                          **(body.arguments() if body is not None else {}),
-                          expected_version=kwargs["if_match"])
+        result = once(c, service, kwargs["caller"], lambda: use_case(
+            kwargs["caller"], kwargs[id_name], *(kwargs[name] for name in path_names),
+            **(body.arguments() if body is not None else {}),
+            expected_version=kwargs["if_match"]))
         state = answer(response, result, public)
         if step.numbered:
             return step.response_model.model_validate(  # type: ignore[union-attr]
@@ -168,7 +190,7 @@ def _step_route(router: APIRouter, service: str, id_name: str,
         return state
 
     params = [_parameter(id_name, UUID), *(_parameter(n, int) for n in path_names),
-              _parameter("caller", CurrentCaller), _parameter("c", ContainerDep),
+              _parameter("caller", CommandCaller), _parameter("c", ContainerDep),
               _parameter("if_match", IfMatch), _parameter("response", Response)]
     if step.body is not None:
         params.append(_parameter("body", step.body | None, None) if step.body_optional
