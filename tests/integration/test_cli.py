@@ -122,7 +122,8 @@ def _serve(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, 
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("serve --demo did not answer /healthz within 60 s")
+        output, _ = proc.communicate(timeout=20)
+        pytest.fail(f"serve --demo did not answer /healthz within 60 s; it printed:\n{output}")
     tokens = dict(line.split("\t") for line in
                   (tmp_path / "tokens.txt").read_text().splitlines())
     return proc, tokens
