@@ -1,4 +1,12 @@
-"""Fixtures shared by every test layer: settings per backend, containers, clients, tokens."""
+"""Fixtures shared by every test layer: settings, containers, clients, tokens.
+
+Most tests run on one backend, a SQLite file under tmp_path: `settings`, `container`,
+`tokens`, `callers`, `client`. What depends on the backend (the store, the follower, the
+ledger SQL, concurrency, the CLI against PostgreSQL) runs on SQLite and on PostgreSQL: such a
+test asks for `backend_settings` or `backend_container`, or carries `on_every_backend`, and
+the one-backend fixtures follow it: `settings`, `container`, `tokens`, `callers` and `client`
+then all belong to that backend's store. `pytest -m postgres` runs the PostgreSQL side.
+"""
 
 from __future__ import annotations
 
@@ -83,26 +91,55 @@ def postgres_settings(url: str, **overrides: object) -> Settings:
     return Settings(database_url=url, **values)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for each backend: tests using it run on SQLite and on PostgreSQL."""
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+# For a module (`pytestmark = on_every_backend`) or a test (`@on_every_backend`) whose
+# fixtures are `container`, `client`, `api`...: it then runs once per backend, unchanged.
+on_every_backend = pytest.mark.usefixtures("backend_settings")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each backend: a test using it runs on SQLite and on PostgreSQL.
+
+    PostgreSQL gets a fresh schema per test, dropped afterwards. In such a test `settings`,
+    `container`, `tokens`, `callers` and `client` follow it.
+    """
     if request.param == "postgres":
         return postgres_settings(request.getfixturevalue("postgres_url"))
     return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The settings of this test: a SQLite file under tmp_path, or, in a test that runs on
+    `backend_settings` (asked for, through `backend_container` or `on_every_backend`), those."""
+    if "backend_settings" in request.fixturenames:
+        backend: Settings = request.getfixturevalue("backend_settings")
+        return backend
+    return sqlite_settings(tmp_path)
+
+
+@pytest.fixture
 def sqlite_only(tmp_path: Path) -> Settings:
+    """SQLite settings even in a test that also runs on `backend_settings`."""
     return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
 def container(settings: Settings) -> Iterator[Container]:
+    """The composition root on `settings`, closed after the test."""
     c = build(settings)
     try:
         yield c
     finally:
         c.close()
+
+
+@pytest.fixture
+def backend_container(backend_settings: Settings, container: Container) -> Container:
+    """`container` on each backend: the test runs on SQLite and on PostgreSQL."""
+    return container
 
 
 @pytest.fixture
@@ -122,6 +159,7 @@ def callers(container: Container, tokens: dict[str, str]) -> dict[str, object]:
 
 @pytest.fixture
 def client(container: Container) -> Iterator[object]:
+    """A TestClient of the app on `container` (its lifespan runs: the follower starts)."""
     from fastapi.testclient import TestClient
 
     from api.app import create_app

@@ -1,4 +1,5 @@
-"""Fixtures of the end-to-end tests (both backends, through the `settings` fixture)."""
+"""Fixtures of the end-to-end tests: on SQLite, or on each backend in a module that carries
+`on_every_backend` (tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The `investledger` command: accounts, projections, and serve --demo as `make run` uses it."""
+"""The `investledger` command: accounts and projections (on each backend), and serve --demo as
+`make run` uses it."""
 
 from __future__ import annotations
 
@@ -17,17 +18,19 @@ from typer.testing import CliRunner
 from api.bootstrap import build
 from api.cli import app
 from application.settings import Settings
+from tests.conftest import on_every_backend
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def ledger_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.setenv("LEDGER_DATABASE_URL", url)
-    return Settings(database_url=url)
+def ledger_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The test's settings, where the command finds them: in the environment."""
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    return settings
 
 
+@on_every_backend
 def test_accounts_add_prints_a_working_token_as_last_line(ledger_env: Settings) -> None:
     result = runner.invoke(app, ["accounts", "add", "--name", "柳东新区", "--role", "unit",
                                  "--unit", "liudong"])
@@ -59,6 +62,7 @@ def test_accounts_add_refuses_bad_input_with_exit_code_2(ledger_env: Settings, a
         c.close()
 
 
+@on_every_backend
 def test_reissue_replaces_the_token_and_deactivate_revokes_it(ledger_env: Settings) -> None:
     first = runner.invoke(app, ["accounts", "add", "--name", "王", "--role", "bureau"])
     old = first.output.strip().splitlines()[-1]
@@ -81,6 +85,7 @@ def test_reissue_replaces_the_token_and_deactivate_revokes_it(ledger_env: Settin
         c.close()
 
 
+@on_every_backend
 def test_rebuild_and_status_report_positions(ledger_env: Settings) -> None:
     from api.demo import load_demo
 

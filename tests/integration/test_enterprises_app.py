@@ -1,5 +1,5 @@
-"""EnterpriseService and RequestService: results, references, rules and roles (both backends
-where persistence matters, one SQLite container for the role tables)."""
+"""EnterpriseService and RequestService: results, references, rules and roles (one SQLite
+container for the role tables; a lost registration race on each backend)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from domain.credit_code import check_character
 from domain.enterprise_request import EnterpriseRequest
 from domain.errors import InvalidValue, RuleViolation
 from domain.project import ProjectDetails
-from tests.conftest import ROLE_ACCOUNTS, sqlite_settings
+from tests.conftest import ROLE_ACCOUNTS, on_every_backend, sqlite_settings
 
 CODE = str(ROLE_ACCOUNTS["enterprise"][2])  # the `enterprise` test account's own enterprise
 
@@ -59,7 +59,7 @@ def head(c: Container) -> int:
     return c.ledger.head()
 
 
-# --- enterprises (both backends) -------------------------------------------------------
+# --- enterprises ----------------------------------------------------------------------
 
 
 def test_register_returns_state_and_position_and_the_id_derives_from_the_code(
@@ -82,6 +82,7 @@ def test_registering_a_credit_code_twice_is_a_clear_conflict_and_appends_nothing
     assert head(container) == before
 
 
+@on_every_backend
 def test_a_lost_registration_race_is_reported_as_the_same_conflict(
         container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
     register(container)
@@ -164,7 +165,7 @@ def test_a_visit_in_the_future_is_refused(container: Container) -> None:
                                            "调研")
 
 
-# --- raising requests (both backends) ----------------------------------------------------
+# --- raising requests -------------------------------------------------------------------
 
 
 def test_a_request_names_its_enterprise_by_code_or_id(container: Container) -> None:
@@ -223,7 +224,7 @@ def test_a_request_may_name_a_registered_project(container: Container) -> None:
         raise_(container, project_id=container.enterprises.load_by_code(CODE).id)
 
 
-# --- handling (both backends) --------------------------------------------------------------
+# --- handling -----------------------------------------------------------------------------
 
 
 def test_assignment_counts_request_days_working_days_with_the_calendar(
