@@ -14,8 +14,10 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
 from api.bootstrap import Container, build
 from application.context import SYSTEM
@@ -157,15 +159,46 @@ def callers(container: Container, tokens: dict[str, str]) -> dict[str, object]:
             for key, token in tokens.items()}
 
 
+class _RunningTestsContainer:
+    """Stands in for the container of the running test inside the session's one app."""
+
+    def __init__(self) -> None:
+        self.current: Container | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.current is None:
+            msg = f"no test is running: no container to read {name!r} from"
+            raise AttributeError(msg)
+        return getattr(self.current, name)
+
+
+@pytest.fixture(scope="session")
+def _app() -> tuple[FastAPI, _RunningTestsContainer]:
+    """One app for the session, reaching each test's container through a stand-in.
+
+    FastAPI builds a router's routes on the first request an app gets for it (30-80 ms per
+    router), so an app per test paid that again in every HTTP test. The app keeps no state
+    of its own beyond `app.state.container`, and its lifespan still runs in every test.
+    """
+    from api.app import create_app
+
+    stand_in = _RunningTestsContainer()
+    return create_app(stand_in), stand_in  # type: ignore[arg-type]
+
+
 @pytest.fixture
-def client(container: Container) -> Iterator[object]:
+def client(container: Container,
+           _app: tuple[FastAPI, _RunningTestsContainer]) -> Iterator[object]:
     """A TestClient of the app on `container` (its lifespan runs: the follower starts)."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-
-    with TestClient(create_app(container)) as test_client:
-        yield test_client
+    app, stand_in = _app
+    stand_in.current = container
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        stand_in.current = None
 
 
 def auth(token: str, version: int | None = None) -> dict[str, str]:
