@@ -21,6 +21,7 @@ from application.settings import Settings
 from tests.conftest import on_every_backend
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -113,13 +114,20 @@ def _free_port() -> int:
 
 
 def _serve(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    # The console script imports the installed package; PYTHONPATH makes it serve this
+    # checkout's code (a git worktree shares its venv's editable install with main).
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
-           "LEDGER_DEMO_TOKENS_FILE": str(tmp_path / "tokens.txt"), "COLUMNS": "200"}
+           "LEDGER_DEMO_TOKENS_FILE": str(tmp_path / "tokens.txt"), "COLUMNS": "200",
+           "PYTHONPATH": pythonpath}
     cli = Path(sys.executable).with_name("investledger")
     proc = subprocess.Popen([str(cli), "serve", "--demo", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            output, _ = proc.communicate(timeout=20)
+            pytest.fail(f"serve --demo exited with {proc.returncode}; it printed:\n{output}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 break
