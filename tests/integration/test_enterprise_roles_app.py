@@ -12,7 +12,7 @@ from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
 from application.errors import Forbidden
 from domain.enterprise_request import EnterpriseRequest
-from tests.conftest import ROLE_ACCOUNTS, sqlite_settings
+from tests.conftest import add_role_accounts, sqlite_settings
 from tests.integration.enterprises import CODE, D, assigned, code_of, raise_, register
 
 
@@ -28,12 +28,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
 
 @pytest.fixture(scope="module")
 def who(app: Container) -> dict[str, Caller]:
-    out = {}
-    for key, (name, role, unit) in ROLE_ACCOUNTS.items():
-        new = app.accounts.add(SYSTEM, name, role, unit if role == "unit" else None,
-                               unit if role == "enterprise" else None)
-        out[key] = app.accounts.authenticate(new.token, f"roles-{key}")
-    return out
+    return {key: app.accounts.authenticate(token, f"roles-{key}")
+            for key, token in add_role_accounts(app).items()}
 
 
 def permitted(who: dict[str, Caller], act: Callable[[Caller], object]) -> set[str]:
