@@ -6,6 +6,10 @@ ledger SQL, concurrency, the CLI against PostgreSQL) runs on SQLite and on Postg
 test asks for `backend_settings` or `backend_container`, or carries `on_every_backend`, and
 the one-backend fixtures follow it: `settings`, `container`, `tokens`, `callers` and `client`
 then all belong to that backend's store. `pytest -m postgres` runs the PostgreSQL side.
+
+Two pieces live for the whole session, for speed, and hold no test's data: the FastAPI app
+(`_app`; each `client` points it at its test's container) and template SQLite stores that
+`container` copies into the test's tmp_path (`_sqlite_templates`).
 """
 
 from __future__ import annotations
