@@ -6,6 +6,9 @@ VENV   := .venv
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 PYTEST_ARGS ?=
+# `make test` spreads the tests over this many processes (pytest-xdist): one per core, at most
+# four, as each PostgreSQL test holds a few connections; 0 runs them all in one process.
+PYTEST_WORKERS ?= auto
 # Projection to rebuild (`make rebuild NAME=balances`); empty rebuilds them all.
 NAME ?=
 
@@ -31,7 +34,7 @@ run: $(VENV)/.installed ## Serve the API in demo mode on HOST:PORT (default 127.
 	$(BIN)/investledger serve --host $(HOST) --port $(PORT) --demo
 
 test: $(VENV)/.installed ## Run the test suite (options via PYTEST_ARGS=...)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## Run ruff and mypy
 	$(BIN)/ruff check .

@@ -72,7 +72,8 @@ def create_app(container: Container | None = None,
             if container is None and built is not None:
                 built.close()
 
-    settings = container.settings if container is not None else settings or Settings()
+    if settings is None:
+        settings = container.settings if container is not None else Settings()
     app = FastAPIOffline(
         title="investledger",
         version="0.1.0",

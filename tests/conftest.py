@@ -1,16 +1,33 @@
-"""Fixtures shared by every test layer: settings per backend, containers, clients, tokens."""
+"""Fixtures shared by every test layer: settings, containers, clients, tokens.
+
+Most tests run on one backend, a SQLite file under tmp_path: `settings`, `container`,
+`tokens`, `callers`, `client`. What depends on the backend (the store, the follower, the
+ledger SQL, concurrency, the CLI against PostgreSQL) runs on SQLite and on PostgreSQL: such a
+test asks for `backend_settings` or `backend_container`, or carries `on_every_backend`, and
+the one-backend fixtures follow it: `settings`, `container`, `tokens`, `callers` and `client`
+then all belong to that backend's store. `pytest -m postgres` runs the PostgreSQL side.
+
+Two pieces live for the whole session, for speed, and hold no test's data: the FastAPI app
+(`_app`; each `client` points it at its test's container) and template SQLite stores that
+`container` copies into the test's tmp_path (`_sqlite_templates`).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
 from api.bootstrap import Container, build
 from application.context import SYSTEM
+from application.persistence import Database
 from application.settings import Settings
 
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
@@ -83,21 +100,98 @@ def postgres_settings(url: str, **overrides: object) -> Settings:
     return Settings(database_url=url, **values)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for each backend: tests using it run on SQLite and on PostgreSQL."""
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+# For a module (`pytestmark = on_every_backend`) or a test (`@on_every_backend`) whose
+# fixtures are `container`, `client`, `api`...: it then runs once per backend, unchanged.
+on_every_backend = pytest.mark.usefixtures("backend_settings")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each backend: a test using it runs on SQLite and on PostgreSQL.
+
+    PostgreSQL gets a fresh schema per test, dropped afterwards. In such a test `settings`,
+    `container`, `tokens`, `callers` and `client` follow it.
+    """
     if request.param == "postgres":
         return postgres_settings(request.getfixturevalue("postgres_url"))
     return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
-def sqlite_only(tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The settings of this test: a SQLite file under tmp_path, or, in a test that runs on
+    `backend_settings` (asked for, through `backend_container` or `on_every_backend`), those."""
+    if "backend_settings" in request.fixturenames:
+        backend: Settings = request.getfixturevalue("backend_settings")
+        return backend
     return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
-def container(settings: Settings) -> Iterator[Container]:
+def sqlite_only(tmp_path: Path) -> Settings:
+    """SQLite settings even in a test that also runs on `backend_settings`."""
+    return sqlite_settings(tmp_path)
+
+
+@dataclass(frozen=True)
+class _Templates:
+    """SQLite stores as `container`, and `container` with `tokens`, leave them."""
+
+    bare: Path
+    with_accounts: Path
+    tokens: dict[str, str]
+    settings: dict[str, object]  # the settings they were made with, but for the path
+
+
+_SEEDED_TOKENS = pytest.StashKey[dict[str, str]]()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
+    """Template stores made once per session and copied into each test's tmp_path.
+
+    Creating the tables and saving the nine accounts of `tokens` took 15-20 ms of every
+    test that uses them (measured); a copy takes about one. Each test still gets a store of
+    its own, with the same events in the same order as if it had made them.
+    """
+    bare = tmp_path_factory.mktemp("template-bare")
+    build(sqlite_settings(bare)).close()
+    with_accounts = tmp_path_factory.mktemp("template-accounts")
+    c = build(sqlite_settings(with_accounts))
+    try:
+        tokens = add_role_accounts(c)
+    finally:
+        c.close()
+    return _Templates(bare, with_accounts, tokens, _but_the_path(sqlite_settings(bare)))
+
+
+def _but_the_path(settings: Settings) -> dict[str, object]:
+    return settings.model_dump(exclude={"database_url"})
+
+
+def _copy_template(request: pytest.FixtureRequest, settings: Settings) -> None:
+    """Start this test's store from a template when it is a new SQLite store made with the
+    templates' settings; with the accounts when the test uses `tokens`."""
+    if not settings.database_url.startswith("sqlite://"):
+        return
+    ledger = Path(Database.parse(settings.database_url).path)
+    templates: _Templates = request.getfixturevalue("_sqlite_templates")
+    if ledger.exists() or _but_the_path(settings) != templates.settings:
+        return
+    with_accounts = "tokens" in request.fixturenames
+    source = templates.with_accounts if with_accounts else templates.bare
+    for part in source.iterdir():  # ledger.db and ledger.db.views
+        shutil.copyfile(part, f"{ledger}{part.name.removeprefix('ledger.db')}")
+    if with_accounts:
+        request.node.stash[_SEEDED_TOKENS] = templates.tokens
+
+
+@pytest.fixture
+def container(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Container]:
+    """The composition root on `settings`, closed after the test."""
+    _copy_template(request, settings)
     c = build(settings)
     try:
         yield c
@@ -106,11 +200,25 @@ def container(settings: Settings) -> Iterator[Container]:
 
 
 @pytest.fixture
-def tokens(container: Container) -> dict[str, str]:
-    """Bearer token per key of ROLE_ACCOUNTS."""
-    return {key: container.accounts.add(SYSTEM, name, role, unit if role == "unit" else None,
-                                        unit if role == "enterprise" else None).token
+def backend_container(backend_settings: Settings, container: Container) -> Container:
+    """`container` on each backend: the test runs on SQLite and on PostgreSQL."""
+    return container
+
+
+def add_role_accounts(c: Container) -> dict[str, str]:
+    """Add one account per key of ROLE_ACCOUNTS to `c`; their bearer tokens by key."""
+    return {key: c.accounts.add(SYSTEM, name, role, unit if role == "unit" else None,
+                                unit if role == "enterprise" else None).token
             for key, (name, role, unit) in ROLE_ACCOUNTS.items()}
+
+
+@pytest.fixture
+def tokens(request: pytest.FixtureRequest, container: Container) -> dict[str, str]:
+    """Bearer token per key of ROLE_ACCOUNTS (the accounts' events come first in the log)."""
+    seeded = request.node.stash.get(_SEEDED_TOKENS, None)
+    if seeded is not None:  # `container` started from the template that has them
+        return dict(seeded)
+    return add_role_accounts(container)
 
 
 @pytest.fixture
@@ -120,14 +228,51 @@ def callers(container: Container, tokens: dict[str, str]) -> dict[str, object]:
             for key, token in tokens.items()}
 
 
-@pytest.fixture
-def client(container: Container) -> Iterator[object]:
-    from fastapi.testclient import TestClient
+class _RunningTestsContainer:
+    """Stands in for the container of the running test inside the session's one app."""
 
+    def __init__(self) -> None:
+        self.current: Container | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.current is None:
+            msg = f"no test is running: no container to read {name!r} from"
+            raise AttributeError(msg)
+        return getattr(self.current, name)
+
+
+@pytest.fixture(scope="session")
+def _app() -> tuple[FastAPI, _RunningTestsContainer]:
+    """One app for the session, reaching each test's container through a stand-in.
+
+    FastAPI builds a router's routes on the first request an app gets for it (30-80 ms per
+    router), so an app per test paid that again in every HTTP test. The app keeps no state
+    of its own beyond `app.state.container`, and its lifespan still runs in every test.
+    """
     from api.app import create_app
 
-    with TestClient(create_app(container)) as test_client:
-        yield test_client
+    stand_in = _RunningTestsContainer()
+    return create_app(stand_in, Settings()), stand_in  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(container: Container,
+           _app: tuple[FastAPI, _RunningTestsContainer]) -> Iterator[object]:
+    """A TestClient of the app on `container` (its lifespan runs: the follower starts)."""
+    from fastapi.testclient import TestClient
+
+    from api.ratelimit import PublicLimits
+
+    app, stand_in = _app
+    stand_in.current = container
+    # The app's one state of its own: each test starts with fresh public rate limits.
+    app.state.public_limits = PublicLimits(container.settings.public_filing_rate,
+                                           container.settings.public_lookup_rate)
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        stand_in.current = None
 
 
 def auth(token: str, version: int | None = None) -> dict[str, str]:

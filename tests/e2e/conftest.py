@@ -1,4 +1,5 @@
-"""Fixtures of the end-to-end tests (both backends, through the `settings` fixture)."""
+"""Fixtures of the end-to-end tests: on SQLite, or on each backend in a module that carries
+`on_every_backend` (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.complaints import ComplaintApi
+from tests.e2e.enterprises import Firms
 from tests.e2e.helpers import Api
 
 
@@ -18,3 +21,19 @@ def api(client: Any, tokens: dict[str, str]) -> Api:
 def project(api: Api) -> dict[str, Any]:
     """A negotiating project of unit liudong (county and responsible unit), version 1."""
     return api.create()
+
+
+@pytest.fixture
+def complaints(client: Any, tokens: dict[str, str]) -> ComplaintApi:
+    return ComplaintApi(client, tokens)
+
+
+@pytest.fixture
+def firms(api: Api) -> Firms:
+    return Firms(api)
+
+
+@pytest.fixture
+def firm(firms: Firms) -> dict[str, Any]:
+    """The `enterprise` account's enterprise, in liudong (the `unit` account's zone)."""
+    return firms.enterprise()

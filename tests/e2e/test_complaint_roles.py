@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from api.bootstrap import Container
 from application.context import SYSTEM
 from domain.credit_code import check_character
 from tests.conftest import ROLE_ACCOUNTS
-from tests.e2e.helpers import Api, assert_problem
-from tests.e2e.test_complaints_api import (
+from tests.e2e.complaints import (
     ACCEPTED_ON,
     ASSIGNED_ON,
     CALLBACK_ON,
@@ -27,13 +24,9 @@ from tests.e2e.test_complaints_api import (
     ComplaintApi,
     assert_unchanged,
 )
+from tests.e2e.helpers import Api, assert_problem
 
 ENTERPRISE_CODE = ROLE_ACCOUNTS["enterprise"][2]
-
-
-@pytest.fixture
-def complaints(client: Any, tokens: dict[str, str]) -> ComplaintApi:
-    return ComplaintApi(client, tokens)
 
 
 def _refused(complaints: ComplaintApi, complaint: dict[str, Any], whos: list[str],

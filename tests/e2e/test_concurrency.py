@@ -1,4 +1,5 @@
-"""Optimistic concurrency through HTTP: writers acting from the same version, one wins."""
+"""Optimistic concurrency through HTTP, on each backend: writers acting from the same
+version, one wins."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import on_every_backend
 from tests.e2e.helpers import SIGNED_ON, Api, assert_problem
+
+pytestmark = on_every_backend
 
 LOST = (409, 412)
 

@@ -1,4 +1,7 @@
-"""The project ledger (项目台账): filters, keyset pagination, exact totals, min_position, scope."""
+"""The project ledger (项目台账): filters, keyset pagination, exact totals, min_position, scope.
+
+What its SQL answers runs on each backend (`on_every_backend`); parameter checks on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from application.settings import Settings
+from tests.conftest import on_every_backend
 from tests.e2e.helpers import LEDGER, SIGNED_ON, Api, assert_problem
 
 
@@ -48,6 +51,7 @@ def _names(portfolio: dict[str, Any], *keys: str) -> set[str]:
     return {portfolio["ids"][k] for k in keys}
 
 
+@on_every_backend
 def test_ledger_lists_projects_with_count_totals_and_position(
     api: Api, portfolio: dict[str, Any]
 ) -> None:
@@ -64,6 +68,7 @@ def test_ledger_lists_projects_with_count_totals_and_position(
     assert row["sign_date"] == SIGNED_ON
 
 
+@on_every_backend
 def test_ledger_is_newest_first(api: Api, portfolio: dict[str, Any]) -> None:
     items = api.ledger(min_position=portfolio["position"])["items"]
 
@@ -94,6 +99,7 @@ FILTER_CASES: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@on_every_backend
 def test_ledger_filters_select_the_matching_projects(
     api: Api, portfolio: dict[str, Any]
 ) -> None:
@@ -107,6 +113,7 @@ def test_ledger_filters_select_the_matching_projects(
     assert got == {repr(params): (expected, len(expected)) for params, expected in FILTER_CASES}
 
 
+@on_every_backend
 def test_totals_per_stage_are_exact_decimal_sums(api: Api, portfolio: dict[str, Any]) -> None:
     totals = api.ledger(min_position=portfolio["position"])["totals"]
 
@@ -117,6 +124,7 @@ def test_totals_per_stage_are_exact_decimal_sums(api: Api, portfolio: dict[str, 
     }
 
 
+@on_every_backend
 def test_point_one_plus_point_two_is_exactly_point_three(api: Api) -> None:
     api.create(total_investment="0.1", name="甲")
     last = api.create(total_investment=0.2, name="乙")  # a JSON number, not a string
@@ -126,6 +134,7 @@ def test_point_one_plus_point_two_is_exactly_point_three(api: Api) -> None:
     assert totals["negotiating"]["total_investment"] == "0.3000"
 
 
+@on_every_backend
 def test_totals_cover_the_whole_filtered_ledger_not_just_the_page(
     api: Api, portfolio: dict[str, Any]
 ) -> None:
@@ -136,6 +145,7 @@ def test_totals_cover_the_whole_filtered_ledger_not_just_the_page(
     assert ledger["totals"] == {"negotiating": {"count": 2, "total_investment": "2500.1000"}}
 
 
+@on_every_backend
 def test_totals_follow_revisions_of_the_investment(api: Api, project: dict[str, Any]) -> None:
     revised = api.do("bureau", project["id"], "revise", {"total_investment": "0.0001"})
 
@@ -145,6 +155,7 @@ def test_totals_follow_revisions_of_the_investment(api: Api, project: dict[str, 
     assert ledger["items"][0]["total_investment"] == "0.0001"
 
 
+@on_every_backend
 def test_pages_walk_every_project_once_without_gaps(api: Api) -> None:
     created = [api.create(name=f"项目{i}") for i in range(7)]
     newest_first = [p["id"] for p in reversed(created)]
@@ -171,6 +182,7 @@ def test_pages_walk_every_project_once_without_gaps(api: Api) -> None:
         assert pages == -(-7 // limit), f"limit={limit}"
 
 
+@on_every_backend
 def test_a_cursor_keeps_its_place_when_projects_are_added(api: Api) -> None:
     first = [api.create(name=f"旧{i}") for i in range(4)]
     page1 = api.ledger(limit=2, min_position=first[-1]["_position"])
@@ -196,6 +208,7 @@ def test_a_bad_cursor_is_422(api: Api, project: dict[str, Any], cursor: str) -> 
     assert "cursor" in problem["detail"]
 
 
+@on_every_backend
 def test_a_cursor_with_an_out_of_range_number_is_a_422(api: Api, project: dict[str, Any]
                                                        ) -> None:
     response = api.client.get(LEDGER, params={"cursor": _b64("p" + "9" * 30)},
@@ -204,6 +217,7 @@ def test_a_cursor_with_an_out_of_range_number_is_a_422(api: Api, project: dict[s
     assert_problem(response, 422)
 
 
+@on_every_backend
 def test_min_position_makes_the_ledger_include_the_write(api: Api, project: dict[str, Any]) -> None:
     response = api.post("bureau", project["id"], "sign",
                         {"date": SIGNED_ON, "contract_amount": "5"})
@@ -216,6 +230,7 @@ def test_min_position_makes_the_ledger_include_the_write(api: Api, project: dict
     assert ledger["items"][0]["version"] == 2
 
 
+@on_every_backend
 def test_ledger_rows_follow_handling_steps(api: Api, project: dict[str, Any]) -> None:
     pid = project["id"]
     api.do("unit", pid, "raise-problem", {"text": "用地"})
@@ -235,6 +250,7 @@ def test_ledger_rows_follow_handling_steps(api: Api, project: dict[str, Any]) ->
     assert row["version"] == 6
 
 
+@on_every_backend
 def test_min_position_beyond_the_head_is_422_at_once(api: Api, project: dict[str, Any]) -> None:
     started = time.monotonic()
 
@@ -253,6 +269,7 @@ def test_invalid_ledger_query_parameters_are_422(api: Api, params: dict[str, Any
     assert_problem(api.get_ledger(**params), 422)
 
 
+@on_every_backend
 def test_unit_sees_only_projects_of_its_unit_or_county(
     api: Api, portfolio: dict[str, Any]
 ) -> None:
@@ -270,6 +287,7 @@ def test_unit_sees_only_projects_of_its_unit_or_county(
     assert _ids(theirs) == _names(portfolio, "b", "e")
 
 
+@on_every_backend
 def test_unit_scope_follows_county_revisions_and_reassignments(api: Api) -> None:
     pid = api.create(county="liudong", responsible_unit="gxj")["id"]
     moved = api.do("bureau", pid, "revise", {"county": "yufeng", "reason": "选址调整"})
@@ -285,6 +303,7 @@ def test_unit_scope_follows_county_revisions_and_reassignments(api: Api) -> None
     assert api.ledger(unit="gxj", min_position=handed["_position"])["count"] == 0
 
 
+@on_every_backend
 def test_unit_filters_cannot_widen_its_scope(api: Api, portfolio: dict[str, Any]) -> None:
     ledger = api.ledger("unit", min_position=portfolio["position"], unit="luzhai")
 
@@ -293,6 +312,7 @@ def test_unit_filters_cannot_widen_its_scope(api: Api, portfolio: dict[str, Any]
     assert ledger["totals"] == {}
 
 
+@on_every_backend
 def test_staff_other_than_units_see_the_whole_ledger(api: Api,
                                                    portfolio: dict[str, Any]) -> None:
     counts = {who: api.ledger(who, min_position=portfolio["position"])["count"]
@@ -301,31 +321,11 @@ def test_staff_other_than_units_see_the_whole_ledger(api: Api,
     assert set(counts.values()) == {5}
 
 
-@pytest.mark.postgres
-def test_text_search_gives_the_same_rows_on_sqlite_and_postgres(
-    sqlite_only: Settings, postgres_url: str
-) -> None:
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-    from api.bootstrap import build
-    from application.context import SYSTEM
-    from tests.conftest import postgres_settings
-
-    found: dict[str, set[str]] = {}
-    backends = [("sqlite", sqlite_only), ("postgres", postgres_settings(postgres_url))]
-    for backend, settings in backends:
-        container = build(settings)
-        try:
-            token = container.accounts.add(SYSTEM, "投促局", "bureau").token
-            with TestClient(create_app(container)) as client:
-                api = Api(client, {"bureau": token})
-                last = [api.create(name=name, investor=investor)
-                        for name, investor in [("ACME Holdings", "Acme Inc"),
-                                               ("Tesla 柳州工厂", "Tesla")]][-1]
-                ledger = api.ledger("bureau", q="acme", min_position=last["_position"])
-                found[backend] = {row["name"] for row in ledger["items"]}
-        finally:
-            container.close()
-
-    assert found["sqlite"] == found["postgres"]
+@on_every_backend
+def test_text_search_gives_the_same_rows_on_sqlite_and_postgres(api: Api) -> None:
+    """Case-insensitive over name and investor on each backend (LIKE and ILIKE differ)."""
+    last = [api.create(name=name, investor=investor)
+            for name, investor in [("ACME Holdings", "Acme Inc"), ("Tesla 柳州工厂", "Tesla"),
+                                   ("柳州工厂", "acme partners")]][-1]
+    ledger = api.ledger("bureau", q="acme", min_position=last["_position"])
+    assert {row["name"] for row in ledger["items"]} == {"ACME Holdings", "柳州工厂"}

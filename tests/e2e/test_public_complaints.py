@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from api.bootstrap import Container
 from domain.complaint import Complaint
+from tests.e2e.complaints import PERSON, ComplaintApi
 from tests.e2e.helpers import Api, assert_problem, position_of, without
-from tests.e2e.test_complaints_api import PERSON, ComplaintApi
 
 PUBLIC = "/api/v1/public/complaints"
 RECEIPT = re.compile(r"^TS[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$")
@@ -28,11 +26,6 @@ def public_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
-
-
-@pytest.fixture
-def complaints(client: Any, tokens: dict[str, str]) -> ComplaintApi:
-    return ComplaintApi(client, tokens)
 
 
 def _file(client: Any, body: dict[str, Any] | None = None, request_id: str | None = None

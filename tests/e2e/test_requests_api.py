@@ -9,23 +9,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROLE_ACCOUNTS
+from tests.e2e.enterprises import CODE, LEADER, ON, REQUESTS, Firms, code_of
 from tests.e2e.helpers import FUTURE, Api, assert_problem
-from tests.e2e.test_enterprises_api import CODE, LEADER, ON, REQUESTS, Firms, code_of
 
 LEDGER = "/api/v1/ledgers/requests"
 STATS = "/api/v1/stats/requests"
 ROLES = tuple(ROLE_ACCOUNTS)
-
-
-@pytest.fixture
-def firms(api: Api) -> Firms:
-    return Firms(api)
-
-
-@pytest.fixture
-def firm(firms: Firms) -> dict[str, Any]:
-    """The `enterprise` account's enterprise, in liudong."""
-    return firms.enterprise()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""AccountService on both backends: tokens stored as hashes only, authentication, audit."""
+"""AccountService: tokens stored as hashes only, authentication, audit."""
 
 from __future__ import annotations
 

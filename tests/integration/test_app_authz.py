@@ -15,7 +15,7 @@ from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
 from application.errors import Forbidden
 from domain.project import ProjectDetails
-from tests.conftest import ROLE_ACCOUNTS, sqlite_settings
+from tests.conftest import ROLE_ACCOUNTS, add_role_accounts, sqlite_settings
 
 ALL = tuple(ROLE_ACCOUNTS)  # admin leader supervisor bureau unit other_unit park_office agent ...
 D = date(2025, 3, 1)
@@ -33,12 +33,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
 
 @pytest.fixture(scope="module")
 def who(app: Container) -> dict[str, Caller]:
-    out = {}
-    for key, (name, role, unit) in ROLE_ACCOUNTS.items():
-        new = app.accounts.add(SYSTEM, name, role, unit if role == "unit" else None,
-                               unit if role == "enterprise" else None)
-        out[key] = app.accounts.authenticate(new.token, f"authz-{key}")
-    return out
+    return {key: app.accounts.authenticate(token, f"authz-{key}")
+            for key, token in add_role_accounts(app).items()}
 
 
 def new_project(c: Container, county: str = "liujiang", unit: str = "liudong") -> UUID:

@@ -1,4 +1,5 @@
-"""Persistence: restarts, snapshots, encryption at rest, database URLs and settings."""
+"""Persistence: restarts, snapshots and encryption at rest (on each backend), database URLs
+and settings."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from application.persistence import Database
 from application.projects import ProjectState
 from application.settings import Settings
 from domain.project import ProjectDetails
-from tests.conftest import sqlite_settings
+from tests.conftest import on_every_backend, sqlite_settings
 
 LEADER = Caller(account_id="leader-1", name="覃市长", role="leader", correlation_id="c-leader")
 UNIT = Caller(account_id="unit-1", name="柳东新区", role="unit", unit="liudong",
@@ -103,6 +104,7 @@ def twenty_three_events(c: Container) -> UUID:
     return pid
 
 
+@on_every_backend
 def test_snapshots_are_taken_and_read_back_the_same_state(settings: Settings) -> None:
     with_snapshots = build(with_(settings, snapshot_interval=5))
     try:
@@ -138,6 +140,7 @@ def test_snapshots_are_taken_and_read_back_the_same_state(settings: Settings) ->
     assert [i["answered_on"] for i in snapshotted.instructions] == [date(2025, 3, 2), None]
 
 
+@on_every_backend
 def test_state_read_from_a_snapshot_after_a_restart_matches(settings: Settings) -> None:
     c = build(with_(settings, snapshot_interval=5))
     try:
@@ -169,9 +172,10 @@ def test_no_snapshots_are_kept_when_the_interval_is_zero(sqlite_only: Settings) 
 # --- encryption at rest ----------------------------------------------------------------------
 
 
-def test_plaintext_is_visible_at_rest_without_a_cipher(sqlite_only: Settings) -> None:
+@on_every_backend
+def test_plaintext_is_visible_at_rest_without_a_cipher(settings: Settings) -> None:
     """Control for the encryption test: the marker is findable when nothing is encrypted."""
-    c = build(sqlite_only)
+    c = build(settings)
     try:
         c.projects.register(SYSTEM, details(MARKER), date(2025, 1, 2))
         assert any(MARKER.encode() in s for s in stored_states(c))
@@ -179,6 +183,7 @@ def test_plaintext_is_visible_at_rest_without_a_cipher(sqlite_only: Settings) ->
         c.close()
 
 
+@on_every_backend
 def test_a_cipher_key_encrypts_event_state_at_rest(settings: Settings) -> None:
     key = AESCipher.create_key(32)
     encrypted = with_(settings, cipher_key=key, snapshot_interval=2)

@@ -1,4 +1,5 @@
-"""ProjectService use cases on both backends: results, history, versions, refusals, races."""
+"""ProjectService use cases: results, history, versions, refusals, and (on each backend)
+positions and races."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from application.errors import ConcurrentUpdate, Forbidden, NotFound, StaleVersi
 from application.projects import ProjectResult, ProjectState
 from domain.errors import InvalidValue, RuleViolation
 from domain.project import Project, ProjectDetails
+from tests.conftest import on_every_backend
 
 REGISTERED_ON = date(2025, 1, 2)
 
@@ -43,6 +45,7 @@ def snapshot(c: Container, project_id: UUID) -> tuple[int, int]:
 # --- results ---------------------------------------------------------------------------------
 
 
+@on_every_backend
 def test_stage_commands_return_state_and_strictly_increasing_positions(
         container: Container, callers: dict[str, Caller]) -> None:
     bureau = callers["bureau"]
@@ -348,6 +351,7 @@ def test_today_is_an_accepted_business_date(
 # --- concurrent writers ----------------------------------------------------------------------
 
 
+@on_every_backend
 def test_second_save_from_the_same_version_is_a_concurrent_update(
         container: Container, callers: dict[str, Caller]) -> None:
     bureau, unit = callers["bureau"], callers["unit"]

@@ -1,4 +1,5 @@
-"""The `investledger` command: accounts, projections, and serve --demo as `make run` uses it."""
+"""The `investledger` command: accounts and projections (on each backend), and serve --demo as
+`make run` uses it."""
 
 from __future__ import annotations
 
@@ -18,17 +19,20 @@ from api.bootstrap import build
 from api.cli import app
 from application.errors import Unauthenticated
 from application.settings import Settings
+from tests.conftest import on_every_backend
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def ledger_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.setenv("LEDGER_DATABASE_URL", url)
-    return Settings(database_url=url)
+def ledger_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The test's settings, where the command finds them: in the environment."""
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    return settings
 
 
+@on_every_backend
 def test_accounts_add_prints_a_working_token_as_last_line(ledger_env: Settings) -> None:
     result = runner.invoke(app, ["accounts", "add", "--name", "柳东新区", "--role", "unit",
                                  "--unit", "liudong"])
@@ -60,6 +64,7 @@ def test_accounts_add_refuses_bad_input_with_exit_code_2(ledger_env: Settings, a
         c.close()
 
 
+@on_every_backend
 def test_reissue_replaces_the_token_and_deactivate_revokes_it(ledger_env: Settings) -> None:
     first = runner.invoke(app, ["accounts", "add", "--name", "王", "--role", "bureau"])
     old = first.output.strip().splitlines()[-1]
@@ -82,6 +87,7 @@ def test_reissue_replaces_the_token_and_deactivate_revokes_it(ledger_env: Settin
         c.close()
 
 
+@on_every_backend
 def test_rebuild_and_status_report_positions(ledger_env: Settings) -> None:
     from api.demo import load_demo
 
@@ -109,13 +115,20 @@ def _free_port() -> int:
 
 
 def _serve(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    # The console script imports the installed package; PYTHONPATH makes it serve this
+    # checkout's code (a git worktree shares its venv's editable install with main).
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
-           "LEDGER_DEMO_TOKENS_FILE": str(tmp_path / "tokens.txt"), "COLUMNS": "200"}
+           "LEDGER_DEMO_TOKENS_FILE": str(tmp_path / "tokens.txt"), "COLUMNS": "200",
+           "PYTHONPATH": pythonpath}
     cli = Path(sys.executable).with_name("investledger")
     proc = subprocess.Popen([str(cli), "serve", "--demo", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            output, _ = proc.communicate(timeout=20)
+            pytest.fail(f"serve --demo exited with {proc.returncode}; it printed:\n{output}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 break
@@ -123,7 +136,8 @@ def _serve(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], dict[str, 
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("serve --demo did not answer /healthz within 60 s")
+        output, _ = proc.communicate(timeout=20)
+        pytest.fail(f"serve --demo did not answer /healthz within 60 s; it printed:\n{output}")
     tokens = dict(line.split("\t") for line in
                   (tmp_path / "tokens.txt").read_text().splitlines())
     return proc, tokens
