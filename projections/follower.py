@@ -247,6 +247,9 @@ class Follower:
         if stop is not None:
             self._stop = stop
         while not self._stop.is_set():
+            # Cleared before catching up, so a save during the catch-up wakes the next wait
+            # instead of being lost between the wait and the clear.
+            self._wake.clear()
             try:
                 self.catch_up()
             except Exception:
@@ -257,7 +260,6 @@ class Follower:
                 wait(poll_interval)
             else:
                 self._wake.wait(poll_interval)
-                self._wake.clear()
 
     def start(self, poll_interval: float) -> None:
         """Follow in a daemon thread (embedded mode)."""
