@@ -232,15 +232,17 @@ def projections_status() -> None:
     try:
         head = container.ledger.head()
         failures = container.follower.failures()
-        table = Table("projection", "position", "behind", "stopped before", "error")
+        table = Table("projection", "position", "behind", "stopped before event")
         for each in container.follower.projections:
             pos = container.follower.position(each)
             failed = failures.get(each)
-            stopped = f"{failed.position} ({failed.event})" if failed else ""
-            table.add_row(each, str(pos), str(head - pos), stopped,
-                          failed.error if failed else "")
+            table.add_row(each, str(pos), str(head - pos), str(failed.position) if failed else "")
         console.print(f"head of the log: {head}")
         console.print(table)
+        for failed in failures.values():  # whole lines: an error must not be cut by the table
+            console.print(f"{failed.name} stopped before event {failed.position} "
+                          f"({failed.event}) since {failed.failed_at}: {failed.error}",
+                          soft_wrap=True, markup=False)
     finally:
         container.close()
 

@@ -78,8 +78,9 @@ def test_a_stopped_projection_is_shown_by_projections_status(
     shown = CliRunner().invoke(cli.app, ["projections", "status"], env={"COLUMNS": "200"})
 
     assert shown.exit_code == 0, shown.output
-    line = next(x for x in shown.output.splitlines() if ProjectLedger.name in x)
-    assert str(bad) in line and "no such column" in line
+    line = next(x for x in shown.output.splitlines() if "stopped before event" in x
+                and x.startswith(ProjectLedger.name))
+    assert f"before event {bad} " in line and line.endswith("ValueError: no such column")
 
 
 @pytest.mark.postgres
