@@ -12,11 +12,11 @@ from application.requests import NewRequest
 from domain.complaint import Complainant, ComplaintDetails
 from domain.credit_code import check_character
 
-ENTERPRISES = [  # name, 17-character code prefix, industry, county, linked leader
-    ("上汽通用五菱汽车股份有限公司", "91450200198230XXX", "汽车", "liunan", "覃市长"),
-    ("柳州某智能家电有限公司", "91450221MA5K3XXXX", "家电", "liujiang", "覃市长"),
-    ("柳城某化工新材料有限公司", "91450222MA5L4XXXX", "化工", "liucheng", None),
-    ("柳州某螺蛳粉食品有限公司", "91450203MA5M5XXXX", "食品", "yufeng", None),
+ENTERPRISES = [  # name, 17-character code prefix, industry, county, linked (the leader)
+    ("上汽通用五菱汽车股份有限公司", "91450200198230XXX", "汽车", "liunan", True),
+    ("柳州某智能家电有限公司", "91450221MA5K3XXXX", "家电", "liujiang", True),
+    ("柳城某化工新材料有限公司", "91450222MA5L4XXXX", "化工", "liucheng", False),
+    ("柳州某螺蛳粉食品有限公司", "91450203MA5M5XXXX", "食品", "yufeng", False),
 ]
 
 
@@ -39,16 +39,16 @@ def load_cases(c: Container, callers: dict[str, Caller]) -> dict[str, str]:
 def _enterprises(c: Container, callers: dict[str, Caller], today: date) -> list[str]:
     bureau = callers["bureau"]
     codes = []
-    for i, (name, prefix, industry, county, leader) in enumerate(ENTERPRISES):
+    for i, (name, prefix, industry, county, linked) in enumerate(ENTERPRISES):
         code = credit_code(prefix)
         codes.append(code)
         registered = today - timedelta(days=300 - 30 * i)
         result = c.enterprises.register(bureau, name, code, industry, county,
                                         [{"name": "办公室", "phone": "0772-2800000"}],
                                         on=registered)
-        if leader:
-            c.enterprises.link_leader(bureau, result.state.id, leader, "挂钩联系重点企业",
-                                      on=registered)
+        if linked:
+            c.enterprises.link_leader(bureau, result.state.id, callers["leader"].account_id,
+                                      "挂钩联系重点企业", on=registered)
     return codes
 
 

@@ -61,7 +61,7 @@ _RELATED: dict[tuple[type, Relation], Callable[[Caller, Any], bool]] = {
     (Complaint, Relation.enterprise): lambda c, x: _is(x.filed_by_enterprise, c.enterprise),
     (Enterprise, Relation.area): lambda c, e: _is(e.county, c.unit),
     (Enterprise, Relation.enterprise): lambda c, e: _is(e.credit_code, c.enterprise),
-    (Enterprise, Relation.linked_leader): lambda c, e: _is(e.leader, c.name),
+    (Enterprise, Relation.linked_leader): lambda c, e: _is(e.leader_account, c.account_id),
     (EnterpriseRequest, Relation.unit): lambda c, r: c.unit is not None
     and c.unit in r.assigned_units,
     (EnterpriseRequest, Relation.unit_ever): lambda c, r: c.unit is not None

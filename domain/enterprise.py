@@ -96,7 +96,18 @@ rules. The credit code is the enterprise's identity and never changes."""
 
 
 class Enterprise(Aggregate):
-    """企业: one enterprise per credit code, its linked leader and the visits it received."""
+    """企业: one enterprise per credit code, its linked leader and the visits it received.
+
+    Version 2 of the state names the linked leader's account (`leader_account`) beside the
+    display name: permission follows the account, never the name."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.setdefault("leader_account", None)
+        for link in state.get("leader_links", ()):
+            link.setdefault("leader_account", None)
 
     @staticmethod
     def create_id(credit_code: str) -> UUID:
@@ -124,6 +135,7 @@ class Enterprise(Aggregate):
         self.contacts = contacts
         self.registered_on = on
         self.leader: str | None = None
+        self.leader_account: str | None = None
         self.leader_since: date | None = None
         self.leader_links: list[dict[str, Any]] = []
         self.visits: list[dict[str, Any]] = []
@@ -155,35 +167,47 @@ class Enterprise(Aggregate):
 
     # --- 挂钩联系领导 ---------------------------------------------------------------------
 
-    def link_leader(self, leader_name: str, reason: str | None, on: date,
-                    audit: Audit) -> None:
-        """Link a leader (挂钩联系); linking another leader replaces the current one."""
+    def link_leader(self, leader_name: str, reason: str | None, on: date, audit: Audit,
+                    leader_account: str | None = None) -> None:
+        """Link a leader (挂钩联系), by the leader's account and its display name; linking
+        another leader replaces the current one."""
         leader = require_text(leader_name, "leader_name", limit=60)
-        if leader == self.leader:
+        if (leader, leader_account) == (self.leader, self.leader_account):
             msg = f"{leader} is already the linked leader (挂钩联系领导) since {self.leader_since}"
             raise RuleViolation(msg)
         require_not_before(on, self.leader_since or self.registered_on, "link date",
                            "current link date" if self.leader else "registration date")
         self._leader_linked(leader=leader, previous_leader=self.leader,
-                            reason=optional_text(reason, "reason"), on=on, audit=audit)
+                            reason=optional_text(reason, "reason"), on=on, audit=audit,
+                            leader_account=leader_account)
 
     class LeaderLinked(Aggregate.Event):
-        """确定挂钩联系领导: a leader is linked, replacing any current one."""
+        """确定挂钩联系领导: a leader is linked, replacing any current one. Version 2 names
+        the leader's account; links recorded before name only the leader."""
+
+        class_version = 2
 
         leader: str
         previous_leader: str | None
         reason: str | None
         on: date
         audit: Audit
+        leader_account: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["leader_account"] = None
 
     @event(LeaderLinked)
     def _leader_linked(self, leader: str, previous_leader: str | None, reason: str | None,
-                       on: date, audit: Audit) -> None:
+                       on: date, audit: Audit, leader_account: str | None) -> None:
         self._end_current_link(on, reason)
         self.leader = leader
+        self.leader_account = leader_account
         self.leader_since = on
-        self.leader_links.append({"leader": leader, "linked_on": on, "reason": reason,
-                                  "unlinked_on": None, "unlink_reason": None})
+        self.leader_links.append({"leader": leader, "leader_account": leader_account,
+                                  "linked_on": on, "reason": reason, "unlinked_on": None,
+                                  "unlink_reason": None})
 
     def unlink_leader(self, reason: str, on: date, audit: Audit) -> None:
         if self.leader is None:
@@ -205,6 +229,7 @@ class Enterprise(Aggregate):
     def _leader_unlinked(self, leader: str, reason: str, on: date, audit: Audit) -> None:
         self._end_current_link(on, reason)
         self.leader = None
+        self.leader_account = None
         self.leader_since = None
 
     def _end_current_link(self, on: date, reason: str | None) -> None:

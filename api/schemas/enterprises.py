@@ -51,8 +51,10 @@ EnterpriseRevise = revision_of(EnterpriseCreate, exclude=("credit_code",))  # it
 
 
 class LinkLeaderBody(StepBody):
-    leader: str = Field(max_length=60, description="挂钩联系领导: the leader's name, as on "
-                        "their account, so they may record visits to this enterprise")
+    leader: str = Field(max_length=60, description="挂钩联系领导: the account id of an "
+                        "active leader account; that leader may then record visits to this "
+                        "enterprise (the state shows the account's name as `leader` and the "
+                        "id as `leader_account`)")
     reason: str | None = Field(None, max_length=4000)
 
 
@@ -81,6 +83,8 @@ class ContactPublic(BaseModel):
 
 class LeaderLinkPublic(BaseModel):
     leader: str
+    leader_account: str | None = Field(description="The leader's account (none on links "
+                                       "recorded before links named accounts)")
     linked_on: date
     reason: str | None
     unlinked_on: date | None

@@ -29,8 +29,8 @@ def complaints(client: Any, tokens: dict[str, str]) -> ComplaintApi:
 
 
 @pytest.fixture
-def firms(api: Api) -> Firms:
-    return Firms(api)
+def firms(api: Api, container: Any) -> Firms:
+    return Firms(api, container)
 
 
 @pytest.fixture

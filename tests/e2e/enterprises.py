@@ -39,6 +39,17 @@ class Firms:
     """Enterprise and request calls over HTTP, by account key ("bureau")."""
 
     api: Api
+    container: Any = None  # to open leader accounts to link
+
+    def leader(self, name: str | None = None) -> str:
+        """The account id of a leader to link: the `leader` test account (LEADER), or a new
+        leader account named `name`."""
+        from application.context import SYSTEM
+
+        accounts = self.container.accounts
+        if name is None:
+            return accounts.authenticate(self.api.tokens["leader"]).account_id
+        return str(accounts.add(SYSTEM, name, "leader").account_id)
 
     def post(self, who: str, path: str, body: dict[str, Any] | None = None,
              version: int | str | None = None) -> httpx.Response:

@@ -120,6 +120,18 @@ class World:
     def own_code(self) -> str:
         return str(self.callers["enterprise"].enterprise)
 
+    def leader_account(self, which: str) -> str:
+        """The leader linked to the own enterprise (the `leader` account, 覃市长), or another
+        leader's account (opened once per world, when the items are built)."""
+        if which == "own":
+            return self.callers["leader"].account_id
+        if "leader" not in self._items:
+            from application.context import SYSTEM
+
+            opened = self.container.accounts.add(SYSTEM, OTHER_LEADER, "leader")
+            self._items["leader"] = {"other": Item(str(opened.account_id))}
+        return self._items["leader"]["other"].id
+
     def items(self, kind: str) -> dict[str, Item]:
         """The own and the other item of a case type ("project", "complaint", ...)."""
         if kind not in self._items:
@@ -173,7 +185,7 @@ def _enterprise(world: World, which: str) -> Item:
     code = world.own_code if which == "own" else fresh_code()
     state = c.register(bureau, f"{which} 柳州某汽车零部件有限公司", code, "汽车", UNIT_OF[which],
                        [], REGISTERED_ON).state
-    c.link_leader(bureau, state.id, LEADER if which == "own" else OTHER_LEADER, on=LINKED_ON)
+    c.link_leader(bureau, state.id, world.leader_account(which), on=LINKED_ON)
     return Item(str(state.id), state.credit_code)
 
 

@@ -79,6 +79,10 @@ class Rule:
     item: str = ""
 
 
+def _another_leader(world: World, item: Item | None) -> dict[str, Any]:
+    return {"leader": world.leader_account("other")}
+
+
 def _project_body(world: World, item: Item | None) -> dict[str, Any]:
     return {"name": "新能源汽车零部件项目", "investor": "广西示例科技有限公司", "industry": "汽车",
             "total_investment": "12000.5", "county": "liudong", "responsible_unit": "liudong",
@@ -186,7 +190,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", ENTERPRISE): Rule(ENTERPRISE_READERS),
     ("GET", f"{ENTERPRISE}/history"): Rule(ENTERPRISE_READERS),
     ("POST", f"{ENTERPRISE}/revise"): Rule(STAFF, {"name": "柳州某集团"}),
-    ("POST", f"{ENTERPRISE}/link-leader"): Rule(STAFF, {"leader": "李副市长"}),
+    ("POST", f"{ENTERPRISE}/link-leader"): Rule(STAFF, _another_leader),
     ("POST", f"{ENTERPRISE}/unlink-leader"): Rule(STAFF, {"reason": "领导分工调整"}),
     # 调研: bureau staff on any enterprise, a leader on the enterprises linked to them.
     ("POST", f"{ENTERPRISE}/visits"): Rule(f"{STAFF} leader:own", {

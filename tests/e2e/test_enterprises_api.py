@@ -90,7 +90,7 @@ def test_unknown_enterprises_are_404_and_a_malformed_code_422(firms: Firms,
 
 
 def test_history_lists_every_step_with_who_did_it(firms: Firms, firm: dict[str, Any]) -> None:
-    firms.do("bureau", firm["id"], "link-leader", {"leader": LEADER, "on": ON})
+    firms.do("bureau", firm["id"], "link-leader", {"leader": firms.leader(), "on": ON})
     firms.do("leader", firm["id"], "visits", {"date": ON, "kind": "visit", "hosted_by": LEADER,
                                               "notes": "调研"})
 
@@ -118,15 +118,18 @@ def test_revise_changes_the_given_fields_and_409s_when_nothing_changes(
 
 def test_leader_link_is_set_replaced_and_ended(firms: Firms, firm: dict[str, Any]) -> None:
     eid = firm["id"]
+    deputy, leader = firms.leader("张副市长"), firms.leader()
     linked = firms.ok(firms.act("bureau", eid, "link-leader",
-                                {"leader": "张副市长", "on": "2025-02-01"}, version=1))
+                                {"leader": deputy, "on": "2025-02-01"}, version=1))
     replaced = firms.do("admin", eid, "link-leader",
-                        {"leader": LEADER, "reason": "调整分工", "on": ON})
-    again = firms.act("bureau", eid, "link-leader", {"leader": LEADER})
+                        {"leader": leader, "reason": "调整分工", "on": ON})
+    again = firms.act("bureau", eid, "link-leader", {"leader": leader})
+    by_name = firms.act("bureau", eid, "link-leader", {"leader": LEADER})
     ended = firms.do("bureau", eid, "unlink-leader", {"reason": "领导调整", "on": ON})
 
     assert (linked["leader"], linked["leader_since"]) == ("张副市长", "2025-02-01")
-    assert replaced["leader"] == LEADER
+    assert (replaced["leader"], replaced["leader_account"]) == (LEADER, leader)
+    assert "active leader account" in assert_problem(by_name, 422)["detail"]
     assert "already the linked leader" in assert_problem(again, 409)["detail"]
     assert ended["leader"] is None
     assert [(x["leader"], x["unlinked_on"]) for x in ended["leader_links"]] == [
@@ -166,7 +169,7 @@ def test_bad_visits_are_refused_and_append_nothing(firms: Firms, firm: dict[str,
 
 def test_a_stale_if_match_is_412_and_a_malformed_one_422(firms: Firms,
                                                         firm: dict[str, Any]) -> None:
-    body = {"leader": LEADER}
+    body = {"leader": firms.leader()}
     assert_problem(firms.act("bureau", firm["id"], "link-leader", body, version=2), 412)
     assert_problem(firms.act("bureau", firm["id"], "link-leader", body, version="v1"), 422)
     assert firms.ok(firms.act("bureau", firm["id"], "link-leader", body, version=1))
@@ -192,7 +195,7 @@ def test_only_bureau_and_admin_register_and_link(firms: Firms, firm: dict[str, A
     registering = {who: firms.register(who, credit_code=code_of(n)).status_code
                    for n, who in enumerate(ROLES)}
     linking = {who: firms.act(who, firm["id"], "link-leader",
-                              {"leader": f"领导{n}"}).status_code
+                              {"leader": firms.leader(f"领导{n}")}).status_code
                for n, who in enumerate(ROLES)}
 
     assert registering == {who: 201 if who in ("admin", "bureau") else 403 for who in ROLES}
@@ -203,7 +206,7 @@ def test_a_leader_records_visits_only_to_enterprises_linked_to_them(
         firms: Firms, firm: dict[str, Any]) -> None:
     visit = {"date": ON, "kind": "visit", "hosted_by": LEADER, "notes": "调研"}
     assert_problem(firms.act("leader", firm["id"], "visits", visit), 403)
-    firms.do("bureau", firm["id"], "link-leader", {"leader": LEADER})
+    firms.do("bureau", firm["id"], "link-leader", {"leader": firms.leader()})
 
     assert firms.do("leader", firm["id"], "visits", visit)["visit_number"] == 1
     for who in ("supervisor", "unit", "enterprise", "park_office", "agent"):
@@ -236,7 +239,7 @@ def test_who_reads_an_enterprise(firms: Firms, firm: dict[str, Any]) -> None:
 def test_enterprise_ledger_shows_leader_visits_and_open_requests(firms: Firms,
                                                                 firm: dict[str, Any]) -> None:
     other = firms.enterprise(credit_code=code_of(2), county="liujiang", name="柳江螺蛳粉厂")
-    firms.do("bureau", firm["id"], "link-leader", {"leader": LEADER})
+    firms.do("bureau", firm["id"], "link-leader", {"leader": firms.leader()})
     firms.do("bureau", firm["id"], "visits", {"date": ON, "kind": "visit", "hosted_by": LEADER,
                                               "notes": "调研"})
     firms.request()

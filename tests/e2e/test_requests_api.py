@@ -254,7 +254,7 @@ def test_an_office_records_a_visit_its_requests_their_handling_and_reads_the_sta
     several units, the enterprise's feedback, and the statistics for any period."""
     project = api.create(name="汽车零部件扩产项目")
     firm = firms.enterprise()
-    firms.do("bureau", firm["id"], "link-leader", {"leader": LEADER, "on": "2025-02-20"})
+    firms.do("bureau", firm["id"], "link-leader", {"leader": firms.leader(), "on": "2025-02-20"})
     visit = firms.do("leader", firm["id"], "visits", {
         "date": "2025-03-03", "kind": "visit", "hosted_by": LEADER,
         "notes": "调研企业复工复产，现场收集诉求", "request_numbers": ["DY-01", "DY-02"]})

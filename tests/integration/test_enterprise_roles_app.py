@@ -60,11 +60,12 @@ def test_who_manages_enterprises_and_records_visits(app: Container,
     def fresh() -> UUID:
         return register(app, code_of(next(numbers)))
 
+    leader = who["leader"].account_id
     managers = permitted(
-        who, lambda caller: app.enterprises.link_leader(caller, fresh(), "覃市长", None, D))
+        who, lambda caller: app.enterprises.link_leader(caller, fresh(), leader, None, D))
     assert managers == {"admin", "bureau"}
     linked = fresh()
-    app.enterprises.link_leader(SYSTEM, linked, who["leader"].name, None, D)
+    app.enterprises.link_leader(SYSTEM, linked, leader, None, D)
     visitors = permitted(
         who, lambda caller: app.enterprises.record_visit(caller, linked, D, "visit", "x", "调研"))
     assert visitors == {"admin", "bureau", "leader"}

@@ -13,7 +13,7 @@ import pytest
 from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
 from application.enterprises import DuplicateEnterprise
-from application.errors import ConcurrentUpdate, NotFound, StaleVersion
+from application.errors import ConcurrentUpdate, Forbidden, NotFound, StaleVersion
 from domain.errors import InvalidValue
 from tests.conftest import on_every_backend, sqlite_settings
 from tests.integration.enterprises import CODE, OTHER_CODE, VISITED, D, assigned, head, register
@@ -89,13 +89,14 @@ def test_leader_link_revision_and_visits_are_recorded_with_their_audit(
         container: Container, callers: dict[str, Caller]) -> None:
     bureau, leader = callers["bureau"], callers["leader"]
     eid = register(container)
-    linked = container.enterprises.link_leader(bureau, eid, leader.name, "分工", D, 1)
+    linked = container.enterprises.link_leader(bureau, eid, leader.account_id, "分工", D, 1)
     visit = container.enterprises.record_visit(leader, eid, VISITED, "visit", leader.name,
                                                "调研用工", ["A-1"], 2)
     container.enterprises.revise(bureau, eid, {"county": "liujiang"}, "迁址", VISITED)
     unlinked = container.enterprises.unlink_leader(bureau, eid, "调整分工", VISITED)
 
-    assert linked.state.leader == leader.name
+    assert (linked.state.leader, linked.state.leader_account) == (leader.name,
+                                                                   leader.account_id)
     assert visit.extra == {"number": 1}
     assert visit.state.visits[0]["request_numbers"] == ["A-1"]
     assert unlinked.state.leader is None
@@ -107,12 +108,30 @@ def test_leader_link_revision_and_visits_are_recorded_with_their_audit(
     assert entries[2].label == "调研座谈"
 
 
-def test_a_stale_version_appends_nothing(container: Container) -> None:
+def test_a_stale_version_appends_nothing(container: Container,
+                                        callers: dict[str, Caller]) -> None:
     eid = register(container)
     before = head(container)
     with pytest.raises(StaleVersion):
-        container.enterprises.link_leader(SYSTEM, eid, "覃市长", None, D, expected_version=2)
+        container.enterprises.link_leader(SYSTEM, eid, callers["leader"].account_id, None, D,
+                                          expected_version=2)
     assert head(container) == before
+
+
+def test_a_leader_is_linked_by_account_not_by_name(container: Container,
+                                                   callers: dict[str, Caller]) -> None:
+    """A second leader who shares the linked leader's display name gains nothing."""
+    eid = register(container)
+    leader = callers["leader"]
+    namesake = container.accounts.authenticate(
+        container.accounts.add(SYSTEM, leader.name, "leader").token)
+    container.enterprises.link_leader(SYSTEM, eid, leader.account_id, None, D)
+
+    with pytest.raises(Forbidden, match="not linked"):
+        container.enterprises.record_visit(namesake, eid, VISITED, "visit", leader.name, "调研")
+    for not_a_leader in (callers["bureau"].account_id, leader.name, str(uuid4())):
+        with pytest.raises(InvalidValue, match="active leader account"):
+            container.enterprises.link_leader(SYSTEM, eid, not_a_leader, None, D)
 
 
 def test_a_visit_in_the_future_is_refused(container: Container) -> None:

@@ -65,3 +65,33 @@ def test_a_v1_snapshot_state_is_upcast_with_empty_due_dates() -> None:
     Project.upcast_v1_v2(state)
     assert state["problems"][0]["due"] is None
     assert state["instructions"][0]["due"] is None
+
+
+def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
+        container: Container, callers: dict[str, Caller]) -> None:
+    """Links recorded before links named accounts keep the leader's name for display; no
+    account may act on them until the bureau links the leader's account again."""
+    import pytest
+
+    from application.context import SYSTEM
+    from application.errors import Forbidden
+    from domain.enterprise import Enterprise
+
+    leader = callers["leader"]
+    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX05", "汽车",
+                                         "liudong", None, date(2025, 1, 2)).state.id
+    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
+                  correlation_id="v1")
+    _store_v1(container, Enterprise.LeaderLinked, eid, 2,
+              {"leader": leader.name, "previous_leader": None, "reason": None,
+               "on": date(2025, 2, 1), "audit": audit})
+
+    state = container.enterprises.get(SYSTEM, eid)
+    assert (state.version, state.leader, state.leader_account) == (2, leader.name, None)
+    assert state.leader_links[0]["leader_account"] is None
+    with pytest.raises(Forbidden):
+        container.enterprises.record_visit(leader, eid, date(2025, 3, 1), "visit",
+                                           leader.name, "调研")
+    relinked = container.enterprises.link_leader(SYSTEM, eid, leader.account_id, "补记账号",
+                                                 date(2025, 3, 2))
+    assert relinked.state.leader_account == leader.account_id

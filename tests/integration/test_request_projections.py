@@ -67,8 +67,9 @@ def build_history(c: Container) -> Fixture:
     ids = {"E1": ent.register(SYSTEM, "柳州甲公司", E1, "汽车", "liudong", None, d(1, 5)).state.id,
            "E2": ent.register(SYSTEM, "柳州乙公司", E2, "食品", "liujiang", None, d(1, 6)).state.id,
            "E3": ent.register(SYSTEM, "柳州丙公司", E3, "机械", "liudong", None, d(1, 7)).state.id}
-    ent.link_leader(SYSTEM, ids["E1"], "覃市长", None, d(1, 10))
-    ent.link_leader(SYSTEM, ids["E2"], "张副市长", None, d(1, 10))
+    for key, name in (("E1", "覃市长"), ("E2", "张副市长")):
+        leader = c.accounts.add(SYSTEM, name, "leader").account_id
+        ent.link_leader(SYSTEM, ids[key], str(leader), None, d(1, 10))
     ent.unlink_leader(SYSTEM, ids["E2"], "调整分工", d(1, 20))
     ent.record_visit(SYSTEM, ids["E1"], d(2, 18), "visit", "覃市长", "调研")
     details = ProjectDetails(name="项目", investor="投资方", industry="汽车",

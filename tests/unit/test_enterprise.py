@@ -194,7 +194,7 @@ def test_linking_a_leader_makes_them_the_current_leader(
     assert enterprise.leader == "张副市长"
     assert enterprise.leader_since == LINKED_ON
     assert enterprise.leader_links == [
-        {"leader": "张副市长", "linked_on": LINKED_ON, "reason": None,
+        {"leader": "张副市长", "leader_account": None, "linked_on": LINKED_ON, "reason": None,
          "unlinked_on": None, "unlink_reason": None}
     ]
     (linked,) = list[Any](enterprise.collect_events())
