@@ -130,3 +130,24 @@ def test_the_worker_reconnects_after_its_connection_is_terminated(postgres_url: 
         worker.join(timeout=20)
         c.close()
     assert not worker.is_alive()
+
+
+def test_text_stored_before_control_characters_were_refused_cannot_stop_a_projection(
+        backend_container: Container) -> None:
+    """A NUL in an event stored before the boundary refused it once stopped every
+    PostgreSQL projection for good; the read models now take it as U+FFFD."""
+    c = backend_container
+    bureau = c.accounts.authenticate(c.accounts.add(SYSTEM, "投促局", "bureau").token)
+    project = c.projects.register(bureau, _details("甲"), date(2025, 1, 2)).state
+    raw = c.store.load(type(c.projects).aggregate, project.id)
+    # The event method itself, as an older version let it through without the text check.
+    raw._revised(changes={"name": "旧\x00数据"}, reason=None, on=date(2025, 1, 3),
+                 audit=bureau.audit())
+    c.store.save(raw)
+
+    c.follower.catch_up()
+
+    assert c.follower.failures() == {}
+    (row,) = ProjectLedgerReader(c.views).page({}).items
+    kept = "旧\ufffd数据" if c.views.dialect == "postgres" else "旧\x00数据"  # PG text: no NUL
+    assert row["name"] == kept
