@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # `make test` spreads the tests over this many processes (pytest-xdist): one per core, at most
 # four, as each PostgreSQL test holds a few connections; 0 runs them all in one process.
 PYTEST_WORKERS ?= auto
-# Projection to rebuild (`make rebuild NAME=balances`); empty rebuilds them all.
+# Projection to rebuild (`make rebuild NAME=project_ledger`); empty rebuilds them all.
 NAME ?=
 
 BIN := $(VENV)/bin

@@ -30,6 +30,7 @@ CI_RUN = ROOT / ".ci" / "run"
 
 APP_SERVICES = ("api", "projections-worker")
 ENV_PREFIX = "LEDGER_"
+PASSWORD = {"POSTGRES_PASSWORD": "s3cret-Pass"}  # compose requires one
 
 
 # --------------------------------------------------------------------------- helpers
@@ -44,6 +45,11 @@ def _interpolate(value: str, env: dict[str, str] | None = None) -> str:
             return "$"
         name = match.group("braced") or match.group("named")
         op, default = match.group("op"), match.group("default") or ""
+        if op in (":?", "?") and not (env.get(name) if op == ":?" else name in env):
+            msg = f"required variable {name} is missing: {default}"
+            raise ValueError(msg)
+        if op in (":?", "?"):
+            return env[name]
         if op == ":-":
             return env.get(name) or default
         if op == "-":
@@ -52,7 +58,7 @@ def _interpolate(value: str, env: dict[str, str] | None = None) -> str:
 
     pattern = re.compile(
         r"(?P<escaped>\$\$)"
-        r"|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?-)(?P<default>[^}]*))?\}"
+        r"|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<default>[^}]*))?\}"
         r"|\$(?P<named>[A-Za-z_][A-Za-z0-9_]*)"
     )
     return pattern.sub(replace, value)
@@ -176,7 +182,7 @@ def test_compose_app_env_vars_are_settings_fields(compose: dict[str, Any], servi
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_compose_app_env_values_are_valid_settings(compose: dict[str, Any], service: str) -> None:
     env = _environment(compose["services"][service])
-    values = {_setting_field(name): _interpolate(value) for name, value in env.items()}
+    values = {_setting_field(name): _interpolate(value, PASSWORD) for name, value in env.items()}
     settings = Settings.model_validate(values)  # raises ValidationError on a bad value
     assert settings.is_postgres, f"{service} does not use PostgreSQL"
     assert not settings.follows_in_process, (
@@ -195,12 +201,13 @@ def test_compose_app_services_share_a_postgres_database(compose: dict[str, Any])
     )
 
     postgres_env = _environment(compose["services"]["postgres"])
-    url = urlsplit(_interpolate(urls["api"]))
+    url = urlsplit(_interpolate(urls["api"], PASSWORD))
     assert url.scheme in ("postgresql", "postgres"), f"not a PostgreSQL URL: {urls['api']}"
     assert url.hostname == "postgres", "LEDGER_DATABASE_URL must point at the postgres service"
     assert (url.port or 5432) == 5432
     assert unquote(url.username or "") == _interpolate(postgres_env["POSTGRES_USER"])
-    assert unquote(url.password or "") == _interpolate(postgres_env["POSTGRES_PASSWORD"])
+    assert unquote(url.password or "") == _interpolate(postgres_env["POSTGRES_PASSWORD"],
+                                                       PASSWORD)
     assert url.path.lstrip("/") == _interpolate(postgres_env["POSTGRES_DB"])
 
 
@@ -210,6 +217,22 @@ def test_compose_password_override_reaches_both_sides(compose: dict[str, Any]) -
     server = _interpolate(_environment(compose["services"]["postgres"])["POSTGRES_PASSWORD"], env)
     assert server == "s3cret-Pass"
     assert urlsplit(url).password == server
+
+
+def test_compose_refuses_to_start_without_a_password(compose: dict[str, Any]) -> None:
+    url = _environment(compose["services"]["api"])["LEDGER_DATABASE_URL"]
+    server = _environment(compose["services"]["postgres"])["POSTGRES_PASSWORD"]
+    for value in (url, server):
+        with pytest.raises(ValueError, match="POSTGRES_PASSWORD"):
+            _interpolate(value)
+        with pytest.raises(ValueError, match="POSTGRES_PASSWORD"):
+            _interpolate(value, {"POSTGRES_PASSWORD": ""})
+
+
+def test_compose_publishes_the_api_on_loopback_unless_told(compose: dict[str, Any]) -> None:
+    (published,) = compose["services"]["api"]["ports"]
+    assert _interpolate(published) == "127.0.0.1:8000:8000"
+    assert _interpolate(published, {"API_PUBLISH_ADDRESS": "0.0.0.0"}) == "0.0.0.0:8000:8000"
 
 
 def test_compose_postgres_is_healthchecked(compose: dict[str, Any]) -> None:
