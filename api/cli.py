@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import signal
+import socket
 import threading
 from typing import Annotated
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import typer
 from rich.console import Console
@@ -23,10 +25,11 @@ from rich.table import Table
 
 from api.bootstrap import Container, build
 from api.errors import DATABASE_ERRORS
-from application.context import SYSTEM
+from application.context import Caller
 from application.errors import ApplicationError
 from application.settings import Settings
 from domain.errors import DomainError
+from domain.shared import Role
 
 app = typer.Typer(help="investledger: event-sourced ledger of investment promotion work.",
                   no_args_is_help=True)
@@ -38,7 +41,17 @@ app.add_typer(accounts, name="accounts")
 app.add_typer(calendar, name="calendar")
 app.add_typer(projections, name="projections")
 console = Console()
-CLI_CALLER = SYSTEM
+OperatorOption = Annotated[str | None, typer.Option(
+    "--as", help="Who runs this, as the audit journal shall name them (default: the OS user "
+    "and host).")]
+
+
+def _operator(name: str | None) -> Caller:
+    """The person at the console, journaled as the actor of account changes: by the name
+    given with --as, else as the OS user on this host; acting with the admin's rights."""
+    where = f"{getpass.getuser()}@{socket.gethostname()}"
+    return Caller(account_id=f"cli:{where}", name=(name or where).strip() or where,
+                  role=Role.admin, correlation_id=f"cli-{uuid4().hex[:12]}")
 
 
 def _container() -> Container:
@@ -60,7 +73,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.demo import load_demo, read_tokens, save_tokens
+    from api.demo import load_demo, read_tokens, save_tokens, tokens_path
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -73,7 +86,7 @@ def serve(
         uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="info")
         return
     if demo:
-        tokens_file = container.settings.demo_tokens_file
+        tokens_file = container.settings.demo_tokens_file or tokens_path(container.database)
         if container.ledger.head() == 0:
             console.print("Loading demo data (一打项目, 每个角色一个账号)…")
             save_tokens(tokens_file, load_demo(container))
@@ -85,6 +98,10 @@ def serve(
             for label, token in tokens.items():
                 table.add_row(label, token)
             console.print(table)
+    elif container.ledger.head() == 0:
+        console.print("The store is empty. Create the first administrator with\n"
+                      "  investledger accounts add --name NAME --role admin --as YOUR_NAME\n"
+                      "and use the token it prints; `make run` (--demo) loads demo data instead.")
     _report_sync(container)
     console.print(f"API on http://{host}:{port}/docs  ·  store: {_describe(container)}")
     try:
@@ -130,11 +147,12 @@ def accounts_add(
     unit: Annotated[str | None, typer.Option(help="Unit code (required for role unit).")] = None,
     enterprise: Annotated[str | None, typer.Option(
         help="Enterprise credit code (required for role enterprise).")] = None,
+    operator: OperatorOption = None,
 ) -> None:
     """Open an account; its bearer token is printed as the last line (shown only once)."""
     container = _container()
     try:
-        new = container.accounts.add(CLI_CALLER, name, role, unit, enterprise)
+        new = container.accounts.add(_operator(operator), name, role, unit, enterprise)
     except (DomainError, ApplicationError) as exc:
         raise _fail(exc) from None
     finally:
@@ -145,11 +163,11 @@ def accounts_add(
 
 
 @accounts.command("reissue")
-def accounts_reissue(account_id: UUID) -> None:
+def accounts_reissue(account_id: UUID, operator: OperatorOption = None) -> None:
     """Issue a new token for an account; the old one stops working."""
     container = _container()
     try:
-        new = container.accounts.reissue(CLI_CALLER, account_id)
+        new = container.accounts.reissue(_operator(operator), account_id)
     except (DomainError, ApplicationError) as exc:
         raise _fail(exc) from None
     finally:
@@ -159,16 +177,32 @@ def accounts_reissue(account_id: UUID) -> None:
 
 @accounts.command("deactivate")
 def accounts_deactivate(account_id: UUID,
-                        reason: Annotated[str, typer.Option(help="Why (audited).")]) -> None:
+                        reason: Annotated[str, typer.Option(help="Why (audited).")],
+                        operator: OperatorOption = None) -> None:
     """Deactivate an account; its token stops working."""
     container = _container()
     try:
-        container.accounts.deactivate(CLI_CALLER, account_id, reason)
+        container.accounts.deactivate(_operator(operator), account_id, reason)
     except (DomainError, ApplicationError) as exc:
         raise _fail(exc) from None
     finally:
         container.close()
     console.print(f"account {account_id} deactivated")
+
+
+@accounts.command("list")
+def accounts_list(operator: OperatorOption = None) -> None:
+    """Every account: id, name, role, unit or enterprise, active (never tokens)."""
+    container = _container()
+    try:
+        found = container.accounts.list(_operator(operator))
+    finally:
+        container.close()
+    table = Table("id", "name", "role", "unit", "active")
+    for a in found:
+        table.add_row(str(a.account_id), a.name, f"{a.role} {Role(a.role).label}",
+                      a.unit or a.enterprise or "", "yes" if a.active else "no")
+    console.print(table)
 
 
 @projections.command("follow")

@@ -13,6 +13,7 @@ from typing import Any
 from api.bootstrap import Container
 from api.demo_cases import load_cases
 from application.context import SYSTEM, Caller
+from application.persistence import Database
 from domain.project import ProjectDetails
 
 DEMO_ACCOUNTS = [
@@ -129,6 +130,18 @@ def _advance(c: Container, bureau: Caller, pid: Any, start: date, today: date, f
 
 def _before(today: date, day: date) -> date:
     return min(day, today)
+
+
+def tokens_path(database: Database) -> Path:
+    """Where a demo store's tokens are kept: beside its SQLite file, or named after its
+    PostgreSQL database and schema, so each demo prints its own tokens."""
+    if database.kind == "sqlite":
+        return Path(f"{database.path}.demo-tokens")
+    if database.kind == "memory":
+        return Path("var/demo-tokens-memory.txt")
+    name = "-".join(x for x in (database.host, str(database.port), database.dbname,
+                                database.schema) if x)
+    return Path("var") / f"demo-tokens-{name}.txt"
 
 
 def save_tokens(path: Path, tokens: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application import policy
+from application.cases import originators
 from application.context import Caller
 from application.errors import NotFound, Unauthenticated
 from application.ledger import Ledger
@@ -31,6 +32,18 @@ def hash_token(token: str) -> str:
 
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """An account as an administrator lists it (never its token)."""
+
+    account_id: UUID
+    name: str
+    role: str
+    unit: str | None
+    enterprise: str | None
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,15 @@ class AccountService:
         index = TokenIndex(token_hash=digest, account_id=account.id)
         position = self.store.save(account, index)
         return NewAccount(account.id, token, position)
+
+    def list(self, caller: Caller) -> list[AccountSummary]:
+        """Every account, in the order they were opened."""
+        policy.require(caller, "account.manage")
+        found = []
+        for account_id in originators(self.store, Account.Registered):
+            a = self.store.load(Account, account_id)
+            found.append(AccountSummary(a.id, a.name, a.role, a.unit, a.enterprise, a.active))
+        return found
 
     def reissue(self, caller: Caller, account_id: UUID) -> NewAccount:
         policy.require(caller, "account.manage")

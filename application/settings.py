@@ -67,8 +67,10 @@ class Settings(BaseSettings, WorkingDays):
     public_lookup_rate: str = Field(
         "120/minute", description="Receipt-code look-ups per client address without an "
         "account; over it: 429.")
-    demo_tokens_file: Path = Field(Path("var/demo-tokens.txt"),
-                                   description="Where demo tokens are kept (demo mode only).")
+    demo_tokens_file: Path | None = Field(
+        None, description="Where demo tokens are kept (demo mode only); default: beside the "
+        "SQLite database (PATH.demo-tokens), or var/demo-tokens-DB.txt for PostgreSQL, so a "
+        "demo of another store never prints this one's tokens.")
 
     @field_validator("database_url")
     @classmethod
