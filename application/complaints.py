@@ -109,6 +109,10 @@ class PublicStatus:
     replied_on: date | None
     closed_on: date | None
     due: date | None
+    unit_name: str | None  # the unit handling it (承办单位): a unit, never a person
+    reply: str | None  # the answer, once replied
+    declined_on: date | None
+    decline_reason: str | None  # why it was not accepted, once declined
 
 
 ComplaintResult = Result[ComplaintState]
@@ -178,12 +182,15 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
     def public_status(self, receipt: str) -> PublicStatus:
         complaint = self._by_receipt(receipt)
         deadlines = complaint.open_deadlines()
+        unit = self.units.get(complaint.assigned_unit) if complaint.assigned_unit else None
         return PublicStatus(
             receipt=complaint.receipt, status=complaint.status,
             status_label=Status(complaint.status).label, channel=complaint.channel,
             category=complaint.category, received_on=complaint.received_on,
             accepted_on=complaint.accepted_on, replied_on=complaint.replied_on,
-            closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None)
+            closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None,
+            unit_name=unit.name if unit else None, reply=complaint.reply_text,
+            declined_on=complaint.declined_on, decline_reason=complaint.decline_reason)
 
     # --- Open311: complaints followed by receipt code ------------------------------------
 

@@ -14,7 +14,8 @@ from tests.e2e.helpers import Api, assert_problem, position_of, without
 PUBLIC = "/api/v1/public/complaints"
 RECEIPT = re.compile(r"^TS[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$")
 PUBLIC_FIELDS = {"receipt", "status", "status_label", "channel", "category", "received_on",
-                 "accepted_on", "replied_on", "closed_on", "due"}
+                 "accepted_on", "replied_on", "closed_on", "due", "unit_name", "reply",
+                 "declined_on", "decline_reason"}
 
 
 def public_body(**overrides: Any) -> dict[str, Any]:
@@ -167,7 +168,25 @@ def test_the_public_view_follows_the_handling_steps(
     assert (after_reply["status"], after_reply["replied_on"]) == ("replied",
                                                                   replied["replied_on"])
     assert after_reply["due"] == replied["callback_deadline"]["due"]
-    assert "已退还评审费" not in client.get(f"{PUBLIC}/{receipt}").text
+    # The outcome, and the unit that gave it (a unit's name, never a person's).
+    assert (followed["unit_name"], followed["reply"]) == ("柳东新区(高新区)", None)
+    assert (after_reply["unit_name"], after_reply["reply"]) == ("柳东新区(高新区)", "已退还评审费")
+    assert _no_personal_data(client.get(f"{PUBLIC}/{receipt}").text)
+
+
+def test_the_public_view_of_a_declined_complaint_says_why(
+    client: Any, complaints: ComplaintApi,
+) -> None:
+    receipt = _filed(client)["receipt"]
+    cid = str(Complaint.create_id(receipt))
+    declined = complaints.do("bureau", cid, "decline", {"reason": "不属于营商环境投诉范围"})
+
+    followed = client.get(f"{PUBLIC}/{receipt}").json()
+
+    assert (followed["status"], followed["decline_reason"]) == ("declined",
+                                                                "不属于营商环境投诉范围")
+    assert followed["declined_on"] == declined["declined_on"]
+    assert (followed["unit_name"], followed["reply"]) == (None, None)
 
 
 def test_the_public_view_of_a_closed_complaint_has_no_due_date(
