@@ -14,7 +14,7 @@ from application import policy
 from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.errors import NotFound
-from application.queries import LedgerQuery, codes, day, flag, words
+from application.queries import LedgerQuery, codes, day, flag, text, words
 from domain.calendar import Deadline
 from domain.complaint import (
     EVENT_LABELS,
@@ -128,6 +128,7 @@ LEDGER = LedgerQuery("complaints", "complaint.read", {
     "received_to": day("Received on or before"),
     "overdue": flag("true: open complaints whose running deadline is past (超期); false: "
                     "all others"),
+    "q": text("Words of the content, or a receipt code (回执码)"),
 }, dated=True, period=("received_from", "received_to"))
 
 
@@ -191,6 +192,15 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
             closed_on=complaint.closed_on, due=deadlines[0][1].due if deadlines else None,
             unit_name=unit.name if unit else None, reply=complaint.reply_text,
             declined_on=complaint.declined_on, decline_reason=complaint.decline_reason)
+
+    def get_by_receipt(self, caller: Caller, receipt: str) -> ComplaintState:
+        """A complaint found by its receipt code (回执码), for staff who may read it; one the
+        caller may not read answers as one that does not exist."""
+        self.authorize(caller, "read")
+        complaint = self._by_receipt(receipt)
+        if not policy.allows(caller, "complaint.read", complaint):
+            raise NotFound(f"no complaint with receipt code {receipt!r}")
+        return self.state(caller, complaint)
 
     # --- Open311: complaints followed by receipt code ------------------------------------
 

@@ -13,7 +13,7 @@ from application.cases import CaseService, Result, state_of
 from application.context import Caller
 from application.enterprises import enterprise_by_code, not_registered
 from application.errors import NotFound
-from application.queries import LedgerQuery, Param, codes, day, flag, words
+from application.queries import LedgerQuery, Param, codes, day, flag, text, words
 from domain.calendar import Deadline
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.enterprise import Enterprise
@@ -103,6 +103,7 @@ LEDGER = LedgerQuery("requests", "request.read", {
     "raised_from": day("Raised on or after"),
     "raised_to": day("Raised on or before"),
     "overdue": flag("true: being handled (assigned or in progress) with the due date past"),
+    "q": text("Words of the request's description"),
 }, dated=True, period=("raised_from", "raised_to"))
 
 

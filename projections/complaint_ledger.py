@@ -2,9 +2,10 @@
 for the units' performance statistics (projections/complaint_stats.py); read through
 projections/complaint_reader.py.
 
-No personal data enters these tables: no complainant name, phone or enterprise name, and no
-content or receipt code; only whether the complaint is anonymous and, for scoping an
-enterprise account's reads, the credit code of the enterprise that filed it.
+No complainant details enter these tables: no name, phone or enterprise name; only whether
+the complaint is anonymous and, for scoping an enterprise account's reads, the credit code
+of the enterprise that filed it. The receipt code and the content are kept so staff can find
+a complaint by its code or by words of its content (the ledger shows a short summary).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from projections.store import Tx
 TABLE = "complaint_ledger"
 ASSIGNMENTS = "complaint_assignments"
 # Dates are ISO text (they compare as dates on both engines); flags are 0/1 integers.
-LEDGER_SCHEMA = """id TEXT PRIMARY KEY, seq BIGINT NOT NULL, status TEXT NOT NULL,
+LEDGER_SCHEMA = """id TEXT PRIMARY KEY, seq BIGINT NOT NULL, receipt TEXT NOT NULL,
+    content TEXT NOT NULL, status TEXT NOT NULL,
     channel TEXT NOT NULL, category TEXT NOT NULL, respondent_unit TEXT NOT NULL,
     assigned_unit TEXT, anonymous INTEGER NOT NULL, filed_by_enterprise TEXT,
     received_on TEXT NOT NULL, accepted_on TEXT, declined_on TEXT, assigned_on TEXT,
@@ -82,6 +84,7 @@ class ComplaintLedger(Projection):
     """Builds the complaint ledger and its assignments from complaint events."""
 
     name = "complaint_ledger"
+    version = 2  # 2: receipt code and content, to find complaints by them
     ddl = DDL
     tables = (TABLE, ASSIGNMENTS)
 
@@ -109,7 +112,8 @@ class ComplaintLedger(Projection):
     @_apply.register
     def _(self, e: Complaint.Received, b: _Batch) -> None:
         b.rows.created(
-            e, b.position, status="received", channel=e.channel, category=e.category,
+            e, b.position, receipt=e.receipt, content=e.content, status="received",
+            channel=e.channel, category=e.category,
             respondent_unit=e.respondent_unit, anonymous=int(e.complainant is None),
             filed_by_enterprise=e.filed_by_enterprise, received_on=e.on.isoformat(),
             acceptance_due=e.acceptance_deadline.due.isoformat(),

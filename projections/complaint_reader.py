@@ -8,7 +8,16 @@ from typing import Any
 
 from domain.complaint import Category, Channel, DeadlineKind, Satisfaction, Status
 from projections.complaint_ledger import TABLE, ComplaintLedger
-from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, where_of
+from projections.filters import (
+    AtLeast,
+    AtMost,
+    Equals,
+    Filter,
+    Given,
+    Overdue,
+    Text,
+    where_of,
+)
 from projections.paging import LedgerReader, Row, where
 
 FILTERS: dict[str, Filter] = {
@@ -19,6 +28,7 @@ FILTERS: dict[str, Filter] = {
     "category": Equals("category"),
     "received_from": AtLeast("received_on"),
     "received_to": AtMost("received_on"),
+    "q": Text("content", "receipt"),  # words of the content, or (part of) a receipt code
     # Open complaints whose running deadline is past (deadline_due is null when none runs).
     "overdue": Overdue("deadline_due < ?", "(deadline_due IS NULL OR deadline_due >= ?)"),
     "today": Given(),  # what overdue is judged against
@@ -49,6 +59,15 @@ class ComplaintLedgerReader(LedgerReader):
         return [row["id"] for row in rows]
 
 
+SUMMARY_LENGTH = 60
+
+
+def summary(content: str) -> str:
+    """The first words of a complaint's content, on one line."""
+    line = " ".join(content.split())
+    return line if len(line) <= SUMMARY_LENGTH else line[:SUMMARY_LENGTH - 1] + "…"
+
+
 def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     deadline = None
     if row["deadline_kind"] is not None:
@@ -59,7 +78,8 @@ def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     if row["pending_until"] is not None:
         pending = {"until": row["pending_until"], "requested_on": row["pending_requested_on"]}
     return {
-        "id": row["id"], "status": row["status"], "status_label": Status(row["status"]).label,
+        "id": row["id"], "receipt": row["receipt"], "summary": summary(row["content"]),
+        "status": row["status"], "status_label": Status(row["status"]).label,
         "channel": row["channel"], "channel_label": Channel(row["channel"]).label,
         "category": row["category"], "category_label": Category(row["category"]).label,
         "respondent_unit": row["respondent_unit"], "assigned_unit": row["assigned_unit"],

@@ -10,7 +10,17 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
 from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Given, Member, Overdue
+from projections.filters import (
+    AnyOf,
+    AtLeast,
+    AtMost,
+    Equals,
+    Filter,
+    Given,
+    Member,
+    Overdue,
+    Text,
+)
 from projections.paging import LedgerReader, Row
 from projections.store import Tx
 
@@ -177,6 +187,7 @@ FILTERS: dict[str, Filter] = {
     "project": Equals("project_id"),
     "raised_from": AtLeast("raised_on"),
     "raised_to": AtMost("raised_on"),
+    "q": Text("description"),  # words of the request
     "overdue": Overdue(_LATE, f"NOT {_LATE}", HANDLING),
     "today": Given(),  # what overdue is judged against
     "scope_unit": Member("all_units"),  # a unit reads the requests it is or was assigned

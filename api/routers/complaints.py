@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.deps import ContainerDep, CurrentCaller
+from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
 from api.schemas.complaint_views import ComplaintLedgerPublic
 from api.schemas.complaints import (
     AssignBody,
@@ -23,6 +25,18 @@ from application.complaints import LEDGER
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints 投诉举报"])
 
 CREATE = Create("file", ComplaintCreate, "Register a complaint (登记)")
+
+
+@router.get("/by-receipt/{receipt}", response_model=ComplaintPublic,
+            summary="Find a complaint by its receipt code (回执码)",
+            description="For staff who may read it: a complaint the caller may not read "
+            "answers 404, as one that does not exist.")
+def get_by_receipt(receipt: str, caller: CurrentCaller, c: ContainerDep,
+                   response: Response) -> BaseModel:
+    state = c.complaints.get_by_receipt(caller, receipt)
+    set_etag(response, state.version)
+    return public_of(ComplaintPublic)(state)
+
 
 STEPS = (
     Step("/accept", "accept", CommentBody, "受理", body_optional=True),

@@ -27,6 +27,8 @@ class PendingExtensionPublic(BaseModel):
 
 class ComplaintRowPublic(BaseModel):
     id: UUID
+    receipt: str = Field(description="回执码")
+    summary: str = Field(description="The first words of the content (摘要)")
     status: str
     status_label: str
     channel: str

@@ -80,8 +80,9 @@ def test_complaint_ledger_filters_and_shows_no_personal_data(api: Api,
     assert row["deadline"] == {"kind": "reply", "kind_label": "答复期限", "due": "2025-10-23",
                                "provisional": False}
     assert row["overdue"] is True and body["items"][0]["anonymous"] is True
-    for text in ("李明", "0772", "柳州某某", "审批超时", "complainant", "receipt"):
+    for text in ("李明", "0772", "柳州某某", "complainant"):  # who complained: never
         assert text not in str(body)
+    assert (row["receipt"].startswith("TS"), row["summary"]) == (True, "审批超时")
     assert [i["id"] for i in get(api, LEDGER, overdue="true")["items"]] == [late]
     assert [i["id"] for i in get(api, LEDGER, channel="website")["items"]] == [waiting]
     assert get(api, LEDGER, received_from="2025-10-01")["count"] == 1
@@ -198,3 +199,30 @@ def test_complaint_statistics_count_by_channel_and_category(api: Api,
     description = api.client.get("/openapi.json").json()["paths"][COMPLAINT_STATS]["get"][
         "description"]
     assert "closed on time (按期办结)" in description
+
+
+def test_staff_find_a_complaint_by_receipt_code_or_words_of_its_content(
+        api: Api, complaints: Complaints) -> None:
+    mine = complaints.assigned("2025-09-24", "liudong", "2025-09-26")
+    other = complaints.assigned("2025-09-24", "liujiang", "2025-09-26", content="窗口推诿扯皮")
+    receipt = get(api, f"/api/v1/complaints/{mine}", "bureau")["receipt"]
+
+    found = api.client.get(f"/api/v1/complaints/by-receipt/{receipt.lower()}",
+                           headers=api.headers("bureau"))
+    by_unit = api.client.get(f"/api/v1/complaints/by-receipt/{receipt}",
+                             headers=api.headers("unit"))
+    stranger = api.client.get(f"/api/v1/complaints/by-receipt/{receipt}",
+                              headers=api.headers("other_unit"))
+    unknown = api.client.get("/api/v1/complaints/by-receipt/TS23456789ABCD",
+                             headers=api.headers("other_unit"))
+    by_words = get(api, LEDGER, q="推诿", min_position=complaints.position)
+    by_code = get(api, LEDGER, q=receipt)
+
+    assert (found.status_code, found.json()["id"], found.headers["ETag"]) == (
+        200, mine, f'"{found.json()["version"]}"')
+    assert by_unit.status_code == 200
+    assert stranger.status_code == unknown.status_code == 404
+    assert stranger.json()["detail"].replace(receipt, "X") == \
+        unknown.json()["detail"].replace("TS23456789ABCD", "X")
+    assert [i["id"] for i in by_words["items"]] == [other]
+    assert [i["id"] for i in by_code["items"]] == [mine]

@@ -219,6 +219,7 @@ REQUEST_CASES: list[tuple[dict[str, Any], set[str]]] = [
     ({"unit": ["liudong", "rsj"]}, {"r1", "r5", "r9"}),
     ({"scope_unit": ["zrzyj", "gdj"]}, {"r2", "r3"}),
     ({"source": ["visit", "forum"]}, {"r1"}),
+    ({"q": "housing诉"}, {"r8"}),  # words of the description
     ({"enterprise": [E1, E3], "raised_to": d(2, 28)}, {"r1", "r9"}),
 ]
 
