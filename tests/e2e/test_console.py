@@ -55,7 +55,8 @@ def test_console_calls_only_paths_of_the_api(client: Any) -> None:
     used = {normal(p) for p in API_LITERAL.findall(_script(client))}
     assert {"/api/v1/ledgers/projects", "/api/v1/ledgers/complaints", "/api/v1/ledgers/requests",
             "/api/v1/supervision/overdue", "/api/v1/stats/complaints", "/api/v1/stats/units",
-            "/api/v1/stats/requests", "/api/v1/projects/{}/history"} <= used
+            "/api/v1/stats/requests", "/api/v1/projects/{}/history",
+            "/api/v1/complaints/{}/history", "/api/v1/requests/{}/history"} <= used
     assert used - known == set()
 
 
