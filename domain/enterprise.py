@@ -241,10 +241,11 @@ class Enterprise(Aggregate):
 
     def record_visit(self, date: date, kind: str, hosted_by: str, notes: str,
                      request_numbers: Sequence[str] | None, audit: Audit) -> int:
-        """Record a visit (调研) or forum (座谈) on `date`; returns the visit's number."""
+        """Record a visit (调研) or forum (座谈) on `date`; returns the visit's number. A
+        visit may come before the enterprise was entered here: entry is record-keeping,
+        not a business fact, and offices enter enterprises as they meet them."""
         require_day(date, "visit date")
         kind = VisitKind.require(kind, "kind").value
-        require_not_before(date, self.registered_on, "visit date", "registration date")
         number = len(self.visits) + 1
         self._visit_recorded(
             number=number, date=date, kind=kind,

@@ -156,15 +156,21 @@ def test_visits_are_numbered_and_may_be_entered_later(firms: Firms,
 @pytest.mark.parametrize("body", [
     {"date": FUTURE, "kind": "visit", "hosted_by": "x", "notes": "y"},
     {"date": ON, "kind": "dinner", "hosted_by": "x", "notes": "y"},
-    {"date": "2024-12-31", "kind": "visit", "hosted_by": "x", "notes": "y"},
     {"date": ON, "kind": "visit", "hosted_by": "x", "notes": "  "},
 ])
 def test_bad_visits_are_refused_and_append_nothing(firms: Firms, firm: dict[str, Any],
                                                    body: dict[str, Any]) -> None:
-    # Before registration (2025-01-06) is a rule (409); the other refusals are bad input.
-    status = 409 if body["date"] == "2024-12-31" else 422
-    assert_problem(firms.act("bureau", firm["id"], "visits", body), status)
+    assert_problem(firms.act("bureau", firm["id"], "visits", body), 422)
     firms.api.assert_log_head(firm["_position"])
+
+
+def test_a_visit_before_the_enterprise_was_entered_is_accepted(firms: Firms,
+                                                                firm: dict[str, Any]) -> None:
+    """Registered here on 2025-01-06; met at a forum on 2024-12-31."""
+    visited = firms.do("bureau", firm["id"], "visits",
+                       {"date": "2024-12-31", "kind": "forum", "hosted_by": "投促局",
+                        "notes": "年终座谈"})
+    assert visited["visits"][0]["date"] == "2024-12-31"
 
 
 def test_a_stale_if_match_is_412_and_a_malformed_one_422(firms: Firms,
