@@ -40,12 +40,13 @@ class ProjectState(ProjectDetails):
     problems: list[dict[str, Any]]
     instructions: list[dict[str, Any]]
     comment_count: int
+    allowed_steps: list[str]
     created_at: datetime
     modified_at: datetime
 
     @classmethod
     def of(cls, p: Project) -> ProjectState:
-        return state_of(cls, p)
+        return state_of(cls, p, allowed_steps=p.allowed_steps())
 
 
 ProjectResult = Result[ProjectState]

@@ -66,12 +66,14 @@ class RequestState:
     feedback_on: date | None
     closed_on: date | None
     close_reason: str | None
+    allowed_steps: list[str]
     created_at: datetime
     modified_at: datetime
 
     @classmethod
     def of(cls, r: EnterpriseRequest, today: date) -> RequestState:
-        return state_of(cls, r, overdue=is_overdue(r.status, r.due, today))
+        return state_of(cls, r, overdue=is_overdue(r.status, r.due, today),
+                        allowed_steps=r.allowed_steps())
 
 
 RequestResult = Result[RequestState]

@@ -108,6 +108,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     Status.reopened: ("assign",),
     Status.closed: (),
 }
+# The API path of each command a client takes (recompute_due is the calendar's, not theirs).
+STEP_PATHS = {"assign": "assign", "note_progress": "progress", "record_outcome": "outcome",
+              "record_feedback": "feedback", "close": "close"}
 
 
 def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
@@ -213,6 +216,10 @@ class EnterpriseRequest(Aggregate):
     def current_due(self) -> Deadline | None:
         """The deadline of the current assignment; None before it and after reopening."""
         return self.due
+
+    def allowed_steps(self) -> list[str]:
+        """The steps the request takes now, named as its API paths."""
+        return [STEP_PATHS[step] for step in ALLOWED[self.status] if step in STEP_PATHS]
 
     def _require_step(self, step: str) -> None:
         allowed = ALLOWED[self.status]

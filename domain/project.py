@@ -156,6 +156,23 @@ class Project(Aggregate):
     def current_stage(self) -> Stage:
         return Stage(self.stage)
 
+    def allowed_steps(self) -> list[str]:
+        """The steps the project takes now, named as its API paths (numbered steps by their
+        collection: `problems/resolve` when a problem is open)."""
+        if self.current_stage is Stage.terminated:
+            return ["comment"]
+        stage_step = {Stage.negotiating: "sign", Stage.signed: "start-construction",
+                      Stage.under_construction: "start-production"}.get(self.current_stage)
+        steps = ["revise", *([stage_step, "terminate"] if stage_step else []), "reassign",
+                 "report-progress", "raise-problem", "comment", "instruct", "designate-key"]
+        if self.key_years:
+            steps.append("drop-key")
+        if any(p["resolved_on"] is None for p in self.problems):
+            steps.append("problems/resolve")
+        if self.instructions:
+            steps.append("instructions/answer")
+        return steps
+
     def _refuse_if_terminated(self, step: str) -> None:
         if self.current_stage is Stage.terminated:
             msg = f"project is terminated (终止); cannot {step}, only comments are allowed"

@@ -36,7 +36,7 @@ STEPS = (
     Step("/feedback", "record_feedback", FeedbackBody, "The enterprise's feedback (企业反馈)",
          description="The enterprise itself, or bureau staff on its behalf; unsatisfied "
          "reopens the request (重办) for a new assignment."),
-    Step("/close", "close", CloseBody, "Close (办结)",
+    Step("/close", "close", CloseBody, "Close (办结)", body_optional=True,
          description="Bureau or supervision staff, after satisfied feedback, or after "
          "an outcome the enterprise left unanswered (then with a reason)."),
 )

@@ -107,8 +107,8 @@ ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=S
 LedgerRowPublic = public_schema(
     "LedgerRowPublic", ProjectState, base=labels(stage=Stage),
     omit=("planned_sign", "planned_start", "planned_production", "termination_reason",
-          "latest_progress_on", "problems", "instructions", "comment_count", "created_at",
-          "modified_at"),
+          "latest_progress_on", "problems", "instructions", "comment_count",
+          "allowed_steps", "created_at", "modified_at"),
     added={"problems_open": int, "instructions_open": int})
 """A row of the project ledger: the project's state without its item lists, planned dates
 and audit times, with how many problems and instructions are open."""
