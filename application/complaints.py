@@ -129,7 +129,7 @@ LEDGER = LedgerQuery("complaints", "complaint.read", {
     "overdue": flag("true: open complaints whose running deadline is past (超期); false: "
                     "all others"),
     "q": text("Words of the content, or a receipt code (回执码)"),
-}, dated=True, period=("received_from", "received_to"))
+}, dated=True, periods=(("received_from", "received_to"),))
 
 
 class ComplaintService(CaseService[Complaint, ComplaintState]):

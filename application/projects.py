@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.cases import CaseService, Result, state_of
 from application.context import Caller
-from application.queries import LedgerQuery, codes, flag, integer, text, words
+from application.queries import LedgerQuery, codes, day, flag, integer, text, words
 from domain.calendar import Deadline
 from domain.project import EVENT_LABELS, Project, ProjectDetails, Stage
 
@@ -61,7 +61,14 @@ LEDGER = LedgerQuery("projects", "project.read", {
     "key": flag("A key project (重点项目) in any year"),
     "key_year": integer("On this year's key-project list (重点项目清单)", 2000, 2100),
     "q": text("Text in the name or the investor"),
-})
+    **{f"{prefix}_{end}": day(f"{what} on or {'after' if end == 'from' else 'before'}")
+       for prefix, what in (("registered", "Registered (在谈)"), ("signed", "Signed (签约)"),
+                            ("started", "Construction started (开工)"),
+                            ("produced", "Production started (投产)"),
+                            ("terminated", "Terminated (终止)"))
+       for end in ("from", "to")},
+}, periods=tuple((f"{p}_from", f"{p}_to")
+                 for p in ("registered", "signed", "started", "produced", "terminated")))
 
 
 class ProjectService(CaseService[Project, ProjectState]):

@@ -185,7 +185,7 @@ class LedgerQuery:
     action: str  # the policy action whose scope limits the rows: "project.read"
     filters: Mapping[str, Param]
     dated: bool = False  # rows judged against today (overdue): the reader is given `today`
-    period: tuple[str, str] | None = None  # two date filters that must not be reversed
+    periods: tuple[tuple[str, str], ...] = ()  # pairs of date filters that must not cross
 
     @property
     def params(self) -> dict[str, Param]:
@@ -229,8 +229,8 @@ class Reads:
         query = self.ledgers[name]
         scope = policy.scope(caller, query.action)
         values = parse_params(query.params, given)
-        if query.period:
-            check_period(*(values.get(name) for name in query.period))
+        for start, end in query.periods:
+            check_period(values.get(start), values.get(end))
         if query.dated:
             values["today"] = self.clock.today()
         reader = self.readers[name]

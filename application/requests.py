@@ -106,7 +106,7 @@ LEDGER = LedgerQuery("requests", "request.read", {
     "raised_to": day("Raised on or before"),
     "overdue": flag("true: being handled (assigned or in progress) with the due date past"),
     "q": text("Words of the request's description"),
-}, dated=True, period=("raised_from", "raised_to"))
+}, dated=True, periods=(("raised_from", "raised_to"),))
 
 
 class RequestService(CaseService[EnterpriseRequest, RequestState]):

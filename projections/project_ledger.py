@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.project import Project, Stage
 from projections.base import LedgerRows, Projection, handled_events
-from projections.filters import AnyOf, Equals, Filter, Flag, Member, Text
+from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerReader, Row, where
 from projections.store import Tx
 
@@ -211,6 +211,12 @@ FILTERS: dict[str, Filter] = {
     "key": Flag("key_years <> ''", "key_years = ''"),  # a key project in any year
     "key_year": Member("key_years"),
     "q": Text("name", "investor"),
+    # Each stage's business date within a period (both ends included): 在谈/签约/开工/投产/终止.
+    **{f"{prefix}_{end}": (AtLeast if end == "from" else AtMost)(column)
+       for prefix, column in (("registered", "registered_on"), ("signed", "sign_date"),
+                              ("started", "construction_date"),
+                              ("produced", "production_date"), ("terminated", "terminated_on"))
+       for end in ("from", "to")},
     # A unit account reads the projects it is responsible for and those in its county/zone.
     "scope_unit": AnyOf(Equals("responsible_unit"), Equals("county")),
 }

@@ -329,3 +329,21 @@ def test_text_search_gives_the_same_rows_on_sqlite_and_postgres(api: Api) -> Non
                                    ("柳州工厂", "acme partners")]][-1]
     ledger = api.ledger("bureau", q="acme", min_position=last["_position"])
     assert {row["name"] for row in ledger["items"]} == {"ACME Holdings", "柳州工厂"}
+
+
+def test_the_ledger_filters_each_stage_date_by_period(api: Api) -> None:
+    """The monthly report's question: which projects were signed (started, put into
+    production) in a period."""
+    signed = api.create(name="三月签约")
+    api.do("bureau", signed["id"], "sign", {"date": "2025-03-10", "contract_amount": "1"})
+    later = api.create(name="五月签约")
+    done = api.do("bureau", later["id"], "sign", {"date": "2025-05-02", "contract_amount": "1"})
+    wait = done["_position"]
+
+    march = api.ledger(signed_from="2025-03-01", signed_to="2025-03-31", min_position=wait)
+    since = api.ledger(signed_from="2025-04-01", min_position=wait)
+    reversed_period = api.get_ledger(signed_from="2025-04-01", signed_to="2025-03-01")
+
+    assert [i["name"] for i in march["items"]] == ["三月签约"]
+    assert [i["name"] for i in since["items"]] == ["五月签约"]
+    assert_problem(reversed_period, 422)
