@@ -61,3 +61,17 @@ def test_each_demo_store_keeps_its_own_tokens() -> None:
 
     assert (str(one), str(other)) == ("var/a.db.demo-tokens", "/srv/b.db.demo-tokens")
     assert pg.name == "demo-tokens-h-5433-ledger-demo.txt"
+
+
+def test_serve_on_an_empty_store_says_how_to_create_the_first_admin(
+        store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(options))
+
+    shown = runner.invoke(cli.app, ["serve", "--port", "8765"], env={"COLUMNS": "200"})
+
+    assert shown.exit_code == 0, shown.output
+    assert "accounts add --name NAME --role admin" in shown.output
+    assert served == [{"host": "127.0.0.1", "port": 8765, "log_level": "info"}]
