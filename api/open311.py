@@ -216,15 +216,19 @@ def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | No
             except NotFound:
                 continue
         return doc.render(fmt, "service_requests", elements)
-    if caller is None:
+    if caller is None and not c.settings.open311_public_search:
         raise Forbidden("api_key required to search service requests; follow one without "
                         "it at requests/{service_request_id}")
     f = doc.request_filter(service_code, status, start_date, end_date, c.clock.zone)
     first, last = doc.received_range(f, c.clock.zone)
     statuses = f.statuses and [s for s in Status if doc.open311_status(s) in f.statuses]
-    found = c.complaints.search(caller, {
-        "category": sorted(f.codes) if f.codes else None, "status": statuses,
-        "received_from": first, "received_to": last}, DEFAULT_LIMIT, min_position)
+    filters: dict[str, Any] = {"category": sorted(f.codes) if f.codes else None,
+                               "status": statuses, "received_from": first, "received_to": last}
+    if caller is None:  # the public view: no description, no personal data
+        public_lookup(request)
+        found = c.complaints.public_search(filters, DEFAULT_LIMIT, min_position)
+        return doc.render(fmt, "service_requests", [_element(c, x, False) for x in found])
+    found = c.complaints.search(caller, filters, DEFAULT_LIMIT, min_position)
     return doc.render(fmt, "service_requests", [_element(c, x, True) for x in found])
 
 

@@ -105,8 +105,9 @@ def service(code: str) -> dict[str, Any]:
     label = Category(code).label
     return {
         "service_code": code, "service_name": label, "description": DESCRIPTIONS[code],
-        # The one attribute (respondent_unit) is optional, so no definition call is needed.
-        "metadata": False, "type": "realtime",
+        # Every service has an attribute (respondent_unit, optional): the standard says
+        # metadata true, so clients know a service definition is there to read.
+        "metadata": True, "type": "realtime",
         "keywords": f"{label}, 营商环境, 投诉, 举报, {code}", "group": GROUP,
     }
 

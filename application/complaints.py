@@ -216,10 +216,20 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         """The newest complaints by date received that match `filters` (ledger filters) and
         the caller may read, without personal data."""
         scope = policy.scope(caller, "complaint.read")
+        return self._newest({**filters, **scope.filters()}, limit, min_position)
+
+    def public_search(self, filters: dict[str, Any], limit: int,
+                      min_position: int | None = None) -> list[ComplaintState]:
+        """The newest complaints for anyone without an account (Open311's public search):
+        the caller shows them without content or personal data."""
+        return self._newest(filters, limit, min_position)
+
+    def _newest(self, filters: dict[str, Any], limit: int, min_position: int | None
+                ) -> list[ComplaintState]:
         reads = self.context.reads
         reader = cast(ComplaintFinder, reads.readers[LEDGER.name])
         reads.wait(reader.projection, min_position)
-        ids = reader.newest_received({**filters, **scope.filters()}, limit)
+        ids = reader.newest_received(filters, limit)
         return [ComplaintState.of(self.load(UUID(i)), personal=False) for i in ids]
 
     # --- intake (投促局) -----------------------------------------------------------------

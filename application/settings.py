@@ -67,6 +67,10 @@ class Settings(BaseSettings, WorkingDays):
     public_lookup_rate: str = Field(
         "120/minute", description="Receipt-code look-ups per client address without an "
         "account; over it: 429.")
+    open311_public_search: bool = Field(
+        True, description="Open311 GET requests without api_key lists complaints in the "
+        "public view (status, service, dates, agency; no description, no personal data); "
+        "false: it needs an api_key.")
     demo_tokens_file: Path | None = Field(
         None, description="Where demo tokens are kept (demo mode only); default: beside the "
         "SQLite database (PATH.demo-tokens), or var/demo-tokens-DB.txt for PostgreSQL, so a "

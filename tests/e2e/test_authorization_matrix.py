@@ -219,8 +219,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # With an api_key the account files, as POST /api/v1/complaints; without, the public.
     ("POST", f"{O311}/requests.{{fmt}}"): Rule(FILERS, OPEN311_FORM, auth="api_key",
                                                anonymous=True),
-    # Searching needs an account that reads complaints; following one by receipt does not.
-    ("GET", f"{O311}/requests.{{fmt}}"): Rule(f"{READ_ALL} unit enterprise", auth="api_key"),
+    # Searching with an api_key needs an account that reads complaints; without one anyone
+    # gets the public view (no description), as when following one by receipt.
+    ("GET", f"{O311}/requests.{{fmt}}"): Rule(f"{READ_ALL} unit enterprise", auth="api_key",
+                                              anonymous=True),
     ("GET", f"{O311}/requests/{{service_request_id}}.{{fmt}}"): Rule(
         EVERYONE, auth="api_key", anonymous=True),
 }

@@ -18,10 +18,10 @@ def test_services_are_the_complaint_categories_in_xml_and_json(client: Any) -> N
     assert [list(s) for s in xml] == [SERVICE_FIELDS] * len(Category.labels())
     assert [(s["service_code"], s["service_name"]) for s in xml] == list(Category.labels().items())
     assert {(s["metadata"], s["type"], s["group"]) for s in xml} == {
-        ("false", "realtime", "营商环境投诉举报")}
+        ("true", "realtime", "营商环境投诉举报")}
     assert [list(s) for s in as_json] == [SERVICE_FIELDS] * len(Category.labels())
     assert [s["service_code"] for s in as_json] == list(Category.labels())
-    assert all(s["metadata"] is False for s in as_json)
+    assert all(s["metadata"] is True for s in as_json)
     assert [s["description"] for s in as_json] == [s["description"] for s in xml]
 
 

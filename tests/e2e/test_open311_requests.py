@@ -136,10 +136,37 @@ def test_roles_that_may_not_file_or_search_get_an_open311_403(
     assert_open311_error(file_request(client, api_key=tokens["unit"]), 403)
     assert_open311_error(client.get(f"{BASE}/requests.json",
                                     params={"api_key": tokens["agent"]}), 403)
+    assert container.ledger.head() == head
+
+
+def test_without_api_key_the_search_answers_the_public_view(
+    client: Any, tokens: dict[str, str], container: Container,
+) -> None:
+    """Clients that cannot send api_key on GET (the georeport package) still list requests:
+    status, service, dates and agency, never the description or who complained."""
+    filed = file_request(client, "json", description="窗口推诿扯皮", first_name="三",
+                         last_name="张", phone="13800000000")
+    receipt = filed.json()[0]["service_request_id"]
+
+    public = client.get(f"{BASE}/requests.json",
+                        params={"min_position": filed.headers["X-Ledger-Position"]})
+    staff = client.get(f"{BASE}/requests.json", params={"api_key": tokens["bureau"]})
+
+    assert public.status_code == 200, public.text
+    (element,) = public.json()
+    assert (element["service_request_id"], element["status"]) == (receipt, "open")
+    assert not element["description"]
+    for text in ("窗口推诿扯皮", "13800000000", "张三"):
+        assert text not in public.text
+    assert "窗口推诿扯皮" in staff.text
+
+
+def test_a_setting_turns_the_public_search_off(client: Any, container: Container) -> None:
+    container.settings = container.settings.model_copy(update={"open311_public_search": False})
+
     description = assert_open311_error(client.get(f"{BASE}/requests.xml"), 403)
 
     assert "api_key" in description
-    assert container.ledger.head() == head
 
 
 def test_bad_service_codes_are_open311_errors_and_file_nothing(

@@ -191,3 +191,6 @@ def test_the_georeport_client_lists_services_and_reads_back_a_filed_request(
         listed = geo.get_service_requests(service_request_id=receipt)
         listed = listed if isinstance(listed, list) else [listed]
         assert [x["service_request_id"] for x in listed] == [receipt]
+        searched = geo.get_service_requests(service_code="policy_delivery")  # no api_key
+        searched = searched if isinstance(searched, list) else [searched]
+        assert [x["service_request_id"] for x in searched] == [receipt]
