@@ -12,6 +12,7 @@ from application.calendar import ChineseWorkingCalendar, DeadlinePolicy, Working
 from application.calendar_sync import SyncResult, sync_calendar
 from application.cases import CaseType, Context
 from application.context import Caller, Clock
+from application.idempotency import IdempotencyRecords
 from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -64,6 +65,7 @@ class Container:
     follower: Follower
     reads: Reads
     reports: Reports
+    idempotency: IdempotencyRecords
     services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
 
@@ -98,6 +100,15 @@ class Container:
         self.ledger.close()
 
 
+def view_store(settings: Settings, database: Database) -> ViewStore:
+    """The read models' store: LEDGER_VIEWS_DATABASE_URL, else beside the event store."""
+    views = Database.parse(settings.views_database_url or database.views_url())
+    if views.kind == "postgres":
+        return ViewStore(conninfo=views.conninfo(), pool_size=settings.postgres_pool_size,
+                         timeout=settings.database_timeout)
+    return ViewStore(sqlite_path=views.path if views.kind == "sqlite" else ":memory:")
+
+
 def policy_of(settings: Settings) -> DeadlinePolicy:
     return DeadlinePolicy(**settings.model_dump(include=set(WorkingDays.model_fields)))
 
@@ -112,8 +123,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     clock = clock or Clock(settings.timezone, settings.earliest_business_date)
     calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
     deadlines = policy_of(settings)
-    views = ViewStore(settings.views_database_url or database.views_url(),
-                      pool_size=settings.postgres_pool_size, timeout=settings.database_timeout)
+    views = view_store(settings, database)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
     reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
                   [query for case in cases for query in case.ledgers])
@@ -125,7 +135,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,
         accounts=AccountService(store, units), journal=Journal(ledger, cases),
-        views=views, follower=follower, reads=reads,
+        views=views, follower=follower, reads=reads, idempotency=IdempotencyRecords(store),
         reports=Reports(reads, ReportReaders(
             supervision=SupervisionReader(views, calendar),
             complaint_stats=ComplaintStatsReader(views),

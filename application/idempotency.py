@@ -77,3 +77,14 @@ def earlier(store: Store, caller: Caller) -> Earlier | None:
         raise InvalidValue(msg)
     return Earlier(found.item_id, found.item_version, store.position_of(found.id, 1),
                    found.number)
+
+
+class IdempotencyRecords:
+    """The first answers to commands sent with an Idempotency-Key, for the routes that
+    replay them (api/ reaches the store only through application services)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def earlier(self, caller: Caller) -> Earlier | None:
+        return earlier(self.store, caller)

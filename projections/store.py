@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
@@ -69,12 +68,13 @@ class Tx:
 class ViewStore:
     """Connections to the read-model database, and the tracking table they all share."""
 
-    def __init__(self, url: str, pool_size: int = 5, timeout: float = 5.0) -> None:
-        self.url = url
-        if url.startswith("sqlite://"):
+    def __init__(self, *, sqlite_path: str | None = None, conninfo: str | None = None,
+                 pool_size: int = 5, timeout: float = 5.0) -> None:
+        """A SQLite file (or ":memory:") or a PostgreSQL database (a libpq conninfo): the
+        composition root parses the URL once and hands on what it found."""
+        if sqlite_path is not None:
             self.dialect = "sqlite"
-            path = url.removeprefix("sqlite://")
-            self.path = path[1:] if path.startswith("/") else path
+            self.path = sqlite_path
             if self.path != ":memory:" and not Path(self.path).exists():
                 # Owner-only, like the event store: read models hold what events hold.
                 folder = Path(self.path).parent
@@ -85,8 +85,11 @@ class ViewStore:
             self._memory: sqlite3.Connection | None = None
             self._memory_lock = threading.RLock()
         else:
+            if conninfo is None:
+                msg = "a view store needs a SQLite path or a PostgreSQL conninfo"
+                raise ValueError(msg)
             self.dialect = "postgres"
-            self.conninfo, self.schema = _postgres_conninfo(url)
+            self.conninfo = conninfo
             from psycopg.rows import dict_row
             from psycopg_pool import ConnectionPool
 
@@ -175,24 +178,3 @@ class _NoLock:
 
 
 _NO_LOCK = _NoLock()
-
-
-def _postgres_conninfo(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    schema = (parse_qs(parts.query).get("schema") or [""])[0]
-    fields = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": str(parts.port or 5432),
-        "user": unquote(parts.username or "postgres"),
-        "dbname": (parts.path or "/").lstrip("/") or "postgres",
-    }
-    if parts.password:
-        fields["password"] = unquote(parts.password)
-    if schema:
-        fields["options"] = f"-c search_path={schema}"
-    conninfo = " ".join(f"{k}='{_quote(v)}'" for k, v in fields.items())
-    return conninfo, schema
-
-
-def _quote(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("'", "\\'")

@@ -200,10 +200,10 @@ def scratch_schema(url: str) -> Iterator[str]:
     """A schema of its own for the run, dropped afterwards."""
     import psycopg
 
-    from projections.store import _postgres_conninfo
+    from application.persistence import Database
 
     schema = f"bench_{uuid.uuid4().hex[:8]}"
-    conninfo = _postgres_conninfo(url)[0]
+    conninfo = Database.parse(url).conninfo()
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:

@@ -59,9 +59,9 @@ def _postgres_unavailable() -> str | None:
 
 
 def _conninfo(url: str) -> str:
-    from projections.store import _postgres_conninfo
+    from application.persistence import Database
 
-    return _postgres_conninfo(url)[0]
+    return Database.parse(url).conninfo()
 
 
 @pytest.fixture(scope="session")

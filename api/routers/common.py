@@ -25,7 +25,6 @@ from pydantic import BaseModel
 from api.bootstrap import Container
 from api.deps import CommandCaller, ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
-from application import idempotency
 from application.cases import Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
@@ -141,12 +140,12 @@ def once(c: Container, service: str, caller: Caller,
     then answer what it answered (the same version and log position). A retry racing the
     first attempt fails on the state the first one left (a lost race, a stale If-Match, a
     step already taken) and then answers the same way."""
-    earlier = idempotency.earlier(c.store, caller)
+    earlier = c.idempotency.earlier(caller)
     if earlier is None:
         try:
             return command()
         except (ConcurrentUpdate, StaleVersion, RuleViolation):
-            earlier = idempotency.earlier(c.store, caller)
+            earlier = c.idempotency.earlier(caller)
             if earlier is None:
                 raise
     state = getattr(c, service).get(caller, earlier.item_id, earlier.item_version)

@@ -160,14 +160,14 @@ def test_ledger_survives_restart_without_replaying(tmp_path: Any) -> None:
 def test_postgres_worker_follows_by_notify_and_holds_its_lock(postgres_url: str) -> None:
     import psycopg
 
-    from projections.store import _postgres_conninfo
+    from application.persistence import Database
     from projections.worker import LOCK_NAMESPACE, run_worker
     from tests.conftest import postgres_settings
 
     settings = postgres_settings(postgres_url, follow_in_process=False, poll_interval=30)
     c = build(settings)
     stop = threading.Event()
-    conninfo, _ = _postgres_conninfo(postgres_url)
+    conninfo = Database.parse(postgres_url).conninfo()
     worker = threading.Thread(target=run_worker, args=(
         c.follower, conninfo, c.ledger.recorder.channel_name, 30.0, stop))  # type: ignore[attr-defined]
     try:
