@@ -65,8 +65,7 @@ class TokenCache:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self._topics = [get_topic(cls) for cls in (Account.TokenIssued,  # type: ignore[attr-defined]
-                                                    Account.Deactivated)]  # type: ignore[attr-defined]
+        self._topics = [get_topic(cls) for cls in (Account.TokenIssued, Account.Deactivated)]
         self._callers: dict[str, Caller] = {}
         self._seen = ledger.head()
         self._lock = threading.Lock()

@@ -136,7 +136,7 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
     """Every use case of the complaint context."""
 
     aggregate = Complaint
-    created_event = Complaint.Received  # type: ignore[attr-defined]
+    created_event = Complaint.Received
     kind = "complaint"
     event_labels = EVENT_LABELS
 

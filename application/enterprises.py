@@ -82,7 +82,7 @@ class EnterpriseService(CaseService[Enterprise, EnterpriseState]):
     """Every use case of the enterprise context."""
 
     aggregate = Enterprise
-    created_event = Enterprise.Registered  # type: ignore[attr-defined]
+    created_event = Enterprise.Registered
     kind = "enterprise"
     event_labels = EVENT_LABELS
 

@@ -75,7 +75,7 @@ class ProjectService(CaseService[Project, ProjectState]):
     """Every use case of the project context."""
 
     aggregate = Project
-    created_event = Project.Registered  # type: ignore[attr-defined]
+    created_event = Project.Registered
     kind = "project"
     event_labels = EVENT_LABELS
 

@@ -113,7 +113,7 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
     """Every use case of the enterprise-request context."""
 
     aggregate = EnterpriseRequest
-    created_event = EnterpriseRequest.Raised  # type: ignore[attr-defined]
+    created_event = EnterpriseRequest.Raised
     kind = "request"
     event_labels = EVENT_LABELS
 
