@@ -15,12 +15,13 @@ request to its lead unit (牵头单位).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, get_type_hints
 
 from domain.calendar import Deadline
 from domain.complaint import Category, Channel, Complaint, DeadlineKind
@@ -49,6 +50,7 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_subject ON {ITEMS} (subject_id)",
 )
 SUMMARY_LIMIT = 200
+Handler = Callable[..., None]
 
 
 class ItemKind(StrEnum):
@@ -63,9 +65,15 @@ class ItemKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
-                "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
-                "project_instruction": "领导批示落实", "request": "企业诉求办理"}[self.value]
+        return KIND_LABELS[self.value]
+
+
+# The label of every item kind, those of other case types' contributions included
+# (`contributes`), for the view to name any row it reads.
+KIND_LABELS: dict[str, str] = {
+    "complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
+    "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
+    "project_instruction": "领导批示落实", "request": "企业诉求办理"}
 
 
 class ItemState(StrEnum):
@@ -79,10 +87,11 @@ class ItemState(StrEnum):
         return {"overdue": "超期", "nearly_due": "临期"}[self.value]
 
 
-def _item(key: str, kind: ItemKind, subject: str, position: int, started: date,
+def item(key: str, kind: str, subject: str, position: int, started: date,
           due: Deadline, unit: str | None, summary: str, number: int | None = None
           ) -> dict[str, Any]:
-    return {"id": key, "kind": kind.value, "subject_id": subject, "number": number,
+    """The row of an open item `key` of `subject`, started on `started` and due at `due`."""
+    return {"id": key, "kind": str(kind), "subject_id": subject, "number": number,
             "unit": unit, "summary": summary[:SUMMARY_LIMIT], "started_on": started.isoformat(),
             "base_due": due.due.isoformat(), "extended_due": None, "requested_until": None,
             "due": due.due.isoformat(), "provisional": int(due.provisional), "seq": position}
@@ -97,7 +106,7 @@ def _request_item(e: Any) -> str:
 
 
 @dataclass
-class _Batch:
+class Batch:
     """What the handlers of one batch share: subjects, items, and the position of the
     event."""
 
@@ -129,7 +138,7 @@ class SupervisionItems(Projection):
     tables = (SUBJECTS, ITEMS)
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        batch = _Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
+        batch = Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
         batch.subjects.preload(str(e.originator_id) for _, e in events)
         batch.items.preload([_complaint_item(e) for _, e in events
                              if isinstance(e, Complaint.Event)]
@@ -143,62 +152,62 @@ class SupervisionItems(Projection):
         batch.items.flush()
 
     @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
+    def _apply(self, e: object, b: Batch) -> None:
         """An event this view has no handler for changes nothing."""
 
     # --- complaints: one item, for the deadline now running ------------------------------
 
     @_apply.register
-    def _(self, e: Complaint.Received, b: _Batch) -> None:
+    def _(self, e: Complaint.Received, b: Batch) -> None:
         key = str(e.originator_id)
         title = f"投诉举报 · {Category(e.category).label} · 被投诉单位 {e.respondent_unit}"
         b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": None,
                         "seq": b.position})
-        b.items.put(_item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,
+        b.items.put(item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,
                           e.on, e.acceptance_deadline, BUREAU_UNIT,
                           f"{DeadlineKind.acceptance.label} · "
                           f"{Channel(e.channel).label}"))
 
     @_apply.register
-    def _(self, e: Complaint.Assigned, b: _Batch) -> None:
-        b.items.put(_item(_complaint_item(e), ItemKind.complaint_reply, str(e.originator_id),
+    def _(self, e: Complaint.Assigned, b: Batch) -> None:
+        b.items.put(item(_complaint_item(e), ItemKind.complaint_reply, str(e.originator_id),
                           b.position, e.on, e.reply_deadline, e.unit,
                           DeadlineKind.reply.label))
 
     @_apply.register
-    def _(self, e: Complaint.Replied, b: _Batch) -> None:
+    def _(self, e: Complaint.Replied, b: Batch) -> None:
         current = b.items.get(_complaint_item(e))
         unit = current["unit"] if current else e.audit.unit  # the replying unit
-        b.items.put(_item(_complaint_item(e), ItemKind.complaint_callback,
+        b.items.put(item(_complaint_item(e), ItemKind.complaint_callback,
                           str(e.originator_id), b.position, e.on, e.callback_deadline, unit,
                           DeadlineKind.callback.label))
 
     @_apply.register
     def _(self, e: (Complaint.Accepted | Complaint.Declined | Complaint.Returned
-                    | Complaint.CallbackRecorded | Complaint.Closed), b: _Batch) -> None:
+                    | Complaint.CallbackRecorded | Complaint.Closed), b: Batch) -> None:
         b.items.delete(_complaint_item(e))  # no deadline runs until the next step
 
     @_apply.register
-    def _(self, e: Complaint.ExtensionRequested, b: _Batch) -> None:
+    def _(self, e: Complaint.ExtensionRequested, b: Batch) -> None:
         if row := b.complaint_step(e):
             row["requested_until"] = e.until.isoformat()
             _extended(row)
 
     @_apply.register
-    def _(self, e: Complaint.ExtensionRefused, b: _Batch) -> None:
+    def _(self, e: Complaint.ExtensionRefused, b: Batch) -> None:
         if row := b.complaint_step(e):
             row["requested_until"] = None
             _extended(row)
 
     @_apply.register
-    def _(self, e: Complaint.ExtensionApproved, b: _Batch) -> None:
+    def _(self, e: Complaint.ExtensionApproved, b: Batch) -> None:
         if row := b.complaint_step(e):
             if row["kind"] == ItemKind.complaint_reply:
                 row.update(extended_due=row["requested_until"], requested_until=None)
             _extended(row)
 
     @_apply.register
-    def _(self, e: Complaint.DeadlineRecomputed, b: _Batch) -> None:
+    def _(self, e: Complaint.DeadlineRecomputed, b: Batch) -> None:
         if row := b.complaint_step(e):
             if row["kind"] == f"complaint_{e.kind}":
                 row.update(base_due=e.deadline.due.isoformat(),
@@ -208,49 +217,49 @@ class SupervisionItems(Projection):
     # --- projects: an item per open problem or instruction that has a due date -----------
 
     @_apply.register
-    def _(self, e: Project.Registered, b: _Batch) -> None:
+    def _(self, e: Project.Registered, b: Batch) -> None:
         b.subjects.put({"id": str(e.originator_id), "kind": "project", "title": e.name,
                         "unit": e.responsible_unit, "seq": b.position})
 
     @_apply.register
-    def _(self, e: Project.DetailsRevised, b: _Batch) -> None:
+    def _(self, e: Project.DetailsRevised, b: Batch) -> None:
         if "name" in e.changes and (subject := b.subjects.touch(str(e.originator_id))):
             subject["title"] = e.changes["name"]
 
     @_apply.register
-    def _(self, e: Project.UnitReassigned, b: _Batch) -> None:
+    def _(self, e: Project.UnitReassigned, b: Batch) -> None:
         if subject := b.subjects.touch(str(e.originator_id)):
             subject["unit"] = e.unit  # the project's items move with it
 
     @_apply.register
-    def _(self, e: Project.ProblemRaised, b: _Batch) -> None:
+    def _(self, e: Project.ProblemRaised, b: Batch) -> None:
         if e.due is not None:
             key = str(e.originator_id)
-            b.items.put(_item(f"problem:{key}:{e.number}", ItemKind.project_problem, key,
+            b.items.put(item(f"problem:{key}:{e.number}", ItemKind.project_problem, key,
                               b.position, e.on, e.due, None, e.text, e.number))
 
     @_apply.register
-    def _(self, e: Project.InstructionGiven, b: _Batch) -> None:
+    def _(self, e: Project.InstructionGiven, b: Batch) -> None:
         if e.due is not None:
             key = str(e.originator_id)
-            b.items.put(_item(f"instruction:{key}:{e.number}", ItemKind.project_instruction,
+            b.items.put(item(f"instruction:{key}:{e.number}", ItemKind.project_instruction,
                               key, b.position, e.on, e.due, None, e.text, e.number))
 
     @_apply.register
-    def _(self, e: Project.DeadlineRecomputed, b: _Batch) -> None:
+    def _(self, e: Project.DeadlineRecomputed, b: Batch) -> None:
         if row := b.items.touch(f"{e.kind}:{e.originator_id}:{e.number}"):
             _recomputed(row, e.deadline)
 
     @_apply.register
-    def _(self, e: Project.ProblemResolved, b: _Batch) -> None:
+    def _(self, e: Project.ProblemResolved, b: Batch) -> None:
         b.items.delete(f"problem:{e.originator_id}:{e.number}")
 
     @_apply.register
-    def _(self, e: Project.InstructionAnswered, b: _Batch) -> None:
+    def _(self, e: Project.InstructionAnswered, b: Batch) -> None:
         b.items.delete(f"instruction:{e.originator_id}:{e.number}")
 
     @_apply.register
-    def _(self, e: Project.Terminated, b: _Batch) -> None:
+    def _(self, e: Project.Terminated, b: Batch) -> None:
         key = str(e.originator_id)  # nothing of a terminated project can be done any more
         stored = b.items.tx.all(f"SELECT id FROM {ITEMS} WHERE subject_id = ?", (key,))
         cached = [k for k, row in b.items.rows.items() if row["subject_id"] == key]
@@ -260,25 +269,45 @@ class SupervisionItems(Projection):
     # --- enterprise requests: one item, from assignment to outcome -----------------------
 
     @_apply.register
-    def _(self, e: EnterpriseRequest.Raised, b: _Batch) -> None:
+    def _(self, e: EnterpriseRequest.Raised, b: Batch) -> None:
         title = f"企业诉求 · {RequestCategory(e.category).label} · {Source(e.source).label}"
         b.subjects.put({"id": str(e.originator_id), "kind": "request", "title": title,
                         "unit": None, "seq": b.position})
 
     @_apply.register
-    def _(self, e: EnterpriseRequest.Assigned, b: _Batch) -> None:
-        b.items.put(_item(_request_item(e), ItemKind.request, str(e.originator_id), b.position,
+    def _(self, e: EnterpriseRequest.Assigned, b: Batch) -> None:
+        b.items.put(item(_request_item(e), ItemKind.request, str(e.originator_id), b.position,
                           e.on, e.due, e.lead_unit, f"诉求办理期限 · 第{e.number}次交办",
                           e.number))
 
     @_apply.register
     def _(self, e: EnterpriseRequest.OutcomeRecorded | EnterpriseRequest.Closed,
-          b: _Batch) -> None:
+          b: Batch) -> None:
         b.items.delete(_request_item(e))
 
     @_apply.register
-    def _(self, e: EnterpriseRequest.DueRecomputed, b: _Batch) -> None:
+    def _(self, e: EnterpriseRequest.DueRecomputed, b: Batch) -> None:
         if row := b.items.touch(_request_item(e)):
             _recomputed(row, e.deadline)
 
-    event_classes = handled_events(_apply)
+    @property
+    def event_classes(self) -> tuple[type, ...]:  # type: ignore[override]
+        return handled_events(_HANDLERS)
+
+
+_HANDLERS: singledispatchmethod[Any] = SupervisionItems.__dict__["_apply"]
+
+
+def contributes(kinds: dict[str, str]) -> Callable[[Handler], Handler]:
+    """Registers another case type's handler on the supervision view, with the labels of the
+    item kinds it adds: `@contributes({"order": "督办单办理"})` over
+    `def _(view: SupervisionItems, e: Order.Issued, b: Batch) -> None`, typed on the event
+    class like the view's own handlers. The case type's registration module imports the
+    module holding it, so a new case type joins the view without editing this one."""
+    KIND_LABELS.update(kinds)
+
+    def register(handler: Handler) -> Handler:
+        event = list(inspect.signature(handler).parameters)[1]  # after the view
+        _HANDLERS.register(get_type_hints(handler)[event], handler)
+        return handler
+    return register

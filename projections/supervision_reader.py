@@ -11,7 +11,7 @@ from domain.calendar import WorkingCalendar
 from projections.filters import AtMost, Equals, Filter, where_of
 from projections.paging import where
 from projections.store import ViewStore
-from projections.supervision import ITEMS, SUBJECTS, ItemKind, ItemState, SupervisionItems
+from projections.supervision import ITEMS, KIND_LABELS, SUBJECTS, ItemState, SupervisionItems
 
 UNIT_NOW = "COALESCE(i.unit, s.unit)"  # a project item's unit is its project's unit now
 FILTERS: dict[str, Filter] = {
@@ -62,7 +62,7 @@ class SupervisionReader:
         state = ItemState.overdue if due < today else ItemState.nearly_due
         overdue = state is ItemState.overdue
         return {
-            "kind": row["kind"], "kind_label": ItemKind(row["kind"]).label,
+            "kind": row["kind"], "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
             "id": row["subject_id"], "number": row["number"], "title": row["title"],
             "summary": row["summary"], "started_on": row["started_on"], "due": row["due"],
             "provisional": bool(row["provisional"]), "state": state.value,

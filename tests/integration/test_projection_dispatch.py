@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from api.bootstrap import Container, all_projections
@@ -24,6 +25,7 @@ from projections.complaint_ledger import ComplaintLedger
 from projections.enterprise_ledger import EnterpriseLedger
 from projections.project_ledger import ProjectLedger
 from projections.request_ledger import RequestLedger
+from projections.supervision import KIND_LABELS, Batch, SupervisionItems, contributes
 
 PROJECTIONS = all_projections()
 OWN_AGGREGATE: list[tuple[type[Projection], type, dict[str, str]]] = [
@@ -76,3 +78,22 @@ def test_events_without_a_handler_or_a_row_change_nothing(
         for each in PROJECTIONS:
             for table in each.tables:
                 assert tx.all(f"SELECT * FROM {table}") == [], table
+
+
+class Probe(Aggregate):
+    """An aggregate of a case type the supervision view does not know."""
+
+    class Opened(Aggregate.Created):
+        pass
+
+
+def test_another_case_type_contributes_items_to_the_supervision_view() -> None:
+    """A case type's own module registers its handler and item labels on the supervision
+    view; the view then reads that event class and names the new kind."""
+    @contributes({"probe_item": "测试事项"})
+    def _(view: SupervisionItems, e: Probe.Opened, b: Batch) -> None:
+        pass
+
+    assert Probe.Opened in SupervisionItems().event_classes
+    assert get_topic(Probe.Opened) in SupervisionItems().topics()
+    assert KIND_LABELS["probe_item"] == "测试事项"
