@@ -19,12 +19,12 @@ from domain.project import ProjectDetails
 DEMO_ACCOUNTS = [
     ("系统管理员", "admin", None),
     ("覃市长", "leader", None),
-    ("督查室 李督查", "supervisor", None),
-    ("投促局 王颖颖", "bureau", None),
+    ("督查室 李督查", "supervisor", "dcs"),
+    ("投促局 王颖颖", "bureau", "tcj"),
     ("柳东新区 招商办", "unit", "liudong"),
     ("柳江区 投促办", "unit", "liujiang"),
-    ("市园区办 陈主任", "park_office", None),
-    ("代办员 黄代办", "agent", None),
+    ("市园区办 陈主任", "park_office", "yqb"),
+    ("代办员 黄代办", "agent", "tcj"),
 ]
 
 # name, investor, industry, 万元, county, unit, park, origin, final stage, key
@@ -63,7 +63,7 @@ def load_demo(c: Container) -> dict[str, str]:
     callers: dict[str, Caller] = {}
     for name, role, unit in DEMO_ACCOUNTS:
         new = c.accounts.add(SYSTEM, name, role, unit)
-        label = f"{role}:{unit}" if unit else role
+        label = f"{role}:{unit}" if role == "unit" else role
         tokens[label] = new.token
         callers[label] = c.accounts.authenticate(new.token, "demo")
     today = c.clock.today()

@@ -160,4 +160,5 @@ class AccountService:
             # token was ever valid.
             raise Unauthenticated(INVALID_TOKEN)
         return Caller(account_id=str(account.id), name=account.name, role=Role(account.role),
-                      unit=account.unit, enterprise=account.enterprise)
+                      unit=account.unit, enterprise=account.enterprise,
+                      unit_name=self.units.name(account.unit))

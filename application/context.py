@@ -26,6 +26,16 @@ class Caller:
     enterprise: str | None = None
     correlation_id: str = ""
     idempotency: Idempotency | None = None  # the request's Idempotency-Key, if any
+    unit_name: str | None = None  # the unit's name, for messages (the code is recorded)
+
+    def who(self) -> tuple[str, str]:
+        """The caller as messages name it, in Chinese and English: its role's label and its
+        unit's name (`责任单位（柳东新区(高新区)）`), never bare codes."""
+        if self.role is None:
+            return "公众", "the public"
+        unit, role = self.unit_name or self.unit, Role(self.role).label
+        return (f"{role}（{unit}）" if unit else role,
+                f"role {self.role}" + (f" of {unit}" if unit else ""))
 
     def audit(self) -> Audit:
         return Audit(actor_id=self.account_id, actor_name=self.name,

@@ -146,9 +146,8 @@ POLICY: dict[str, Rule] = {
 
 
 def deny(caller: Caller, does: str) -> Forbidden:
-    where = f" of unit {caller.unit}" if caller.unit else ""
-    who = f"role {caller.role}" if caller.role else "the public"
-    return Forbidden(f"{who}{where} may not {does} / 无权操作")
+    zh, en = caller.who()
+    return Forbidden(f"{en} may not {does} / {zh}无权进行此项操作")
 
 
 def _grants(caller: Caller, action: str) -> frozenset[Relation]:

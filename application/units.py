@@ -46,12 +46,19 @@ class Units:
     def get(self, code: str) -> Unit | None:
         return self._by_code.get(code)
 
+    def name(self, code: str | None) -> str | None:
+        """The unit's name (a code no longer listed keeps its code)."""
+        unit = self._by_code.get(code) if code else None
+        return unit.name if unit else code
+
     def require(self, code: str, field: str, kinds: tuple[str, ...] = UNIT_KINDS) -> str:
         unit = self._by_code.get(code)
         if unit is None:
-            msg = f"{field}: unknown unit code {code!r}; see GET /api/v1/units"
+            msg = (f"{field}: unknown unit code {code!r}; see GET /api/v1/units / "
+                   f"单位代码{code!r}不存在，可查 GET /api/v1/units")
             raise InvalidValue(msg)
         if unit.kind not in kinds:
-            msg = f"{field}: {code} ({unit.name}) is a {unit.kind}, expected {' or '.join(kinds)}"
+            msg = (f"{field}: {code} ({unit.name}) is a {unit.kind}, expected "
+                   f"{' or '.join(kinds)} / {unit.name}不是此处可填的单位类型")
             raise InvalidValue(msg)
         return code

@@ -38,12 +38,12 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 ROLE_ACCOUNTS = {
     "admin": ("管理员", "admin", None),
     "leader": ("覃市长", "leader", None),
-    "supervisor": ("督查室", "supervisor", None),
-    "bureau": ("投促局 王颖颖", "bureau", None),
+    "supervisor": ("督查室", "supervisor", "dcs"),
+    "bureau": ("投促局 王颖颖", "bureau", "tcj"),
     "unit": ("柳东新区", "unit", "liudong"),
     "other_unit": ("柳江区", "unit", "liujiang"),
-    "park_office": ("园区办", "park_office", None),
-    "agent": ("代办员", "agent", None),
+    "park_office": ("园区办", "park_office", "yqb"),
+    "agent": ("代办员", "agent", "tcj"),
     "enterprise": ("某企业", "enterprise", "91450200MA5KXXXX05"),
 }
 
@@ -207,7 +207,7 @@ def backend_container(backend_settings: Settings, container: Container) -> Conta
 
 def add_role_accounts(c: Container) -> dict[str, str]:
     """Add one account per key of ROLE_ACCOUNTS to `c`; their bearer tokens by key."""
-    return {key: c.accounts.add(SYSTEM, name, role, unit if role == "unit" else None,
+    return {key: c.accounts.add(SYSTEM, name, role, None if role == "enterprise" else unit,
                                 unit if role == "enterprise" else None).token
             for key, (name, role, unit) in ROLE_ACCOUNTS.items()}
 

@@ -78,7 +78,7 @@ def test_only_the_assigned_unit_acknowledges_returns_and_asks_for_an_extension(
 
     assert outcomes == dict.fromkeys(outcomes, 403)
     problem = assert_problem(complaints.post("other_unit", assigned["id"], "acknowledge"), 403)
-    assert "liujiang" in problem["detail"]
+    assert "柳江区" in problem["detail"] and "责任单位" in problem["detail"]
     assert_unchanged(complaints, api, assigned)
     for action, body in steps:
         assert complaints.post("unit", assigned["id"], action, body).status_code == 200, action

@@ -55,7 +55,7 @@ def test_history_actor_is_the_account_of_the_token(api: Api, project: dict[str, 
     actors = [e["actor"] for e in api.history(pid)]
 
     assert [(a["name"], a["role"], a["unit"]) for a in actors] == [
-        (account_name("bureau"), "bureau", None),
+        (account_name("bureau"), "bureau", "tcj"),
         (account_name("admin"), "admin", None),
         (account_name("unit"), "unit", "liudong"),
         (account_name("leader"), "leader", None),

@@ -50,7 +50,8 @@ def test_authenticate_returns_the_caller_of_the_token(container: Container) -> N
     new = container.accounts.add(SYSTEM, "柳东新区", "unit", "liudong")
     caller = container.accounts.authenticate(new.token, "req-42")
     assert caller == Caller(account_id=str(new.account_id), name="柳东新区", role="unit",
-                            unit="liudong", enterprise=None, correlation_id="req-42")
+                            unit="liudong", enterprise=None, correlation_id="req-42",
+                            unit_name="柳东新区(高新区)")
 
     firm = container.accounts.add(SYSTEM, "某企业", "enterprise",
                                   enterprise="91450200MA5KXXXX05")
