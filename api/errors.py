@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import validation
 from application.errors import (
     ApplicationError,
     ConcurrentUpdate,
@@ -105,12 +106,10 @@ async def known(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
-         "message": e.get("msg", "")}
-        for e in exc.errors()
-    ]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    errors = [{"field": validation.field(e), "message": validation.message(e)}
+              for e in exc.errors()]
+    detail = ("; ".join(f"{e['field']}: {e['message']}" for e in errors)
+              or "invalid request / 请求无效")
     return problem(422, detail, request, errors=errors)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -363,3 +364,34 @@ def test_authentication_is_checked_before_the_body(api: Api, project: dict[str, 
 
     assert_problem(response, 401)
     _unchanged(api, project, 1, project["_position"])
+
+
+# --- validation messages: both languages, none of the validation library's internals ----
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3}")
+BAD_BODIES = {
+    "missing-name": without(project_body(), "name"),
+    "unknown-field": project_body(colour="red"),
+    "name-too-long": project_body(name="项" * 1000),
+    "amount-not-a-number": project_body(total_investment="lots"),
+    "date-not-a-date": project_body(on="yesterday"),
+    "date-with-time": project_body(on="2025-03-01T10:00:00"),
+    "list-for-text": project_body(investor=["a", "b"]),
+    "not-an-object": ["name"],
+}
+
+
+@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
+def test_validation_errors_speak_both_languages_without_internals(
+        client: Any, tokens: dict[str, str], body: Any) -> None:
+    r = client.post("/api/v1/projects", json=body, headers=auth(tokens["bureau"]))
+    problem = assert_problem(r, 422)
+    assert problem["errors"]
+    for error in problem["errors"]:
+        assert set(error) == {"field", "message"}
+        message = error["message"]
+        assert CJK.search(message) and LATIN.search(message), message
+        assert "Value error" not in message and "pydantic" not in message.lower()
+        assert "errors.pydantic.dev" not in message
+    assert "pydantic" not in problem["detail"].lower()
