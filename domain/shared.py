@@ -149,13 +149,44 @@ class Deadline:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Chinese names of the fields and dates messages speak of, so a message names them in both
+# languages ("sign date 2025-03-01 is before registration date … / 签约日期不能早于登记日期").
+TERMS: dict[str, str] = {
+    "name": "名称", "investor": "投资方", "industry": "行业", "county": "县区",
+    "reason": "理由", "text": "内容", "comment": "备注", "note": "说明", "notes": "备注",
+    "content": "投诉内容", "summary": "摘要", "description": "诉求描述",
+    "explanation": "说明", "resolution": "办理结果", "receipt": "回执码",
+    "unit": "单位", "responsible_unit": "责任单位", "respondent_unit": "被投诉单位",
+    "lead_unit": "牵头单位", "by_unit": "办理单位", "hosted_by": "走访单位",
+    "phone": "联系电话", "role": "职务", "leader_name": "联系领导", "enterprise": "企业",
+    "period": "报告期", "due": "期限", "on": "业务日期", "date": "日期",
+    "total_investment": "计划总投资", "contract_amount": "合同金额",
+    "amount": "金额", "park": "园区", "origin": "来源地",
+    "registration date": "登记日期", "sign date": "签约日期",
+    "construction date": "开工日期", "production date": "投产日期",
+    "termination date": "终止日期", "last stage date": "上一阶段日期",
+    "resolution date": "问题解决日期", "date raised": "问题提出日期",
+    "answer date": "批示落实反馈日期", "instruction date": "批示日期",
+    "revision date": "修改日期", "link date": "挂钩日期", "unlink date": "解除挂钩日期",
+    "current link date": "当前挂钩日期", "previous step's date": "上一步日期",
+    "previous step date": "上一步日期", "recomputation date": "重算日期",
+    "urge date": "催办日期", "date received": "收件日期", "raised_on": "诉求提出日期",
+    "given_on": "批示日期", "visit date": "走访日期",
+}
+
+
+def zh(term: str) -> str:
+    """The Chinese name of a field or date a message speaks of (the term itself if none)."""
+    return TERMS.get(term, term)
+
+
 def refuse_control_characters(text: str, field: str) -> str:
     """`text` unless it holds a control character other than tab, CR and LF (422)."""
     found = CONTROL_CHARACTERS.search(text)
     if found:
         msg = (f"{field} contains the control character U+{ord(found.group()):04X} at "
                f"position {found.start()}; only tab, CR and LF are allowed / "
-               f"{field} 含有不可见的控制字符")
+               f"{zh(field)}含有不可见的控制字符")
         raise InvalidValue(msg)
     return text
 
@@ -165,10 +196,11 @@ def require_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str
     control characters."""
     text = (value or "").strip()
     if not text:
-        msg = f"{field} must not be empty / {field} 不能为空"
+        msg = f"{field} must not be empty / {zh(field)}不能为空"
         raise InvalidValue(msg)
     if len(text) > limit:
-        msg = f"{field} is {len(text)} characters long, at most {limit} allowed"
+        msg = (f"{field} is {len(text)} characters long, at most {limit} allowed / "
+               f"{zh(field)}不能超过{limit}个字符")
         raise InvalidValue(msg)
     return refuse_control_characters(text, field)
 
@@ -185,19 +217,22 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        msg = f"{field} must be a decimal number of 万元, got {value!r}"
+        msg = (f"{field} must be a decimal number of 万元, got {value!r} / "
+               f"{zh(field)}应为数字（万元）")
         raise InvalidValue(msg) from None
     if not amount.is_finite():
-        msg = f"{field} must be a finite number, got {value!r}"
+        msg = f"{field} must be a finite number, got {value!r} / {zh(field)}应为有限数字"
         raise InvalidValue(msg)
     if amount < 0:
-        msg = f"{field} must not be negative, got {amount} / {field} 不能为负数"
+        msg = f"{field} must not be negative, got {amount} / {zh(field)}不能为负数"
         raise InvalidValue(msg)
     if amount >= MAX_AMOUNT:
-        msg = f"{field} is implausibly large: {amount} 万元"
+        msg = (f"{field} is implausibly large: {amount} 万元 / "
+               f"{zh(field)}数额过大，请核对单位（万元）")
         raise InvalidValue(msg)
     if amount != amount.quantize(AMOUNT_QUANTUM):
-        msg = f"{field} has more than four decimal places (万元 to the yuan), got {amount}"
+        msg = (f"{field} has more than four decimal places (万元 to the yuan), got {amount} / "
+               f"{zh(field)}最多保留四位小数（精确到元）")
         raise InvalidValue(msg)
     return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
 
@@ -211,10 +246,10 @@ def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind:
     if values is None:
         return []
     if isinstance(values, (str, bytes)):
-        msg = f"{field} must be a list of {kind}"
+        msg = f"{field} must be a list of {kind} / {zh(field)}应为列表"
         raise InvalidValue(msg)
     if len(values) > most:
-        msg = f"at most {most} {item}s are allowed, got {len(values)}"
+        msg = f"at most {most} {item}s are allowed, got {len(values)} / {zh(field)}最多{most}项"
         raise InvalidValue(msg)
     checked: list[str] = []
     for value in values:
@@ -222,7 +257,7 @@ def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind:
         if refuse is not None:
             refuse(text)
         if text in checked:
-            msg = f"{item} {text} is listed twice"
+            msg = f"{item} {text} is listed twice / {zh(field)}中{text}重复"
             raise InvalidValue(msg)
         checked.append(text)
     return checked
@@ -233,7 +268,7 @@ def require_not_before(later: date, earlier: date | None, what: str, earlier_wha
     if earlier is not None and later < earlier:
         msg = (
             f"{what} {later.isoformat()} is before {earlier_what} {earlier.isoformat()}"
-            f" / {what}不能早于{earlier_what}"
+            f" / {zh(what)}不能早于{zh(earlier_what)}"
         )
         raise RuleViolation(msg)
 
@@ -241,7 +276,7 @@ def require_not_before(later: date, earlier: date | None, what: str, earlier_wha
 def require_day(value: object, field: str) -> date:
     """A calendar date; a datetime is refused because business dates carry no time."""
     if not isinstance(value, date) or isinstance(value, datetime):
-        msg = f"{field} must be a date, got {value!r}"
+        msg = f"{field} must be a date, got {value!r} / {zh(field)}应为日期"
         raise InvalidValue(msg)
     return value
 
@@ -263,10 +298,11 @@ def check_revision(changes: Mapping[str, Any], rules: Mapping[str, Checker]) -> 
     and empty revisions are refused."""
     unknown = sorted(set(changes) - set(rules))
     if unknown:
-        msg = f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(rules)}"
+        msg = (f"cannot revise {', '.join(unknown)}; revisable fields are {', '.join(rules)}"
+               f" / 不能修改{'、'.join(zh(f) for f in unknown)}")
         raise InvalidValue(msg)
     if not changes:
-        msg = "a revision must change at least one field"
+        msg = "a revision must change at least one field / 修改至少要包含一个字段"
         raise InvalidValue(msg)
     return {field: rules[field](value, field) for field, value in changes.items()}
 
@@ -297,7 +333,8 @@ def require_changes(current: object, checked: Mapping[str, Any]) -> dict[str, An
     changed = {field: value for field, value in checked.items()
                if getattr(current, field) != value}
     if not changed:
-        msg = "the revision changes nothing: every field already has that value"
+        msg = ("the revision changes nothing: every field already has that value / "
+               "修改内容与现有信息相同")
         raise RuleViolation(msg)
     return changed
 
@@ -309,7 +346,7 @@ def check_deadline(deadline: object, starts: date, what: str) -> Deadline:
     """The deadline a step sets on business date `starts`: a Deadline counted from that
     date, of at least one working day, falling due after its start."""
     if not isinstance(deadline, Deadline):
-        msg = f"{what} must be a working-day Deadline, got {deadline!r}"
+        msg = f"{what} must be a working-day Deadline, got {deadline!r} / 期限须按工作日计算"
         raise InvalidValue(msg)
     if deadline.start != starts or deadline.working_days < 1 or deadline.due <= deadline.start:
         msg = (f"{what} must count at least one working day from {starts.isoformat()} and end "
@@ -325,16 +362,17 @@ def check_recomputed_deadline(deadline: object, current: Deadline, what: str) ->
     the same working days from the same start, with a different result."""
     if not current.provisional:
         msg = (f"the {what} due {current.due.isoformat()} is not provisional: it is already "
-               "official; nothing to recompute")
+               "official; nothing to recompute / 该期限已按正式日历计算，无需重算")
         raise RuleViolation(msg)
     if isinstance(deadline, Deadline) and (deadline.start, deadline.working_days) != (
             current.start, current.working_days):
         msg = (f"a recomputed {what} keeps its start {current.start.isoformat()} and its "
                f"{current.working_days} working days; got {deadline.working_days} working days "
-               f"from {deadline.start.isoformat()}")
+               f"from {deadline.start.isoformat()} / 重算期限须保持起算日和工作日数")
         raise InvalidValue(msg)
     checked = check_deadline(deadline, current.start, f"recomputed {what}")
     if checked == current:
-        msg = f"the recomputed {what} is the same as the current one; nothing to record"
+        msg = (f"the recomputed {what} is the same as the current one; nothing to record / "
+               "重算结果与现有期限相同")
         raise RuleViolation(msg)
     return checked

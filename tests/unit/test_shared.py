@@ -38,7 +38,7 @@ def test_require_text_strips_surrounding_whitespace() -> None:
 
 @pytest.mark.parametrize("value", [None, "", "   ", "\t\n"])
 def test_require_text_refuses_empty_value_naming_the_field(value: str | None) -> None:
-    with pytest.raises(InvalidValue, match="investor must not be empty / investor 不能为空"):
+    with pytest.raises(InvalidValue, match="investor must not be empty / 投资方不能为空"):
         require_text(value, "investor")
 
 
@@ -156,7 +156,7 @@ def test_require_not_before_refuses_an_earlier_date_naming_both_steps() -> None:
         RuleViolation,
         match=(
             "sign date 2026-01-04 is before registration date 2026-01-05"
-            " / sign date不能早于registration date"
+            " / 签约日期不能早于登记日期"
         ),
     ):
         require_not_before(date(2026, 1, 4), date(2026, 1, 5), "sign date", "registration date")
@@ -204,7 +204,7 @@ def test_require_day_accepts_a_date() -> None:
 
 @pytest.mark.parametrize("value", [datetime(2026, 1, 5, 9), "2026-01-05", None])
 def test_require_day_refuses_anything_but_a_calendar_date(value: object) -> None:
-    expected = f"visit date must be a date, got {value!r}"
+    expected = f"visit date must be a date, got {value!r} / 走访日期应为日期"
     with pytest.raises(InvalidValue, match=f"^{re.escape(expected)}$"):
         require_day(value, "visit date")
 
@@ -271,7 +271,7 @@ def test_a_deadline_counted_from_the_steps_date_is_accepted() -> None:
 
 
 def test_a_deadline_must_be_a_deadline() -> None:
-    expected = r"^due must be a working-day Deadline, got '2026-03-05'$"
+    expected = r"^due must be a working-day Deadline, got '2026-03-05' / 期限须按工作日计算$"
     with pytest.raises(InvalidValue, match=expected):
         check_deadline("2026-03-05", START, "due")
 
