@@ -58,9 +58,10 @@ class Project(Aggregate):
     """招商项目: an investment project and every step of its handling.
 
     Version 2 of the state gave problems and instructions a `due` date, version 3 the
-    Deadline it came from (snapshots taken before carry none)."""
+    Deadline it came from (snapshots taken before carry none), version 4 each instruction
+    the list of its `answers`."""
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -72,6 +73,14 @@ class Project(Aggregate):
         # Version 3 keeps the whole Deadline (start, working days, provisional) beside `due`.
         for item in (*state.get("problems", ()), *state.get("instructions", ())):
             item.setdefault("deadline", None)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        # Version 3 kept one answer per instruction (the last given): it becomes the list.
+        for item in state.get("instructions", ()):
+            answered = item.get("answered_on") is not None
+            item.setdefault("answers", [{"text": item.get("answer"), "on": item["answered_on"],
+                                         "by": None, "unit": None}] if answered else [])
 
     class Registered(Aggregate.Created):
         """登记在谈: the project is registered, negotiating."""
@@ -405,7 +414,8 @@ class Project(Aggregate):
                     audit: Audit) -> None:
         self.instructions.append({"number": number, "text": text, "given_on": on,
                                   "leader": audit.actor_name, "due": due.due if due else None,
-                                  "deadline": due, "answered_on": None, "answer": None})
+                                  "deadline": due, "answered_on": None, "answer": None,
+                                  "answers": []})
 
     def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("answer an instruction")
@@ -414,7 +424,8 @@ class Project(Aggregate):
         self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
 
     class InstructionAnswered(Aggregate.Event):
-        """落实情况: the answer to a leader's instruction."""
+        """落实情况: an answer to a leader's instruction; an instruction may be answered again
+        as its implementation goes on."""
 
         number: int
         text: str
@@ -423,9 +434,14 @@ class Project(Aggregate):
 
     @event(InstructionAnswered)
     def _answered(self, number: int, text: str, on: date, audit: Audit) -> None:
+        # Every answer is kept, in order; the first one answered the instruction (its
+        # deadline stops there), so `answered_on` and `answer` stay those of the first.
         instruction = self.instructions[number - 1]
-        instruction["answered_on"] = on
-        instruction["answer"] = text
+        instruction["answers"].append({"text": text, "on": on, "by": audit.actor_name,
+                                       "unit": audit.unit})
+        if instruction["answered_on"] is None:
+            instruction["answered_on"] = on
+            instruction["answer"] = text
 
     def designate_key(self, year: int, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("designate it a key project")

@@ -168,7 +168,7 @@ class ProjectLedger(Projection):
     @_apply.register
     def _(self, e: Project.InstructionAnswered, b: _Batch) -> None:
         if row := b.rows.changed(e):
-            # A later answer to the same instruction updates it; only the first closes it.
+            # A later answer to the same instruction adds to it; only the first closes it.
             pending = _years(row["instructions_pending"]) - {e.number}
             row["instructions_pending"] = _years_text(pending)
             row["instructions_open"] = len(pending)

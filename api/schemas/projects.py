@@ -89,14 +89,24 @@ class ProblemPublic(BaseModel):
     resolution: str | None
 
 
+class AnswerPublic(BaseModel):
+    text: str
+    on: date
+    by: str | None = Field(description="Who recorded it (none for answers recorded before "
+                           "answers were kept one by one)")
+    unit: str | None
+
+
 class InstructionPublic(BaseModel):
     number: int
     text: str
     given_on: date
     leader: str
     due: date | None = Field(None, description="Answer by (working days, 工作日)")
-    answered_on: date | None
-    answer: str | None
+    answered_on: date | None = Field(description="Date of the first answer, which answered "
+                                     "the instruction")
+    answer: str | None = Field(description="The first answer")
+    answers: list[AnswerPublic] = Field(description="Every answer (落实情况), in order")
 
 
 ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=Stage),
