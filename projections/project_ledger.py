@@ -134,6 +134,17 @@ class ProjectLedger(Projection):
                        termination_reason=e.reason)
 
     @_apply.register
+    def _(self, e: Project.Corrected, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row[e.field] = (to_units(Decimal(e.value)) if e.field == "contract_amount"
+                            else _iso(e.value))
+
+    @_apply.register
+    def _(self, e: Project.TerminationRevoked, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(stage=e.stage, terminated_on=None, termination_reason=None)
+
+    @_apply.register
     def _(self, e: Project.UnitReassigned, b: _Batch) -> None:
         if row := b.rows.changed(e):
             row["responsible_unit"] = e.unit

@@ -257,6 +257,16 @@ class SupervisionItems(Projection):
         for item_key in {*(r["id"] for r in stored), *cached}:
             b.items.delete(item_key)
 
+    @_apply.register
+    def _(self, e: Project.TerminationRevoked, b: _Batch) -> None:
+        key = str(e.originator_id)  # the items the termination dropped run again
+        kinds = {"problem": ItemKind.project_problem,
+                 "instruction": ItemKind.project_instruction}
+        for item in e.open_items:
+            b.items.put(_item(f"{item['kind']}:{key}:{item['number']}", kinds[item["kind"]],
+                              key, b.position, item["on"], item["deadline"], None,
+                              item["text"], item["number"]))
+
     # --- enterprise requests: one item, from assignment to outcome -----------------------
 
     @_apply.register

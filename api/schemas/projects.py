@@ -8,9 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, StepBody, labels, public_schema, revision_of
+from api.schemas.common import (
+    DATE_VALUE,
+    Body,
+    StepBody,
+    ValueOf,
+    correction_body,
+    labels,
+    public_schema,
+    revision_of,
+)
 from application.projects import ProjectState
-from domain.project import ProjectDetails, Stage
+from domain.project import Correctable, ProjectDetails, Stage
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -50,6 +59,15 @@ class StageDateBody(Body):
 
 class ReasonBody(StepBody):
     reason: str = Field(min_length=1, max_length=4000)
+
+
+ProjectCorrection = correction_body("ProjectCorrection", Correctable, {
+    Correctable.sign_date: DATE_VALUE,
+    Correctable.contract_amount: ValueOf(Decimal, "an amount of 万元 (a JSON number or "
+                                         "decimal string)", "金额 (万元)"),
+    Correctable.construction_date: DATE_VALUE,
+    Correctable.production_date: DATE_VALUE,
+}, __name__)
 
 
 class TextBody(StepBody):

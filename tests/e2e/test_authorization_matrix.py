@@ -139,6 +139,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{PROJECT}/start-production"): Rule(STAFF, {"date": "2025-09-01"},
                                                   given="under_construction"),
     ("POST", f"{PROJECT}/terminate"): Rule(STAFF, {"reason": "投资方撤资"}),
+    # 更正 and 撤销终止: bureau staff only.
+    ("POST", f"{PROJECT}/correct"): Rule(STAFF, {"field": "sign_date", "value": "2025-03-02",
+                                                 "reason": "签约日期录错"}, given="signed"),
+    ("POST", f"{PROJECT}/revoke-termination"): Rule(STAFF, {"reason": "终止系误录"},
+                                                    given="terminated"),
     ("POST", f"{PROJECT}/reassign"): Rule(STAFF, {"unit": "fgw", "reason": "调整分工"}),
     ("POST", f"{PROJECT}/designate-key"): Rule(STAFF, {"year": 2025}),
     ("POST", f"{PROJECT}/drop-key"): Rule(STAFF, {"year": 2025, "reason": "调整"},

@@ -32,7 +32,8 @@ STORED_TOPICS = {
         "Registered", "Signed", "ConstructionStarted", "ProductionStarted", "Terminated",
         "DetailsRevised", "UnitReassigned", "ProgressReported", "ProblemRaised",
         "ProblemResolved", "Commented", "InstructionGiven", "InstructionAnswered",
-        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed"],
+        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed", "Corrected",
+        "TerminationRevoked"],
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
