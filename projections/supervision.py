@@ -96,6 +96,17 @@ def _request_item(e: Any) -> str:
     return f"request:{e.originator_id}"
 
 
+def _corrected_title(title: str, field: str, value: str) -> str:
+    """A complaint's title, "投诉举报 · <category> · 被投诉单位 <unit>" (see its Received
+    handler), with a corrected category or respondent unit."""
+    head, category, unit = title.split(" · ", 2)
+    if field == "category":
+        category = Category(value).label
+    else:
+        unit = f"被投诉单位 {value}"
+    return " · ".join((head, category, unit))
+
+
 @dataclass
 class _Batch:
     """What the handlers of one batch share: subjects, items, and the position of the
@@ -204,6 +215,17 @@ class SupervisionItems(Projection):
                 row.update(base_due=e.deadline.due.isoformat(),
                            provisional=int(e.deadline.provisional))
             _extended(row)
+
+    @_apply.register
+    def _(self, e: Complaint.Corrected, b: _Batch) -> None:
+        if e.field in ("category", "respondent_unit"):
+            if subject := b.subjects.touch(str(e.originator_id)):
+                subject["title"] = _corrected_title(subject["title"], e.field, e.value)
+        elif (row := b.complaint_step(e)) and row["kind"] == ItemKind.complaint_acceptance:
+            if e.field == "received_on":  # the acceptance deadline runs from it
+                row["started_on"] = e.value.isoformat()
+            else:  # the channel, which the acceptance item names
+                row["summary"] = f"{DeadlineKind.acceptance.label} · {Channel(e.value).label}"
 
     # --- projects: an item per open problem or instruction that has a due date -----------
 

@@ -167,6 +167,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{COMPLAINT_ITEM}/accept"): Rule(STAFF, {"comment": "受理"}),
     ("POST", f"{COMPLAINT_ITEM}/decline"): Rule(STAFF, {"reason": "不属于受理范围"}),
     ("POST", f"{COMPLAINT_ITEM}/assign"): Rule(STAFF, {"unit": "fgw"}),
+    ("POST", f"{COMPLAINT_ITEM}/correct"): Rule(STAFF, {"field": "channel", "value": "mailbox",
+                                                        "reason": "来自投诉信箱"}),
     # Only the unit the complaint is assigned to (承办单位) handles it.
     ("POST", f"{COMPLAINT_ITEM}/acknowledge"): Rule("unit:own", {}),
     ("POST", f"{COMPLAINT_ITEM}/return"): Rule("unit:own", {"reason": "不属于本单位职责"}),

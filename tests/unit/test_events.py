@@ -37,7 +37,7 @@ STORED_TOPICS = {
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
-        "ExtensionRefused", "Urged", "DeadlineRecomputed"],
+        "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected"],
     "domain.enterprise_request:EnterpriseRequest": [
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
         "DueRecomputed"],

@@ -18,7 +18,8 @@ from domain.shared import Labelled, Role
 # Every labelled enum of the domain.
 DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, StageDate, Correctable, complaint.Status, complaint.Channel,
-    complaint.Category, complaint.Satisfaction, complaint.DeadlineKind, request.Status,
+    complaint.Category, complaint.Satisfaction, complaint.DeadlineKind, complaint.Correctable,
+    request.Status,
     request.Source, request.Category, request.Outcome, request.Feedback, VisitKind,
 ]
 
