@@ -309,6 +309,14 @@ class SupervisionItems(Projection):
         b.items.delete(_request_item(e))
 
     @_apply.register
+    def _(self, e: EnterpriseRequest.Corrected, b: _Batch) -> None:
+        # The title reads "企业诉求 · <category> · <source>" (see the Raised handler).
+        subject = b.subjects.touch(str(e.originator_id)) if e.field == "category" else None
+        if subject is not None:
+            head, _, source = subject["title"].split(" · ", 2)
+            subject["title"] = " · ".join((head, RequestCategory(e.value).label, source))
+
+    @_apply.register
     def _(self, e: EnterpriseRequest.DueRecomputed, b: _Batch) -> None:
         if row := b.items.touch(_request_item(e)):
             _recomputed(row, e.deadline)

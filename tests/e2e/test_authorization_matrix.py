@@ -210,6 +210,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", REQUEST): Rule(REQUEST_READERS),
     ("GET", f"{REQUEST}/history"): Rule(REQUEST_READERS),
     ("POST", f"{REQUEST}/assign"): Rule(STAFF, {"lead_unit": "fgw"}),
+    ("POST", f"{REQUEST}/correct"): Rule(STAFF, {"field": "category", "value": "power",
+                                                 "reason": "类别录错"}),
     ("POST", f"{REQUEST}/progress"): Rule(f"{STAFF} unit:own", {"text": "已对接人社局"}),
     ("POST", f"{REQUEST}/outcome"): Rule(f"{STAFF} unit:own", {"outcome": "resolved"}),
     ("POST", f"{REQUEST}/feedback"): Rule(f"{STAFF} enterprise:own", {"feedback": "satisfied"},

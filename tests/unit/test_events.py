@@ -40,7 +40,7 @@ STORED_TOPICS = {
         "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected"],
     "domain.enterprise_request:EnterpriseRequest": [
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
-        "DueRecomputed"],
+        "DueRecomputed", "Corrected"],
     "domain.enterprise:Enterprise": [
         "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded"],
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],

@@ -20,7 +20,8 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, StageDate, Correctable, complaint.Status, complaint.Channel,
     complaint.Category, complaint.Satisfaction, complaint.DeadlineKind, complaint.Correctable,
     request.Status,
-    request.Source, request.Category, request.Outcome, request.Feedback, VisitKind,
+    request.Source, request.Category, request.Outcome, request.Feedback, request.Correctable,
+    VisitKind,
 ]
 
 
