@@ -23,6 +23,7 @@ from domain.complaint import (
     Channel,
     Complaint,
     ComplaintDetails,
+    Correctable,
     Status,
 )
 from domain.errors import InvalidValue
@@ -252,6 +253,23 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         day = self.day(on)
         unit = self.units.require(unit, "unit")
         complaint.assign(unit, self.deadline("reply", day), note, day, caller.audit())
+        return self.saved(caller, complaint)
+
+    def correct(self, caller: Caller, complaint_id: UUID, field: str, value: Any, reason: str,
+                on: date | None = None, expected_version: int | None = None
+                ) -> ComplaintResult:
+        """更正: an intake fact recorded wrongly, put right, in any status. A corrected date
+        received is never in the future and brings the acceptance deadline counted again
+        from it (the same working days); a respondent unit is a known unit code."""
+        complaint = self.load_for(caller, "correct", complaint_id, expected_version)
+        deadline = None
+        if field == Correctable.received_on and isinstance(value, date):
+            value = self.day(value, str(field))
+            deadline = self.calendar.add_working_days(
+                value, complaint.acceptance_deadline.working_days)
+        elif field == Correctable.respondent_unit:
+            value = self.units.require(value, str(field))
+        complaint.correct(field, value, reason, self.day(on), caller.audit(), deadline)
         return self.saved(caller, complaint)
 
     # --- the assigned unit (承办单位) ------------------------------------------------------

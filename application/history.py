@@ -32,7 +32,8 @@ def history_entries(events: list[Any], labels: Mapping[str, str]) -> list[Histor
         entries.append(HistoryEntry(
             version=e.originator_version,
             type=name,
-            label=labels.get(name, name),
+            # A step that changes one named field (更正) may be labelled per field.
+            label=labels.get(f"{name}.{getattr(e, 'field', '')}") or labels.get(name, name),
             recorded_at=e.timestamp,
             actor={
                 "id": audit.actor_id if audit else None,

@@ -101,6 +101,8 @@ POLICY: dict[str, Rule] = {
     "project.handle": rule("handle projects", *STAFF, unit=[R.unit],
                            this="handle a project its unit is not responsible for"),
     "project.instruct": rule("give instructions (批示)", Role.leader),
+    "project.correct": rule("correct a project's recorded stage facts (更正)", *STAFF),
+    "project.revoke_termination": rule("revoke a project's termination (撤销终止)", *STAFF),
     "project.comment": rule("comment on projects", *READERS, Role.park_office,
                             Role.agent, unit=[R.unit, R.area]),
     # 营商环境投诉举报
@@ -114,6 +116,7 @@ POLICY: dict[str, Rule] = {
                              this="handle a complaint: only the unit it is assigned to may"),
     "complaint.supervise": rule("decide extensions, urge, call back or close",
                                 Role.admin, Role.supervisor),
+    "complaint.correct": rule("correct a complaint's intake record (更正)", *STAFF),
     "complaint.personal_data": rule("see complainants' contact details", Role.bureau,
                                     Role.supervisor),
     # 企业
@@ -136,6 +139,7 @@ POLICY: dict[str, Rule] = {
                             this="record the outcome; only the lead unit (牵头单位) may"),
     "request.feedback": rule("give feedback on requests", *STAFF, enterprise=[R.enterprise],
                              this="give feedback on another enterprise's request"),
+    "request.correct": rule("correct a request's intake record (更正)", *STAFF),
     "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),

@@ -119,6 +119,24 @@ class ProjectService(CaseService[Project, ProjectState]):
         project.terminate(reason, self.day(on), caller.audit())
         return self.saved(caller, project)
 
+    def correct(self, caller: Caller, project_id: UUID, field: str, value: Any, reason: str,
+                on: date | None = None, expected_version: int | None = None) -> ProjectResult:
+        """更正: a stage date or the contract amount recorded wrongly, put right. A corrected
+        date, like the step's own, is never in the future."""
+        project = self.load_for(caller, "correct", project_id, expected_version)
+        if isinstance(value, date):
+            value = self.day(value, str(field))
+        project.correct(field, value, reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
+
+    def revoke_termination(self, caller: Caller, project_id: UUID, reason: str,
+                           on: date | None = None, expected_version: int | None = None
+                           ) -> ProjectResult:
+        """撤销终止: undo a termination recorded by mistake."""
+        project = self.load_for(caller, "revoke_termination", project_id, expected_version)
+        project.revoke_termination(reason, self.day(on), caller.audit())
+        return self.saved(caller, project)
+
     def revise(self, caller: Caller, project_id: UUID, changes: dict[str, Any],
                reason: str | None = None, on: date | None = None,
                expected_version: int | None = None) -> ProjectResult:

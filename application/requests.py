@@ -21,6 +21,7 @@ from domain.enterprise_request import (
     ALLOWED,
     EVENT_LABELS,
     Category,
+    Correctable,
     EnterpriseRequest,
     Source,
     Status,
@@ -253,6 +254,29 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
         request = self.load_for(caller, "close", request_id, expected_version)
         request.close(reason, self.day(on), caller.audit())
         return self.saved(caller, request)
+
+    def correct(self, caller: Caller, request_id: UUID, field: str, value: Any, reason: str,
+                on: date | None = None, expected_version: int | None = None) -> RequestResult:
+        """更正: an intake fact recorded wrongly, put right, in any status, by the rules of
+        raising: a date raised not in the future nor before the visit it was raised at; a
+        project the caller may read (or none)."""
+        request = self.load_for(caller, "correct", request_id, expected_version)
+        if field == Correctable.raised_on and isinstance(value, date):
+            value = self.day(value, str(field))
+            if request.visit_number is not None:
+                self._not_before_visit(request, value)
+        elif field == Correctable.project_id and isinstance(value, UUID):
+            self._require_project(caller, value)
+        request.correct(field, value, reason, self.day(on), caller.audit())
+        return self.saved(caller, request)
+
+    def _not_before_visit(self, request: EnterpriseRequest, raised_on: date) -> None:
+        enterprise = self.store.load(Enterprise, request.enterprise_id)
+        visit = self._visit(enterprise, int(request.visit_number or 0))
+        if raised_on < visit["date"]:
+            msg = (f"raised_on {raised_on} is before visit #{request.visit_number} on "
+                   f"{visit['date']} / 诉求提出日期不能早于调研日期")
+            raise InvalidValue(msg)
 
     # --- calendar ----------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.complaint_values import (
     ALLOWED,
+    CORRECTABLE,
     EVENT_LABELS,
     EXTENSION_STEPS,
     FINAL_STATUSES,
@@ -33,6 +34,7 @@ from domain.complaint_values import (
     Channel,
     Complainant,
     ComplaintDetails,
+    Correctable,
     DeadlineKind,
     Satisfaction,
     Status,
@@ -40,24 +42,40 @@ from domain.complaint_values import (
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import (
     Audit,
+    Correction,
     Deadline,
     check_deadline,
     check_recomputed_deadline,
     optional_text,
+    require_correction,
     require_not_before,
     require_text,
 )
 
 # Callers import the values from here.
 __all__ = ["ALLOWED", "EVENT_LABELS", "FINAL_STATUSES", "Category", "Channel", "Complainant",
-           "Complaint", "ComplaintDetails", "DeadlineKind", "Satisfaction", "Status"]
+           "Complaint", "ComplaintDetails", "Correctable", "DeadlineKind", "Satisfaction",
+           "Status"]
 
 
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
 
 
 class Complaint(Aggregate):
-    """营商环境投诉举报: a complaint about the business environment and each handling step."""
+    """营商环境投诉举报: a complaint about the business environment and each handling step.
+
+    Version 2 of the state keeps the date of the first urge (`first_urged_on`), which a
+    corrected date received may not follow."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # One urge: its date is the last one's. More: the first is unknown, and no urge
+        # predates receipt, so the date received bounds it safely.
+        urges = state.get("urge_count", 0)
+        state.setdefault("first_urged_on", state.get("last_urged_on") if urges == 1
+                         else state.get("received_on") if urges else None)
 
     class Received(Aggregate.Created):
         """登记: a complaint is registered, with its acceptance deadline."""
@@ -104,6 +122,7 @@ class Complaint(Aggregate):
         self.callback_on: date | None = None
         self.closed_on: date | None = None
         self.urge_count = 0
+        self.first_urged_on: date | None = None
         self.last_urged_on: date | None = None
 
     @staticmethod
@@ -441,7 +460,62 @@ class Complaint(Aggregate):
     @event(Urged)
     def _urged(self, text: str, on: date, audit: Audit) -> None:
         self.urge_count += 1
+        self.first_urged_on = on if self.first_urged_on is None else min(on, self.first_urged_on)
         self.last_urged_on = on if self.last_urged_on is None else max(on, self.last_urged_on)
+
+    # --- corrections (更正) --------------------------------------------------------------
+
+    def correct(self, field: str, value: Any, reason: str, on: date, audit: Audit,
+                acceptance_deadline: Deadline | None = None) -> None:
+        """更正: put right an intake fact recorded wrongly (date received, channel, category,
+        respondent unit), in any status, by the rules of registration. A corrected date
+        received may not follow the first step after it (acceptance, decline, an urge), and
+        comes with the acceptance deadline counted again from it, which is recorded as a
+        DeadlineRecomputed of the acceptance deadline."""
+        reason = require_text(reason, "reason")
+        which = Correctable.require(field, "field")
+        checked = CORRECTABLE[which](value, which.value)
+        previous = getattr(self, which)
+        require_correction(which, checked, previous)
+        receipt = which is Correctable.received_on
+        deadline = self._check_receipt_date(checked, acceptance_deadline) if receipt else None
+        require_not_before(on, checked if receipt else self.received_on, "correction date",
+                           "date received")
+        self._corrected(field=which.value, value=checked, previous=previous, reason=reason,
+                        on=on, audit=audit)
+        if deadline is not None:
+            self._deadline_recomputed(kind=DeadlineKind.acceptance.value, deadline=deadline,
+                                      previous_due=self.acceptance_deadline.due,
+                                      on=on, audit=audit)
+
+    class Corrected(Correction):
+        """更正: an intake fact put right, with the value it replaces."""
+
+    @event(Corrected)
+    def _corrected(self, field: str, value: Any, previous: Any, reason: str, on: date,
+                   audit: Audit) -> None:
+        setattr(self, field, value)
+        if field == Correctable.received_on and self.status == Status.received:
+            self.last_step_on = value  # no step after receipt yet: the next one counts from it
+
+    def _check_receipt_date(self, day: date, deadline: Deadline | None) -> Deadline:
+        """The acceptance deadline of a corrected date received `day`, which must not follow
+        the first step taken after receipt."""
+        later = [(d, what) for d, what in ((self.accepted_on, "acceptance date (受理日期)"),
+                                           (self.declined_on, "decline date (不予受理日期)"),
+                                           (self.first_urged_on, "first urge (催办)"))
+                 if d is not None]
+        if later:
+            first, what = min(later)
+            if day > first:
+                msg = (f"received_on (登记日期) cannot be corrected to {day.isoformat()}: it "
+                       f"would follow the {what} {first.isoformat()} / 更正后的登记日期不能晚于"
+                       "其后的办理步骤")
+                raise RuleViolation(msg)
+        if deadline is None:
+            msg = "a corrected date received needs its acceptance deadline counted from it"
+            raise InvalidValue(msg)
+        return check_deadline(deadline, day, "acceptance deadline")
 
     def recompute_deadline(self, kind: str, deadline: Deadline, on: date, audit: Audit) -> None:
         """Replace a provisional deadline once its year's official calendar is known."""
@@ -458,7 +532,8 @@ class Complaint(Aggregate):
                                   on=on, audit=audit)
 
     class DeadlineRecomputed(Aggregate.Event):
-        """重算期限: a provisional deadline counted again on the official calendar."""
+        """重算期限: a deadline counted again: a provisional one on the official calendar, or
+        the acceptance deadline from a corrected date received."""
 
         kind: str
         deadline: Deadline

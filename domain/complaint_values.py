@@ -9,7 +9,14 @@ from typing import Any
 
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue
-from domain.shared import Labelled, optional_text, require_text
+from domain.shared import (
+    Checker,
+    Labelled,
+    correction_labels,
+    optional_text,
+    require_day,
+    require_text,
+)
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 
@@ -75,6 +82,24 @@ class DeadlineKind(Labelled):
     reply = "reply", "答复期限"
     callback = "callback", "回访期限"
 
+
+
+class Correctable(Labelled):
+    """The intake facts of a complaint a correction (更正) may put right."""
+
+    received_on = "received_on", "登记日期"
+    channel = "channel", "渠道"
+    category = "category", "类别"
+    respondent_unit = "respondent_unit", "被投诉单位"
+
+
+CORRECTABLE: dict[str, Checker] = {
+    Correctable.received_on: require_day,
+    Correctable.channel: lambda value, field: Channel.require(value, field).value,
+    Correctable.category: lambda value, field: Category.require(value, field).value,
+    Correctable.respondent_unit: lambda value, field: require_text(value, field, limit=40),
+}
+"""Each correctable fact with its check: the rules of registration."""
 
 
 EXTENSION_STEPS = ("request-extension", "approve-extension", "refuse-extension")
@@ -152,4 +177,5 @@ EVENT_LABELS = {
     "ExtensionRefused": "不同意延期",
     "Urged": "催办",
     "DeadlineRecomputed": "重算期限",
+    **correction_labels(Correctable),
 }

@@ -22,12 +22,17 @@ from domain.enterprise import Enterprise
 from domain.errors import InvalidValue, RuleViolation
 from domain.shared import (
     Audit,
+    Checker,
+    Correction,
     Deadline,
     Labelled,
     check_deadline,
     check_recomputed_deadline,
+    correction_labels,
     distinct_texts,
     optional_text,
+    require_correction,
+    require_day,
     require_not_before,
     require_text,
 )
@@ -95,6 +100,29 @@ class Feedback(Labelled):
     satisfied = "satisfied", "满意"
     unsatisfied = "unsatisfied", "不满意"
 
+
+
+class Correctable(Labelled):
+    """The intake facts of a request a correction (更正) may put right."""
+
+    raised_on = "raised_on", "提出日期"
+    category = "category", "诉求类别"
+    project_id = "project_id", "关联项目"
+
+
+def _optional_id(value: object, field: str) -> UUID | None:
+    if value is not None and not isinstance(value, UUID):
+        msg = f"{field} must be a UUID or empty, got {value!r}"
+        raise InvalidValue(msg)
+    return value
+
+
+CORRECTABLE: dict[str, Checker] = {
+    Correctable.raised_on: require_day,
+    Correctable.category: lambda value, field: Category.require(value, field).value,
+    Correctable.project_id: _optional_id,
+}
+"""Each correctable fact with its check: the rules of raising a request."""
 
 
 # The commands each status accepts; the guard of every command and the "allowed next" of
@@ -404,6 +432,37 @@ class EnterpriseRequest(Aggregate):
         self.close_reason = reason
         self.last_step_on = on
 
+    def correct(self, field: str, value: Any, reason: str, on: date, audit: Audit) -> None:
+        """更正: put right an intake fact recorded wrongly (the date raised, the category, the
+        project concerned), in any status. A corrected date raised may not follow the first
+        assignment; deadlines count from assignments, so none changes."""
+        reason = require_text(reason, "reason")
+        which = Correctable.require(field, "field")
+        checked = CORRECTABLE[which](value, which.value)
+        previous = getattr(self, which)
+        require_correction(which, checked, previous)
+        raised = checked if which is Correctable.raised_on else self.raised_on
+        if which is Correctable.raised_on and self.assignments:
+            first = self.assignments[0]["assigned_on"]
+            if checked > first:
+                msg = (f"raised_on (提出日期) cannot be corrected to {checked.isoformat()}: it "
+                       f"would follow the first assignment (交办) on {first.isoformat()}"
+                       " / 更正后的提出日期不能晚于交办日期")
+                raise RuleViolation(msg)
+        require_not_before(on, raised, "correction date", "date raised")
+        self._corrected(field=which.value, value=checked, previous=previous, reason=reason,
+                        on=on, audit=audit)
+
+    class Corrected(Correction):
+        """更正: an intake fact put right, with the value it replaces."""
+
+    @event(Corrected)
+    def _corrected(self, field: str, value: Any, previous: Any, reason: str, on: date,
+                   audit: Audit) -> None:
+        setattr(self, field, value)
+        if field == Correctable.raised_on and self.status == Status.raised:
+            self.last_step_on = value  # not assigned yet: the assignment counts from it
+
     def recompute_due(self, deadline: Deadline, on: date, audit: Audit) -> None:
         """Replace a provisional deadline once its year's official calendar is configured.
 
@@ -443,4 +502,5 @@ EVENT_LABELS = {
     "FeedbackRecorded": "企业反馈",
     "Closed": "办结",
     "DueRecomputed": "重算办理期限",
+    **correction_labels(Correctable),
 }

@@ -10,31 +10,37 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolation
 from domain.project_values import (
+    CORRECTABLE,
     EVENT_LABELS,
     NEXT_STEP,
     OPEN_STAGES,
     PERIOD_PATTERN,
     REVISABLE,
+    Correctable,
     ItemKind,
     ProjectDetails,
     Stage,
+    StageDate,
 )
 from domain.shared import (
     Audit,
+    Correction,
     Deadline,
     Revised,
     check_deadline,
     check_recomputed_deadline,
     check_revision,
+    corrected,
     optional_text,
     require_amount,
     require_changes,
+    require_correction,
     require_not_before,
     require_text,
     revised,
 )
 
-__all__ = ["EVENT_LABELS", "ItemKind", "Project", "ProjectDetails", "Stage"]
+__all__ = ["EVENT_LABELS", "Correctable", "ItemKind", "Project", "ProjectDetails", "Stage"]
 
 
 class _ItemAdded(Aggregate.Event):
@@ -58,9 +64,10 @@ class Project(Aggregate):
     """招商项目: an investment project and every step of its handling.
 
     Version 2 of the state gave problems and instructions a `due` date, version 3 the
-    Deadline it came from (snapshots taken before carry none)."""
+    Deadline it came from (snapshots taken before carry none), version 4 each instruction
+    the list of its `answers`."""
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -72,6 +79,14 @@ class Project(Aggregate):
         # Version 3 keeps the whole Deadline (start, working days, provisional) beside `due`.
         for item in (*state.get("problems", ()), *state.get("instructions", ())):
             item.setdefault("deadline", None)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        # Version 3 kept one answer per instruction (the last given): it becomes the list.
+        for item in state.get("instructions", ()):
+            answered = item.get("answered_on") is not None
+            item.setdefault("answers", [{"text": item.get("answer"), "on": item["answered_on"],
+                                         "by": None, "unit": None}] if answered else [])
 
     class Registered(Aggregate.Created):
         """登记在谈: the project is registered, negotiating."""
@@ -159,8 +174,10 @@ class Project(Aggregate):
     def allowed_steps(self) -> list[str]:
         """The steps the project takes now, named as its API paths (numbered steps by their
         collection: `problems/resolve` when a problem is open)."""
+        # Only a project that has signed has a stage fact to correct (更正).
+        correct = ["correct"] if self.sign_date is not None else []
         if self.current_stage is Stage.terminated:
-            return ["comment"]
+            return ["comment", "revoke-termination", *correct]
         stage_step = {Stage.negotiating: "sign", Stage.signed: "start-construction",
                       Stage.under_construction: "start-production"}.get(self.current_stage)
         steps = ["revise", *([stage_step, "terminate"] if stage_step else []), "reassign",
@@ -171,11 +188,12 @@ class Project(Aggregate):
             steps.append("problems/resolve")
         if self.instructions:
             steps.append("instructions/answer")
-        return steps
+        return [*steps, *correct]
 
     def _refuse_if_terminated(self, step: str) -> None:
         if self.current_stage is Stage.terminated:
-            msg = f"project is terminated (终止); cannot {step}, only comments are allowed"
+            msg = (f"project is terminated (终止); cannot {step}, only comments, corrections "
+                   "(更正) and revoke-termination are allowed")
             raise RuleViolation(msg)
 
     def _require_stage(self, expected: Stage, step: str) -> None:
@@ -264,6 +282,94 @@ class Project(Aggregate):
 
     def _last_stage_date(self) -> date:
         return self.construction_date or self.sign_date or self.registered_on
+
+    # --- corrections (更正) --------------------------------------------------------------
+
+    def correct(self, field: str, value: Any, reason: str, on: date, audit: Audit) -> None:
+        """更正: put right a stage date or the contract amount recorded wrongly, by the rules
+        that first recorded it. Only a stage reached has a date to correct, and the stages
+        keep their order: a corrected date neither precedes the stage before it nor follows
+        the stage after it (or the termination)."""
+        reason = require_text(reason, "reason")
+        which = Correctable.require(field, "field")
+        checked = CORRECTABLE[which](value, which.value)
+        previous = getattr(self, which)
+        if previous is None:
+            stage = self.current_stage
+            msg = (f"cannot correct {which} ({which.label}): project is {stage} ({stage.label})"
+                   f" and has none yet / 项目尚无{which.label}，无从更正")
+            raise RuleViolation(msg)
+        require_correction(which, checked, previous)
+        if isinstance(checked, date):
+            self._keep_stage_order(StageDate(which), checked)
+        self._not_before_registration(on, "correction date")
+        self._corrected(field=which.value, value=checked, previous=previous, reason=reason,
+                        on=on, audit=audit)
+
+    class Corrected(Correction):
+        """更正: a stage date or the contract amount put right, with the value it replaces."""
+
+    _corrected = event(Corrected)(corrected)
+
+    def _keep_stage_order(self, which: StageDate, day: date) -> None:
+        """Refuse a stage date that would leave the stage order (登记 ≤ 签约 ≤ 开工 ≤ 投产,
+        the termination after the last stage reached)."""
+        dates = [(d, getattr(self, d)) for d in StageDate if getattr(self, d) is not None]
+        at = [d for d, _ in dates].index(which)
+        before, earlier = dates[at - 1]
+        after, later = dates[at + 1] if at + 1 < len(dates) else (None, None)
+        if day < earlier:
+            side, bound, bound_day, zh = "precede", before, earlier, "早于"
+        elif after is not None and later is not None and day > later:
+            side, bound, bound_day, zh = "follow", after, later, "晚于"
+        else:
+            return
+        msg = (f"{which} ({which.label}) cannot be corrected to {day.isoformat()}: it would "
+               f"{side} the {bound} ({bound.label}) {bound_day.isoformat()}; the stages keep "
+               f"their order / 更正后的{which.label}不能{zh}{bound.label}")
+        raise RuleViolation(msg)
+
+    def revoke_termination(self, reason: str, on: date, audit: Audit) -> None:
+        """撤销终止: undo a termination recorded by mistake. The project goes back to the
+        stage it left, with its open problems and unanswered instructions, whose deadlines
+        run again as they were."""
+        reason = require_text(reason, "reason")
+        if self.current_stage is not Stage.terminated or self.terminated_on is None:
+            stage = self.current_stage
+            msg = (f"cannot revoke the termination: project is {stage} ({stage.label}), not "
+                   f"terminated (终止) / 项目未终止，无可撤销")
+            raise RuleViolation(msg)
+        require_not_before(on, self.terminated_on, "revocation date", "termination date")
+        self._termination_revoked(reason=reason, stage=self._stage_left().value,
+                                  terminated_on=self.terminated_on,
+                                  open_items=self.running_items(), on=on, audit=audit)
+
+    class TerminationRevoked(Aggregate.Event):
+        """撤销终止: a termination recorded by mistake is undone; the project is back at the
+        stage it left (`stage`). `open_items` are the open problems and unanswered
+        instructions that run a deadline again (kind, number, text, on, deadline), so views
+        that dropped them at the termination can list them again."""
+
+        reason: str
+        stage: str
+        terminated_on: date
+        open_items: list[dict[str, Any]]
+        on: date
+        audit: Audit
+
+    @event(TerminationRevoked)
+    def _termination_revoked(self, reason: str, stage: str, terminated_on: date,
+                             open_items: list[dict[str, Any]], on: date, audit: Audit) -> None:
+        self.stage = stage
+        self.terminated_on = None
+        self.termination_reason = None
+
+    def _stage_left(self) -> Stage:
+        """The stage a terminated project was at: the last one whose date it has (a project
+        in production cannot be terminated)."""
+        if self.construction_date is not None:
+            return Stage.under_construction
+        return Stage.signed if self.sign_date is not None else Stage.negotiating
 
     # --- details and handling -----------------------------------------------------------
 
@@ -405,7 +511,8 @@ class Project(Aggregate):
                     audit: Audit) -> None:
         self.instructions.append({"number": number, "text": text, "given_on": on,
                                   "leader": audit.actor_name, "due": due.due if due else None,
-                                  "deadline": due, "answered_on": None, "answer": None})
+                                  "deadline": due, "answered_on": None, "answer": None,
+                                  "answers": []})
 
     def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("answer an instruction")
@@ -414,7 +521,8 @@ class Project(Aggregate):
         self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
 
     class InstructionAnswered(Aggregate.Event):
-        """落实情况: the answer to a leader's instruction."""
+        """落实情况: an answer to a leader's instruction; an instruction may be answered again
+        as its implementation goes on."""
 
         number: int
         text: str
@@ -423,9 +531,14 @@ class Project(Aggregate):
 
     @event(InstructionAnswered)
     def _answered(self, number: int, text: str, on: date, audit: Audit) -> None:
+        # Every answer is kept, in order; the first one answered the instruction (its
+        # deadline stops there), so `answered_on` and `answer` stay those of the first.
         instruction = self.instructions[number - 1]
-        instruction["answered_on"] = on
-        instruction["answer"] = text
+        instruction["answers"].append({"text": text, "on": on, "by": audit.actor_name,
+                                       "unit": audit.unit})
+        if instruction["answered_on"] is None:
+            instruction["answered_on"] = on
+            instruction["answer"] = text
 
     def designate_key(self, year: int, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("designate it a key project")
@@ -507,6 +620,17 @@ class Project(Aggregate):
     def _deadline_recomputed(self, kind: str, number: int, deadline: Deadline,
                              previous_due: date, on: date, audit: Audit) -> None:
         self._items(kind)[number - 1].update(deadline=deadline, due=deadline.due)
+
+    def running_items(self) -> list[dict[str, Any]]:
+        """The open problems and unanswered instructions that run a deadline: kind, number,
+        text, the day it started and the Deadline."""
+        found = [{"kind": ItemKind.problem.value, "number": p["number"], "text": p["text"],
+                  "on": p["raised_on"], "deadline": p.get("deadline")}
+                 for p in self.problems if p["resolved_on"] is None]
+        found += [{"kind": ItemKind.instruction.value, "number": i["number"], "text": i["text"],
+                   "on": i["given_on"], "deadline": i.get("deadline")}
+                  for i in self.instructions if i["answered_on"] is None]
+        return [item for item in found if item["deadline"] is not None]
 
     def provisional_deadlines(self) -> list[tuple[str, int, Deadline]]:
         """(kind, number, Deadline) of each open item whose deadline is provisional."""

@@ -14,9 +14,11 @@ from domain.shared import (
     MAX_NAME,
     Checker,
     Labelled,
+    correction_labels,
     optional_day,
     optional_text,
     require_amount,
+    require_day,
     require_text,
 )
 
@@ -33,6 +35,35 @@ class Stage(Labelled):
 
 
 
+class StageDate(Labelled):
+    """The business date of each stage, in stage order; the termination date closes the
+    last stage reached."""
+
+    registered_on = "registered_on", "登记日期"
+    sign_date = "sign_date", "签约日期"
+    construction_date = "construction_date", "开工日期"
+    production_date = "production_date", "投产日期"
+    terminated_on = "terminated_on", "终止日期"
+
+
+class Correctable(Labelled):
+    """The facts of a project's stages a correction (更正) may put right."""
+
+    sign_date = "sign_date", "签约日期"
+    contract_amount = "contract_amount", "合同金额"
+    construction_date = "construction_date", "开工日期"
+    production_date = "production_date", "投产日期"
+
+
+CORRECTABLE: Mapping[str, Checker] = {
+    Correctable.sign_date: require_day,
+    Correctable.contract_amount: require_amount,
+    Correctable.construction_date: require_day,
+    Correctable.production_date: require_day,
+}
+"""Each correctable fact with its check: the rules of the step that first recorded it."""
+
+
 class ItemKind(Labelled):
     """The handling items of a project that run a working-day deadline."""
 
@@ -46,7 +77,7 @@ NEXT_STEP = {
     Stage.signed: "start-construction or terminate",
     Stage.under_construction: "start-production or terminate",
     Stage.in_production: "no further stage",
-    Stage.terminated: "nothing but comments",
+    Stage.terminated: "nothing but comments, corrections or revoke-termination",
 }
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12]|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
 
@@ -107,4 +138,6 @@ EVENT_LABELS = {
     "KeyProjectDesignated": "列入重点项目清单",
     "KeyProjectDropped": "移出重点项目清单",
     "DeadlineRecomputed": "重算期限",
+    "TerminationRevoked": "撤销终止",
+    **correction_labels(Correctable),
 }

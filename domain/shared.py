@@ -339,6 +339,45 @@ def require_changes(current: object, checked: Mapping[str, Any]) -> dict[str, An
     return changed
 
 
+# --- corrections (更正) -----------------------------------------------------------------
+
+
+class Correction(Aggregate.Event):
+    """What a correction (更正) of a fact recorded wrongly records: the field, its right
+    value, the value it replaces and why. The event that recorded the wrong value stays in
+    the history; the state, ledgers and deadlines follow the right one. Each aggregate
+    declares its own subclass, `Corrected` (its topic is what is stored)."""
+
+    field: str
+    value: Any
+    previous: Any
+    reason: str
+    on: date
+    audit: Audit
+
+
+def corrected(self: Any, field: str, value: Any, previous: Any, reason: str, on: date,
+              audit: Audit) -> None:
+    """Applies a correction, as the aggregate's method `_corrected = event(Corrected)(corrected)`:
+    the field takes its right value."""
+    setattr(self, field, value)
+
+
+def correction_labels(fields: type[Labelled]) -> dict[str, str]:
+    """The history labels of an aggregate's corrections: `更正`, and per field `更正签约日期`
+    (keyed `Corrected.sign_date`: the history names a correction by the field it corrects)."""
+    return {"Corrected": "更正",
+            **{f"Corrected.{field.value}": f"更正{field.label}" for field in fields}}
+
+
+def require_correction(field: Labelled, value: Any, previous: Any) -> None:
+    """Refuse a correction that changes nothing."""
+    if value == previous:
+        msg = (f"{field} ({field.label}) is already {value}; nothing to correct"
+               f" / {field.label}已是该值，无需更正")
+        raise RuleViolation(msg)
+
+
 # --- working-day deadlines ------------------------------------------------------------
 
 

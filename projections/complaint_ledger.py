@@ -210,6 +210,11 @@ class ComplaintLedger(Projection):
             row["last_urged_on"] = _later(row["last_urged_on"], e.on.isoformat())
 
     @_apply.register
+    def _(self, e: Complaint.Corrected, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row[e.field] = e.value.isoformat() if isinstance(e.value, date) else e.value
+
+    @_apply.register
     def _(self, e: Complaint.DeadlineRecomputed, b: _Batch) -> None:
         if row := b.rows.changed(e):
             row[f"{e.kind}_due"] = e.deadline.due.isoformat()

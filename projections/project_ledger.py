@@ -134,6 +134,17 @@ class ProjectLedger(Projection):
                        termination_reason=e.reason)
 
     @_apply.register
+    def _(self, e: Project.Corrected, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row[e.field] = (to_units(Decimal(e.value)) if e.field == "contract_amount"
+                            else _iso(e.value))
+
+    @_apply.register
+    def _(self, e: Project.TerminationRevoked, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(stage=e.stage, terminated_on=None, termination_reason=None)
+
+    @_apply.register
     def _(self, e: Project.UnitReassigned, b: _Batch) -> None:
         if row := b.rows.changed(e):
             row["responsible_unit"] = e.unit
@@ -168,7 +179,7 @@ class ProjectLedger(Projection):
     @_apply.register
     def _(self, e: Project.InstructionAnswered, b: _Batch) -> None:
         if row := b.rows.changed(e):
-            # A later answer to the same instruction updates it; only the first closes it.
+            # A later answer to the same instruction adds to it; only the first closes it.
             pending = _years(row["instructions_pending"]) - {e.number}
             row["instructions_pending"] = _years_text(pending)
             row["instructions_open"] = len(pending)

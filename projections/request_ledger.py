@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import singledispatchmethod
 from typing import Any
+from uuid import UUID
 
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
@@ -162,6 +164,16 @@ class RequestLedger(Projection):
     def _(self, e: EnterpriseRequest.Closed, b: _Batch) -> None:
         if row := b.rows.changed(e):
             row.update(status="closed", closed_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Corrected, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            value = e.value  # raised_on, category or project_id, as the Raised handler keeps it
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, UUID):
+                value = str(value)
+            row[e.field] = value
 
     @_apply.register
     def _(self, e: EnterpriseRequest.DueRecomputed, b: _Batch) -> None:

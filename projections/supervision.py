@@ -105,6 +105,17 @@ def _request_item(e: Any) -> str:
     return f"request:{e.originator_id}"
 
 
+def _corrected_title(title: str, field: str, value: str) -> str:
+    """A complaint's title, "投诉举报 · <category> · 被投诉单位 <unit>" (see its Received
+    handler), with a corrected category or respondent unit."""
+    head, category, unit = title.split(" · ", 2)
+    if field == "category":
+        category = Category(value).label
+    else:
+        unit = f"被投诉单位 {value}"
+    return " · ".join((head, category, unit))
+
+
 @dataclass
 class Batch:
     """What the handlers of one batch share: subjects, items, and the position of the
@@ -214,6 +225,17 @@ class SupervisionItems(Projection):
                            provisional=int(e.deadline.provisional))
             _extended(row)
 
+    @_apply.register
+    def _(self, e: Complaint.Corrected, b: Batch) -> None:
+        if e.field in ("category", "respondent_unit"):
+            if subject := b.subjects.touch(str(e.originator_id)):
+                subject["title"] = _corrected_title(subject["title"], e.field, e.value)
+        elif (row := b.complaint_step(e)) and row["kind"] == ItemKind.complaint_acceptance:
+            if e.field == "received_on":  # the acceptance deadline runs from it
+                row["started_on"] = e.value.isoformat()
+            else:  # the channel, which the acceptance item names
+                row["summary"] = f"{DeadlineKind.acceptance.label} · {Channel(e.value).label}"
+
     # --- projects: an item per open problem or instruction that has a due date -----------
 
     @_apply.register
@@ -266,6 +288,16 @@ class SupervisionItems(Projection):
         for item_key in {*(r["id"] for r in stored), *cached}:
             b.items.delete(item_key)
 
+    @_apply.register
+    def _(self, e: Project.TerminationRevoked, b: Batch) -> None:
+        key = str(e.originator_id)  # the items the termination dropped run again
+        kinds = {"problem": ItemKind.project_problem,
+                 "instruction": ItemKind.project_instruction}
+        for was in e.open_items:
+            b.items.put(item(f"{was['kind']}:{key}:{was['number']}", kinds[was["kind"]],
+                             key, b.position, was["on"], was["deadline"], None,
+                             was["text"], was["number"]))
+
     # --- enterprise requests: one item, from assignment to outcome -----------------------
 
     @_apply.register
@@ -284,6 +316,14 @@ class SupervisionItems(Projection):
     def _(self, e: EnterpriseRequest.OutcomeRecorded | EnterpriseRequest.Closed,
           b: Batch) -> None:
         b.items.delete(_request_item(e))
+
+    @_apply.register
+    def _(self, e: EnterpriseRequest.Corrected, b: Batch) -> None:
+        # The title reads "企业诉求 · <category> · <source>" (see the Raised handler).
+        subject = b.subjects.touch(str(e.originator_id)) if e.field == "category" else None
+        if subject is not None:
+            head, _, source = subject["title"].split(" · ", 2)
+            subject["title"] = " · ".join((head, RequestCategory(e.value).label, source))
 
     @_apply.register
     def _(self, e: EnterpriseRequest.DueRecomputed, b: Batch) -> None:

@@ -12,6 +12,7 @@ from api.schemas.complaints import (
     AssignBody,
     CallbackBody,
     CommentBody,
+    ComplaintCorrection,
     ComplaintCreate,
     ComplaintPublic,
     DeclineBody,
@@ -52,6 +53,12 @@ STEPS = (
          body_optional=True),
     Step("/refuse-extension", "refuse_extension", DeclineBody, "不同意延期"),
     Step("/urge", "urge", UrgeBody, "催办"),
+    Step("/correct", "correct", ComplaintCorrection,
+         "更正: correct an intake fact recorded wrongly",
+         description="Bureau staff, in any status: the date received, channel, category or "
+         "respondent unit. The wrong value stays in the history. A corrected date received "
+         "may not follow the acceptance, decline or first urge (409), and the acceptance "
+         "deadline is counted again from it (a DeadlineRecomputed step)."),
 )
 item_routes(router, service="complaints", id_name="complaint_id",
             public_model=ComplaintPublic, create=CREATE, steps=STEPS)

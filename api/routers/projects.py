@@ -9,6 +9,7 @@ from api.schemas.projects import (
     DropKeyBody,
     KeyYearBody,
     ProgressBody,
+    ProjectCorrection,
     ProjectCreate,
     ProjectLedgerPublic,
     ProjectPublic,
@@ -33,6 +34,16 @@ STEPS = (
          "Start construction (开工)"),
     Step("/start-production", "start_production", StageDateBody, "Start production (投产)"),
     Step("/terminate", "terminate", ReasonBody, "Terminate (终止)"),
+    Step("/correct", "correct", ProjectCorrection,
+         "Correct a stage date or the contract amount (更正)",
+         description="Bureau staff. The wrong value stays in the history; the state, ledger "
+         "and statistics follow the corrected one. Only a stage reached has a date to "
+         "correct, and the stage order holds (409 otherwise); `value` takes the field's type "
+         "and rules (422 otherwise)."),
+    Step("/revoke-termination", "revoke_termination", ReasonBody,
+         "Revoke a termination recorded by mistake (撤销终止)",
+         description="Bureau staff. Back to the stage the project left, with its open "
+         "problems and instructions; 409 unless the project is terminated."),
     Step("/reassign", "reassign", ReassignBody, "Change the responsible unit (调整责任单位)"),
     Step("/report-progress", "report_progress", ProgressBody, "Report progress (信息报送)"),
     Step("/raise-problem", "raise_problem", TextBody, "Raise a problem (存在问题)"),

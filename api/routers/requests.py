@@ -11,6 +11,7 @@ from api.schemas.enterprises import (
     FeedbackBody,
     OutcomeBody,
     ProgressBody,
+    RequestCorrection,
     RequestCreate,
     RequestLedgerPublic,
     RequestPublic,
@@ -39,6 +40,12 @@ STEPS = (
     Step("/close", "close", CloseBody, "Close (办结)", body_optional=True,
          description="Bureau or supervision staff, after satisfied feedback, or after "
          "an outcome the enterprise left unanswered (then with a reason)."),
+    Step("/correct", "correct", RequestCorrection,
+         "Correct an intake fact recorded wrongly (更正)",
+         description="Bureau staff, in any status: the date raised (not after the first "
+         "assignment, 409; not before the visit it was raised at, 422), the category, or the "
+         "project concerned (one the caller may read, or null). The wrong value stays in the "
+         "history; the ledger and statistics follow the corrected one."),
 )
 item_routes(router, service="requests", id_name="request_id", public_model=RequestPublic,
             create=CREATE, steps=STEPS)

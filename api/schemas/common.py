@@ -5,9 +5,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
-from typing import Any, get_args, get_type_hints
+from typing import Any, ClassVar, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    computed_field,
+    create_model,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 from domain.shared import Labelled
@@ -51,6 +61,58 @@ def revision_of(create: type[Body], *, exclude: Collection[str] = ()) -> type[Re
         create.__name__.removesuffix("Create") + "Revise", __base__=RevisionBody,
         __module__=create.__module__, **fields)
     return model
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueOf:
+    """The type of a correctable field's value, and how a refusal names it in English and
+    in Chinese."""
+
+    kind: Any
+    english: str  # "a date (YYYY-MM-DD)"
+    chinese: str  # "日期 (YYYY-MM-DD)"
+
+    def check(self, value: Any, field: Labelled) -> Any:
+        try:
+            return TypeAdapter(self.kind).validate_python(value)
+        except ValidationError:
+            msg = (f"value of {field} must be {self.english}, got {value!r}"
+                   f" / {field.label}须为{self.chinese}")
+            raise ValueError(msg) from None
+
+
+class CorrectionBody(StepBody):
+    """更正: a fact recorded wrongly, put right. Made by `correction_body` for each case
+    type: `field` names the fact (the case type's enum), `value` is its right value, read
+    here as the field's type (`VALUES`) and checked by the domain's rules, and `reason`
+    says why."""
+
+    VALUES: ClassVar[Mapping[str, ValueOf]] = {}
+
+    @field_validator("value", check_fields=False)
+    @classmethod
+    def _value_of_the_field(cls, value: Any, info: ValidationInfo) -> Any:
+        field = info.data.get("field")
+        return value if field is None else cls.VALUES[field].check(value, field)
+
+
+def correction_body(name: str, fields: type[Labelled], values: Mapping[str, ValueOf],
+                    module: str) -> type[CorrectionBody]:
+    """The body of a case type's `/correct` step: `{field, value, reason, on?}`, where
+    `field` is one of `fields` (an enum in the OpenAPI document) and `values` gives the type
+    of each field's value."""
+    kinds = "; ".join(f"{f.value} ({f.label}): {values[f].english}" for f in fields)
+    model: type[CorrectionBody] = create_model(
+        name, __base__=CorrectionBody, __module__=module,
+        field=(fields, Field(description="The field recorded wrongly (更正项)")),
+        value=(Any, Field(description=f"Its right value, by field: {kinds}",
+                          json_schema_extra={"type": ["string", "number", "null"]})),
+        reason=(str, Field(min_length=1, max_length=4000, description="Why (更正原因)")))
+    model.VALUES = values
+    return model
+
+
+DATE_VALUE = ValueOf(date, "a date (YYYY-MM-DD)", "日期 (YYYY-MM-DD)")
 
 
 class DeadlinePublic(BaseModel):

@@ -7,13 +7,23 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from api.schemas.common import Body, DeadlinePublic, StepBody, labels, public_schema
+from api.schemas.common import (
+    DATE_VALUE,
+    Body,
+    DeadlinePublic,
+    StepBody,
+    ValueOf,
+    correction_body,
+    labels,
+    public_schema,
+)
 from application.complaints import ComplaintState, PublicStatus
 from domain.complaint import (
     Category,
     Channel,
     Complainant,
     ComplaintDetails,
+    Correctable,
     Satisfaction,
     Status,
 )
@@ -98,6 +108,15 @@ class UrgeBody(StepBody):
 
 class EmptyStep(StepBody):
     pass
+
+
+ComplaintCorrection = correction_body("ComplaintCorrection", Correctable, {
+    Correctable.received_on: DATE_VALUE,
+    Correctable.channel: ValueOf(Channel, f"a channel code ({_labels(Channel)})", "渠道代码"),
+    Correctable.category: ValueOf(Category, f"a category code ({_labels(Category)})",
+                                  "类别代码"),
+    Correctable.respondent_unit: ValueOf(str, "a unit code (see /api/v1/units)", "单位代码"),
+}, __name__)
 
 
 ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=labels(status=Status),

@@ -9,9 +9,12 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.schemas.common import (
+    DATE_VALUE,
     Body,
     DeadlinePublic,
     StepBody,
+    ValueOf,
+    correction_body,
     labels,
     public_schema,
     revision_of,
@@ -19,7 +22,7 @@ from api.schemas.common import (
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
 from domain.enterprise import VisitKind
-from domain.enterprise_request import Category, Feedback, Outcome, Source, Status
+from domain.enterprise_request import Category, Correctable, Feedback, Outcome, Source, Status
 
 Day = date  # a field named `date` cannot also use `date` as its type with a Field default
 CREDIT_CODE = Field(description="统一社会信用代码: 18 characters with the GB 32100 check "
@@ -155,6 +158,15 @@ class FeedbackBody(StepBody):
 class CloseBody(StepBody):
     reason: str | None = Field(None, max_length=4000, description="Required when closing "
                                "without the enterprise's feedback")
+
+
+RequestCorrection = correction_body("RequestCorrection", Correctable, {
+    Correctable.raised_on: DATE_VALUE,
+    Correctable.category: ValueOf(Category, "a category code (" + "; ".join(
+        f"{c.value} {c.label}" for c in Category) + ")", "诉求类别代码"),
+    Correctable.project_id: ValueOf(UUID | None, "a project id (UUID), or null for none",
+                                    "项目ID或null"),
+}, __name__)
 
 
 # --- request views -----------------------------------------------------------------------

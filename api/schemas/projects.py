@@ -8,9 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, StepBody, labels, public_schema, revision_of
+from api.schemas.common import (
+    DATE_VALUE,
+    Body,
+    StepBody,
+    ValueOf,
+    correction_body,
+    labels,
+    public_schema,
+    revision_of,
+)
 from application.projects import ProjectState
-from domain.project import ProjectDetails, Stage
+from domain.project import Correctable, ProjectDetails, Stage
 
 Amount = Field(ge=0, max_digits=16, decimal_places=4,
                description="万元, a JSON number or decimal string, to four decimal places")
@@ -52,6 +61,15 @@ class ReasonBody(StepBody):
     reason: str = Field(min_length=1, max_length=4000)
 
 
+ProjectCorrection = correction_body("ProjectCorrection", Correctable, {
+    Correctable.sign_date: DATE_VALUE,
+    Correctable.contract_amount: ValueOf(Decimal, "an amount of 万元 (a JSON number or "
+                                         "decimal string)", "金额 (万元)"),
+    Correctable.construction_date: DATE_VALUE,
+    Correctable.production_date: DATE_VALUE,
+}, __name__)
+
+
 class TextBody(StepBody):
     text: str = Field(min_length=1, max_length=4000)
 
@@ -89,14 +107,24 @@ class ProblemPublic(BaseModel):
     resolution: str | None
 
 
+class AnswerPublic(BaseModel):
+    text: str
+    on: date
+    by: str | None = Field(description="Who recorded it (none for answers recorded before "
+                           "answers were kept one by one)")
+    unit: str | None
+
+
 class InstructionPublic(BaseModel):
     number: int
     text: str
     given_on: date
     leader: str
     due: date | None = Field(None, description="Answer by (working days, 工作日)")
-    answered_on: date | None
-    answer: str | None
+    answered_on: date | None = Field(description="Date of the first answer, which answered "
+                                     "the instruction")
+    answer: str | None = Field(description="The first answer")
+    answers: list[AnswerPublic] = Field(description="Every answer (落实情况), in order")
 
 
 ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=Stage),

@@ -51,6 +51,7 @@ FEEDBACK_ON = date(2025, 3, 11)
 PROJECT_ON = date(2025, 1, 10)
 SIGNED_ON = date(2025, 3, 1)
 CONSTRUCTION_ON = date(2025, 4, 15)
+TERMINATED_ON = date(2025, 5, 6)
 RECEIVED_ON = date(2025, 9, 26)
 ASSIGNED_ON = date(2025, 9, 29)
 ACKNOWLEDGED_ON = date(2025, 9, 30)
@@ -220,6 +221,10 @@ def _under_construction(world: World, which: str, pid: UUID) -> None:
     world.container.projects.start_construction(world.callers["bureau"], pid, CONSTRUCTION_ON)
 
 
+def _terminated(world: World, which: str, pid: UUID) -> None:
+    world.container.projects.terminate(world.callers["bureau"], pid, "投资方撤资", TERMINATED_ON)
+
+
 def _with_problem(world: World, which: str, pid: UUID) -> None:
     world.container.projects.raise_problem(world.unit(which), pid, "电力接入慢")
 
@@ -263,7 +268,7 @@ def _confirmed(world: World, which: str, rid: UUID) -> None:
 
 
 GIVEN: dict[str, Given] = {
-    "signed": _signed, "under_construction": _under_construction,
+    "signed": _signed, "under_construction": _under_construction, "terminated": _terminated,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
     "key_project": _key_project, "acknowledged": _acknowledged,
     "extension_requested": _extension_requested, "replied": _replied,

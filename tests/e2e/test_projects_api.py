@@ -223,6 +223,24 @@ def test_leader_instruction_is_answered_by_the_responsible_unit(
     assert instruction["answered_on"] == "2025-02-05"
 
 
+def test_a_second_answer_to_an_instruction_keeps_both(
+    api: Api, project: dict[str, Any]
+) -> None:
+    pid = project["id"]
+    api.do("leader", pid, "instruct", {"text": "务必年内开工", "on": "2025-02-01"})
+    api.do("unit", pid, "instructions/1/answer", {"text": "已召开协调会", "on": "2025-02-05"})
+    state = api.do("bureau", pid, "instructions/1/answer", {"text": "用地已报批",
+                                                            "on": "2025-03-05"})
+
+    (instruction,) = state["instructions"]
+    assert [(a["text"], a["on"], a["by"]) for a in instruction["answers"]] == [
+        ("已召开协调会", "2025-02-05", account_name("unit")),
+        ("用地已报批", "2025-03-05", account_name("bureau"))]
+    assert (instruction["answer"], instruction["answered_on"]) == ("已召开协调会", "2025-02-05")
+    ledger = api.ledger(min_position=state["_position"])
+    assert ledger["items"][0]["instructions_open"] == 0
+
+
 def test_key_years_are_designated_and_dropped(api: Api, project: dict[str, Any]) -> None:
     pid = project["id"]
     api.do("bureau", pid, "designate-key", {"year": 2025})

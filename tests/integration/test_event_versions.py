@@ -67,6 +67,41 @@ def test_a_v1_snapshot_state_is_upcast_with_empty_due_dates() -> None:
     assert state["instructions"][0]["due"] is None
 
 
+def test_a_v3_snapshot_keeps_its_one_answer_as_the_list_of_answers() -> None:
+    answered = {"number": 1, "text": "y", "given_on": date(2025, 1, 1), "leader": "覃",
+                "due": None, "deadline": None, "answered_on": date(2025, 1, 3),
+                "answer": "已落实"}
+    open_one = {**answered, "number": 2, "answered_on": None, "answer": None}
+    state: dict[str, Any] = {"problems": [], "instructions": [answered, open_one]}
+
+    Project.upcast_v3_v4(state)
+
+    assert state["instructions"][0]["answers"] == [
+        {"text": "已落实", "on": date(2025, 1, 3), "by": None, "unit": None}]
+    assert state["instructions"][1]["answers"] == []
+
+
+def test_instructions_answered_twice_by_the_previous_version_keep_both_answers(
+        container: Container, callers: dict[str, Caller]) -> None:
+    """InstructionAnswered is stored as it always was; only the state folds it anew."""
+    bureau, unit = callers["bureau"], callers["unit"]
+    pid = container.projects.register(bureau, ProjectDetails(
+        name="旧项目", investor="某公司", industry="汽车", total_investment=Decimal(1),
+        county="liudong", responsible_unit="liudong"), date(2025, 1, 2)).state.id
+    container.projects.instruct(callers["leader"], pid, "加快", date(2025, 2, 2))
+    audit = Audit(actor_id="old", actor_name="旧版本", role="unit", unit="liudong",
+                  correlation_id="v1")
+    for version, (text, on) in enumerate((("已部署", date(2025, 2, 3)),
+                                          ("已完成", date(2025, 2, 10))), start=3):
+        _store_v1(container, Project.InstructionAnswered, pid, version,
+                  {"number": 1, "text": text, "on": on, "audit": audit})
+
+    (instruction,) = container.projects.get(unit, pid).instructions
+    assert [(a["text"], a["on"]) for a in instruction["answers"]] == [
+        ("已部署", date(2025, 2, 3)), ("已完成", date(2025, 2, 10))]
+    assert (instruction["answer"], instruction["answered_on"]) == ("已部署", date(2025, 2, 3))
+
+
 def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
         container: Container, callers: dict[str, Caller]) -> None:
     """Links recorded before links named accounts keep the leader's name for display; no

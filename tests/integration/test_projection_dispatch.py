@@ -52,7 +52,9 @@ def test_a_ledger_handles_every_event_of_its_aggregate(
         ledger: type[Projection], aggregate: type, labels: dict[str, str]) -> None:
     # A step that changes no column must still move the row's version, so a new event
     # class without a handler here would leave the ledger's version behind the aggregate's.
-    assert {getattr(aggregate, name) for name in labels} <= set(ledger.event_classes)
+    # Labels of one event per field it changes ("Corrected.sign_date") name no class.
+    events = {getattr(aggregate, name) for name in labels if "." not in name}
+    assert events <= set(ledger.event_classes)
 
 
 def test_events_without_a_handler_or_a_row_change_nothing(

@@ -20,10 +20,11 @@ def test_a_project_offers_the_next_stage_and_its_handling_steps(
     assert "report-progress" in produced
 
 
-def test_a_terminated_project_takes_only_comments(project: Project, audit: Audit) -> None:
+def test_a_terminated_project_takes_only_comments_and_the_revocation(
+        project: Project, audit: Audit) -> None:
     project.terminate("投资方撤资", date(2026, 2, 1), audit)
 
-    assert project.allowed_steps() == ["comment"]
+    assert project.allowed_steps() == ["comment", "revoke-termination"]
 
 
 def test_numbered_and_key_steps_appear_when_there_is_something_to_act_on(

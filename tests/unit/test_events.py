@@ -32,14 +32,15 @@ STORED_TOPICS = {
         "Registered", "Signed", "ConstructionStarted", "ProductionStarted", "Terminated",
         "DetailsRevised", "UnitReassigned", "ProgressReported", "ProblemRaised",
         "ProblemResolved", "Commented", "InstructionGiven", "InstructionAnswered",
-        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed"],
+        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed", "Corrected",
+        "TerminationRevoked"],
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
-        "ExtensionRefused", "Urged", "DeadlineRecomputed"],
+        "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected"],
     "domain.enterprise_request:EnterpriseRequest": [
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
-        "DueRecomputed"],
+        "DueRecomputed", "Corrected"],
     "domain.enterprise:Enterprise": [
         "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded"],
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],

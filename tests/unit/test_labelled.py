@@ -12,14 +12,16 @@ from domain import complaint_values as complaint
 from domain import enterprise_request as request
 from domain.enterprise import VisitKind
 from domain.errors import InvalidValue
-from domain.project_values import ItemKind, Stage
+from domain.project_values import Correctable, ItemKind, Stage, StageDate
 from domain.shared import Labelled, Role
 
 # Every labelled enum of the domain.
 DOMAIN_ENUMS: list[type[Labelled]] = [
-    Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
-    complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
-    request.Category, request.Outcome, request.Feedback, VisitKind,
+    Role, Stage, ItemKind, StageDate, Correctable, complaint.Status, complaint.Channel,
+    complaint.Category, complaint.Satisfaction, complaint.DeadlineKind, complaint.Correctable,
+    request.Status,
+    request.Source, request.Category, request.Outcome, request.Feedback, request.Correctable,
+    VisitKind,
 ]
 
 

@@ -200,6 +200,24 @@ def test_answering_an_instruction_records_answered_on(project: Project, audit: A
     assert project.instructions[0]["answer"] == "已召开专题会"
 
 
+def test_a_second_answer_is_added_and_the_first_is_kept(
+    project: Project, make_audit: Callable[..., Audit]
+) -> None:
+    project.instruct("加快推进", on=SIGNED_ON, audit=make_audit(role="leader"))
+    project.answer_instruction(1, "已召开专题会", on=BUILT_ON,
+                               audit=make_audit(actor_name="柳东新区", role="unit",
+                                                unit="liudong"))
+    project.answer_instruction(1, "用地已报批", on=LATER, audit=make_audit())
+
+    instruction = project.instructions[0]
+    assert instruction["answers"] == [
+        {"text": "已召开专题会", "on": BUILT_ON, "by": "柳东新区", "unit": "liudong"},
+        {"text": "用地已报批", "on": LATER, "by": "王颖颖", "unit": None},
+    ]
+    # The first answer answered the instruction: its date and text stay.
+    assert (instruction["answered_on"], instruction["answer"]) == (BUILT_ON, "已召开专题会")
+
+
 def test_answer_date_cannot_precede_the_instruction_date(project: Project, audit: Audit) -> None:
     project.instruct("加快推进", on=BUILT_ON, audit=audit)
     with pytest.raises(

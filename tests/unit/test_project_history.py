@@ -13,7 +13,7 @@ import pytest
 
 from domain.calendar import Deadline
 from domain.errors import InvalidValue, RuleViolation
-from domain.project import EVENT_LABELS, Project
+from domain.project import EVENT_LABELS, Correctable, Project
 from domain.shared import Audit
 from tests.unit.helpers.project import (
     BUILT_ON,
@@ -63,6 +63,10 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
         project.start_production(PRODUCED_ON, audit=next_audit())
     else:
         project.terminate("投资方撤资", on=TERMINATED_ON, audit=next_audit())
+    if final == "revoked":
+        project.revoke_termination("终止系误录", on=TERMINATED_ON, audit=next_audit())
+        project.correct("sign_date", SIGNED_ON.replace(day=2), "签约日期录错",
+                        on=TERMINATED_ON, audit=next_audit())
     return project, audits
 
 
@@ -76,10 +80,12 @@ def test_every_event_carries_the_audit_passed_in(make_audit: Callable[..., Audit
 
 def test_every_recorded_event_has_a_label(make_audit: Callable[..., Audit]) -> None:
     names: set[str] = set()
-    for final in ("in_production", "terminated"):
+    for final in ("in_production", "terminated", "revoked"):
         project, _ = run_lifecycle(make_audit, final)
         names |= {type(e).__name__ for e in project.collect_events()}
-    assert names == set(EVENT_LABELS)
+    # Corrections are also labelled per field they correct: "Corrected.sign_date".
+    assert names == {name for name in EVENT_LABELS if "." not in name}
+    assert {name.partition(".")[2] for name in EVENT_LABELS if "." in name} == set(Correctable)
 
 
 STATE_FIELDS = (

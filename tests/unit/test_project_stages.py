@@ -299,7 +299,7 @@ def test_a_terminated_project_refuses_handling_steps(
     step, call = TERMINATED_REFUSALS[command]
     with pytest.raises(
         RuleViolation,
-        match=f"project is terminated \\(终止\\); {step}, only comments are allowed",
+        match=f"project is terminated \\(终止\\); {step}, only comments, corrections",
     ):
         call(terminated, audit)
     assert terminated.collect_events() == []
