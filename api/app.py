@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
-from api import errors, guards, open311, open311_format
+from api import errors, guards, open311, open311_format, openapi
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
@@ -106,4 +106,5 @@ def create_app(container: Container | None = None,
     app.include_router(open311.router)
     app.include_router(journal.router)
     app.include_router(console.router)
+    openapi.install(app)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -68,6 +68,12 @@ def _database_errors() -> tuple[type[Exception], ...]:
 DATABASE_ERRORS = _database_errors()
 
 
+def refusals(why: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses` for refusals its dependencies do not show (see api/openapi.py),
+    each with why; the OpenAPI document gives each the problem schema."""
+    return {status: {"description": text} for status, text in why.items()}
+
+
 def problem(status: int, detail: str, request: Request | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
@@ -117,7 +123,9 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return problem(exc.status_code, str(exc.detail), request, dict(exc.headers or {}))
+    # FastAPI answers a body it cannot parse with 400; here malformed input is a 422.
+    status = 422 if exc.status_code == 400 else exc.status_code
+    return problem(status, str(exc.detail), request, dict(exc.headers or {}))
 
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:

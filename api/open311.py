@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -23,6 +23,16 @@ from api import errors
 from api import open311_format as doc
 from api.bootstrap import Container
 from api.deps import ContainerDep, public_filing, public_lookup
+from api.errors import refusals
+from api.schemas.open311 import (
+    FILING_FORM,
+    CreatedDocument,
+    DiscoveryDocument,
+    ServiceDefinitionDocument,
+    ServiceDocument,
+    ServiceRequestDocument,
+    answers,
+)
 from application.complaints import ComplaintState
 from application.context import Caller
 from application.errors import Forbidden, NotFound, NotReady, TooManyRequests
@@ -125,24 +135,31 @@ async def _form_fields(request: Request) -> dict[str, str]:
 
 
 FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+# Checked by `_fmt`, so that a wrong one says what is right in the path's format.
+Format = Annotated[str, Path(description="xml (the standard's) or json",
+                             json_schema_extra={"enum": list(doc.FORMATS)})]
 
 
 # --- services -------------------------------------------------------------------------------
 
 
-@router.get("/discovery.{fmt}", summary="Service discovery")
-def discovery(fmt: str, request: Request) -> Response:
+@router.get("/discovery.{fmt}", summary="Service discovery",
+            responses=answers(DiscoveryDocument))
+def discovery(fmt: Format, request: Request) -> Response:
     base = str(request.base_url).rstrip("/") + PREFIX
     return doc.render(_fmt(fmt), "discovery", doc.discovery(base, CONTACT))
 
 
-@router.get("/services.{fmt}", summary="Services: the complaint categories")
-def services(fmt: str) -> Response:
+@router.get("/services.{fmt}", summary="Services: the complaint categories",
+            responses=answers(list[ServiceDocument]))
+def services(fmt: Format) -> Response:
     return doc.render(_fmt(fmt), "services", [doc.service(code) for code in Category])
 
 
-@router.get("/services/{service_code}.{fmt}", summary="A service definition")
-def service_definition(service_code: str, fmt: str, c: ContainerDep) -> Response:
+@router.get("/services/{service_code}.{fmt}", summary="A service definition",
+            responses={**answers(ServiceDefinitionDocument),
+                       **refusals({404: "No service with this code"})})
+def service_definition(service_code: str, fmt: Format, c: ContainerDep) -> Response:
     fmt = _fmt(fmt)
     return doc.render(fmt, "service_definition",
                       doc.service_definition(_service_code(service_code), c.units))
@@ -151,8 +168,14 @@ def service_definition(service_code: str, fmt: str, c: ContainerDep) -> Response
 # --- service requests ---------------------------------------------------------------------
 
 
-@router.post("/requests.{fmt}", status_code=201, summary="File a complaint")
-def create_request(fmt: str, form: FormFields, request: Request, c: ContainerDep) -> Response:
+@router.post("/requests.{fmt}", status_code=201, summary="File a complaint",
+             openapi_extra=FILING_FORM,
+             responses={**answers(list[CreatedDocument], 201), **refusals({
+                 403: "An unknown api_key, or an account that may not file complaints",
+                 404: "No service with this service_code",
+                 429: "Too many filings without an api_key from this address"})})
+def create_request(fmt: Format, form: FormFields, request: Request, c: ContainerDep
+                   ) -> Response:
     """With api_key the account files (as POST /api/v1/complaints, channel website);
     without one it is a public website complaint. Location is accepted and ignored."""
     fmt = _fmt(fmt)
@@ -191,8 +214,12 @@ def _followed(c: Container, caller: Caller | None, receipt: str) -> dict[str, An
     return _element(c, state, full)
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code")
-def get_request(service_request_id: str, fmt: str, request: Request, c: ContainerDep,
+@router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code",
+            responses={**answers(list[ServiceRequestDocument]), **refusals({
+                403: "An unknown api_key", 404: "No complaint with this receipt code (or "
+                "none the api_key's account may read)",
+                429: "Too many look-ups without an api_key from this address"})})
+def get_request(service_request_id: str, fmt: Format, request: Request, c: ContainerDep,
                 api_key: str | None = None) -> Response:
     """Public without api_key; an account that may read the complaint also gets its content,
     decline reason and reply summary."""
@@ -203,8 +230,11 @@ def get_request(service_request_id: str, fmt: str, request: Request, c: Containe
     return doc.render(fmt, "service_requests", [_followed(c, caller, service_request_id)])
 
 
-@router.get("/requests.{fmt}", summary="Complaints, newest first")
-def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | None = None,
+@router.get("/requests.{fmt}", summary="Complaints, newest first",
+            responses={**answers(list[ServiceRequestDocument]), **refusals({
+                403: "An unknown api_key, or none where the public search is turned off",
+                429: "Too many searches without an api_key from this address"})})
+def list_requests(fmt: Format, request: Request, c: ContainerDep, api_key: str | None = None,
                   service_request_id: str | None = None, service_code: str | None = None,
                   start_date: str | None = None, end_date: str | None = None,
                   status: str | None = None,

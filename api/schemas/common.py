@@ -9,6 +9,7 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import SkipJsonSchema
 
 from domain.shared import Labelled
 
@@ -76,6 +77,31 @@ class HistoryEntryPublic(BaseModel):
     actor: ActorPublic
     correlation_id: str
     data: dict[str, Any]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where: a body field (`contacts.0.phone`), `query.NAME`, "
+                       "`path.NAME` or `header.NAME`")
+    message: str
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details (`application/problem+json`): every refusal of
+    the API but Open311's. Members beyond these may be added; clients ignore what they do
+    not know."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A URI naming the kind of problem, one per status",
+                      json_schema_extra={"format": "uri"})
+    title: str = Field(description="Short summary of the kind, English / 中文")
+    status: int = Field(ge=400, le=599, description="The HTTP status")
+    detail: str = Field(description="What was wrong with this request, English / 中文")
+    instance: str | SkipJsonSchema[None] = Field(None, description="The request's path")
+    request_id: str | SkipJsonSchema[None] = Field(
+        None, description="The request's X-Request-ID: quote it when reporting a problem")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        None, description="422 for malformed input: each field refused and why")
 
 
 class UnitPublic(BaseModel):
