@@ -24,6 +24,8 @@ from api import deps, open311
 from api.errors import PROBLEM
 from api.schemas.common import Problem
 
+# A route any account may call says so (`openapi_extra={ROLES: EVERY_ACCOUNT}`): no 403.
+ROLES, EVERY_ACCOUNT = "x-roles", "every account"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 OPEN311_ERRORS_REF = {"$ref": "#/components/schemas/Open311Errors"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying",
@@ -49,6 +51,8 @@ HEADERS = {
     429: RETRY_AFTER,
     503: RETRY_AFTER,
 }
+# Any text but control characters (those of domain.shared.CONTROL_CHARACTERS).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 OPEN311_ERRORS_SCHEMA = {
     "type": "array", "minItems": 1, "description": "The Open311 error document",
     "items": {"type": "object", "required": ["code", "description"],
@@ -70,7 +74,9 @@ def error_statuses(route: APIRoute) -> set[int]:
     if deps.get_container in calls:
         found.add(503)
     if deps.get_caller in calls:
-        found |= {401, 403}
+        found.add(401)
+        if (route.openapi_extra or {}).get(ROLES) != EVERY_ACCOUNT:
+            found.add(403)
     if route.dependant.path_params:
         found.add(404)
     if route.body_field is not None:
@@ -127,6 +133,40 @@ def _document_route(route: APIRoute, operation: dict[str, Any]) -> None:
             status, declared)
 
 
+class _TextInputs:
+    """Marks every free text a client sends — body fields, path and query parameters — with
+    what the server refuses in all of them: control characters but tab, CR and LF (422)."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.schemas: dict[str, Any] = doc.get("components", {}).get("schemas", {})
+        self.seen: set[str] = set()
+        for operations in doc["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", ()):
+                    self.visit(parameter.get("schema"))
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    self.visit(media.get("schema"))
+
+    def visit(self, schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                self.visit(item)
+        elif isinstance(schema, dict):
+            self._follow(schema.get("$ref", ""))
+            if schema.get("type") == "string" and not schema.keys() & {
+                    "format", "pattern", "enum", "const"}:
+                schema["pattern"] = TEXT_PATTERN
+            for sub in schema.get("properties", {}).values():
+                self.visit(sub)
+            for key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+                self.visit(schema.get(key))
+
+    def _follow(self, ref: str) -> None:
+        if ref.startswith("#/components/schemas/") and ref not in self.seen:
+            self.seen.add(ref)
+            self.visit(self.schemas.get(ref.rsplit("/", 1)[-1]))
+
+
 def _api_routes(app: FastAPI) -> Iterator[APIRoute]:
     """The app's documented routes, as mounted (included routers' prefixes applied)."""
     for context in iter_route_contexts(app.routes):
@@ -142,6 +182,7 @@ def document(app: FastAPI) -> dict[str, Any]:
         operations = doc["paths"][route.path_format]
         for method in route.methods or ():
             _document_route(route, operations[method.lower()])
+    _TextInputs(doc)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

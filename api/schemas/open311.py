@@ -113,7 +113,7 @@ FILING_FORM: dict[str, Any] = {"requestBody": {"required": True, "content": {
                 "definition lists them (default tcj)"},
             "api_key": {"type": "string", "description": "An account's token: the account "
                         "files the complaint (else a public website complaint)"},
-            **{name: {"type": "string", "description": "Accepted and ignored"}
+            **{name: {"description": "Accepted and ignored, whatever it holds"}
                for name in ("email", "lat", "long", "address_string", "address_id",
                             "media_url", "device_id", "jurisdiction_id")},
         },
