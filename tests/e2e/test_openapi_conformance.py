@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
 from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
 from schemathesis.generation.case import Case
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from api.bootstrap import Container
-from api.ratelimit import PublicLimits
 from application.settings import Settings
 from tests.conftest import _RunningTestsContainer, auth
+from tests.e2e.complaints import ComplaintApi
+from tests.e2e.enterprises import Firms
+from tests.e2e.helpers import Api
 
 EXAMPLES = 6  # per operation and generation mode (valid, invalid)
 CONFIG = {
@@ -49,8 +52,8 @@ CONFIG = {
 
 
 class RequestsOnly:
-    """The app, its lifespan left to `served`: schemathesis would run it once per process,
-    but each test starts the app on its own container."""
+    """The app without its lifespan: schemathesis would run it once per process, but each
+    test's store is started (and stopped) by the `client` fixture's app."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -75,14 +78,19 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", RequestsOnly(APP),
 
 
 @pytest.fixture
-def served(container: Container) -> Iterator[None]:
-    """The app on this test's container, its lifespan running (the follower started)."""
+def items(client: Any, container: Container, api: Api, complaints: ComplaintApi,
+          firms: Firms) -> Iterator[dict[str, str]]:
+    """One item of each kind, the app pointed at their store: valid cases name them, so
+    that success answers are checked against their schemas too, not only refusals."""
     _STAND_IN.current = container
-    APP.state.public_limits = PublicLimits(container.settings.public_filing_rate,
-                                           container.settings.public_lookup_rate)
+    APP.state.public_limits = client.app.state.public_limits
+    firm = firms.enterprise()
+    complaint = complaints.create()
     try:
-        with TestClient(APP):
-            yield
+        yield {"project_id": api.create()["id"], "complaint_id": complaint["id"],
+               "receipt": complaint["receipt"], "enterprise_id": firm["id"],
+               "credit_code": firm["credit_code"], "request_id": firms.request()["id"],
+               "service_request_id": complaint["receipt"], "number": "1"}
     finally:
         _STAND_IN.current = None
 
@@ -90,6 +98,9 @@ def served(container: Container) -> Iterator[None]:
 @schema.parametrize()
 # One store per operation, shared by its examples: what one writes, the next may read.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_every_operation_answers_as_its_document_says(case: Case, served: None,
+def test_every_operation_answers_as_its_document_says(case: Case, items: dict[str, str],
                                                       tokens: dict[str, str]) -> None:
+    if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
+        for name in case.path_parameters or {}:
+            case.path_parameters[name] = items.get(name, case.path_parameters[name])
     case.call_and_validate(headers=auth(tokens["admin"]), checks=CHECKS.get_all())
