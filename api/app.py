@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
-from api import errors, guards, open311, open311_format
+from api import errors, guards, open311, open311_format, openapi
 from api.bootstrap import Container, build
 from api.cases import CASE_TYPES
 from api.deps import strict_query
@@ -28,7 +28,7 @@ REQUEST_ID = "X-Request-ID"
 def _too_large(scope: Scope, detail: str) -> Response:
     """413 in the style of the path: an Open311 error document or a problem detail."""
     path = str(scope.get("path", ""))
-    if path.startswith(open311.PREFIX):
+    if open311.serves(path):
         return open311_format.render_error(open311.format_of(path), 413, detail)
     return errors.problem(413, detail)
 
@@ -85,8 +85,8 @@ def create_app(container: Container | None = None,
     app.state.container = container
     app.state.public_limits = PublicLimits(settings.public_filing_rate,
                                            settings.public_lookup_rate)
-    guards.install(app, settings.max_body_bytes, errors.known, open311.error_document,
-                   _too_large)
+    refuse = errors.install(app, [(open311.serves, open311.error_document)])
+    guards.install(app, settings.max_body_bytes, refuse, _too_large)
 
     @app.middleware("http")
     async def request_id(request: Request,
@@ -98,7 +98,6 @@ def create_app(container: Container | None = None,
         response.headers[REQUEST_ID] = rid
         return response
 
-    errors.install(app)
     app.include_router(meta.router)
     for case in CASE_TYPES:
         for router in case.routers:
@@ -107,4 +106,5 @@ def create_app(container: Container | None = None,
     app.include_router(open311.router)
     app.include_router(journal.router)
     app.include_router(console.router)
+    openapi.install(app)
     return app

@@ -10,20 +10,14 @@ from api.bootstrap import Container
 from application.context import Caller
 from application.requests import NewRequest
 from domain.complaint import Complainant, ComplaintDetails
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 
-ENTERPRISES = [  # name, 17-character code prefix, industry, county, linked (the leader)
-    ("上汽通用五菱汽车股份有限公司", "91450200198230XXX", "汽车", "liunan", True),
-    ("柳州某智能家电有限公司", "91450221MA5K3XXXX", "家电", "liujiang", True),
-    ("柳城某化工新材料有限公司", "91450222MA5L4XXXX", "化工", "liucheng", False),
-    ("柳州某螺蛳粉食品有限公司", "91450203MA5M5XXXX", "食品", "yufeng", False),
+ENTERPRISES = [  # name, first 16 characters of the credit code, industry, county, linked
+    ("上汽通用五菱汽车股份有限公司", "9145020019823000", "汽车", "liunan", True),
+    ("柳州某智能家电有限公司", "91450221MA5K3000", "家电", "liujiang", True),
+    ("柳城某化工新材料有限公司", "91450222MA5L4000", "化工", "liucheng", False),
+    ("柳州某螺蛳粉食品有限公司", "91450203MA5M5000", "食品", "yufeng", False),
 ]
-
-
-def credit_code(prefix: str) -> str:
-    """A valid GB 32100 code: the demo prefixes' X's become digits, then the check char."""
-    body = prefix.replace("X", "0")
-    return body + check_character(body)
 
 
 def load_cases(c: Container, callers: dict[str, Caller]) -> dict[str, str]:
@@ -40,7 +34,7 @@ def _enterprises(c: Container, callers: dict[str, Caller], today: date) -> list[
     bureau = callers["bureau"]
     codes = []
     for i, (name, prefix, industry, county, linked) in enumerate(ENTERPRISES):
-        code = credit_code(prefix)
+        code = complete_credit_code(prefix)
         codes.append(code)
         registered = today - timedelta(days=300 - 30 * i)
         result = c.enterprises.register(bureau, name, code, industry, county,

@@ -6,9 +6,10 @@ import re
 from dataclasses import replace
 from typing import Annotated, Any, get_args, get_origin
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
 
 from api.bootstrap import Container
 from application.context import Caller
@@ -31,8 +32,16 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+# Declares the scheme in the OpenAPI document ("Authorize" in /docs, `security` on each
+# operation); the header is read below, so that a missing and a malformed one say which.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", description=(
+    "An account's token, as `investledger accounts add` prints it: "
+    "`Authorization: Bearer il_…`"))
+
+
 def get_caller(request: Request, container: ContainerDep,
-               authorization: Annotated[str | None, Header()] = None) -> Caller:
+               _scheme: Annotated[object, Security(BEARER)] = None) -> Caller:
+    authorization = request.headers.get("authorization")
     if not authorization:
         raise Unauthenticated("missing Authorization: Bearer TOKEN header / 缺少令牌")
     scheme, _, token = authorization.partition(" ")
@@ -65,7 +74,10 @@ async def get_command_caller(request: Request, caller: CurrentCaller,
 CommandCaller = Annotated[Caller, Depends(get_command_caller)]
 
 
-def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+def get_if_match(if_match: Annotated[str | None, Header(
+        description='The version the command expects, as the ETag gave it ("3"); * for any',
+        json_schema_extra={"pattern": _IF_MATCH.pattern + "|^\\s*\\*\\s*$"})] = None
+                 ) -> int | None:
     """The version named by If-Match ("3", W/"3"); None when absent or "*"."""
     if if_match is None or if_match.strip() == "*":
         return None

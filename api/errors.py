@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,7 @@ TITLES = {
     413: "Request body too large / 请求体过大",
     422: "Invalid input / 输入有误",
     429: "Too many requests / 请求过于频繁",
+    500: "Internal error / 内部错误",
     503: "Not ready yet / 暂不可用",
 }
 STATUS: list[tuple[type[Exception], int]] = [
@@ -65,6 +67,12 @@ def _database_errors() -> tuple[type[Exception], ...]:
 
 
 DATABASE_ERRORS = _database_errors()
+
+
+def refusals(why: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses` for refusals its dependencies do not show (see api/openapi.py),
+    each with why; the OpenAPI document gives each the problem schema."""
+    return {status: {"description": text} for status, text in why.items()}
 
 
 def problem(status: int, detail: str, request: Request | None = None,
@@ -114,7 +122,9 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return problem(exc.status_code, str(exc.detail), request, dict(exc.headers or {}))
+    # FastAPI answers a body it cannot parse with 400; here malformed input is a 422.
+    status = 422 if exc.status_code == 400 else exc.status_code
+    return problem(status, str(exc.detail), request, dict(exc.headers or {}))
 
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -123,10 +133,40 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
                    "/ 数据库暂时不可用，请稍后重试", request, {"Retry-After": "5"})
 
 
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(DomainError, known)
-    app.add_exception_handler(ApplicationError, known)
-    for error in DATABASE_ERRORS:
-        app.add_exception_handler(error, _unavailable)
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: answered as a problem detail like any other error, without the exception's
+    text (it may name internals); the server still logs the traceback."""
+    return problem(500, "internal error; quote the request_id when reporting it "
+                   "/ 内部错误", request)
+
+
+Handler = Callable[[Request, Any], Awaitable[Response]]
+# A part of the API whose errors follow another standard: (claims the path?, renders it).
+Style = tuple[Callable[[str], bool], Callable[[Request, Exception], Response]]
+HANDLERS: list[tuple[type[Exception], Handler]] = [
+    (RequestValidationError, _invalid),
+    (StarletteHTTPException, _http),
+    (DomainError, known),
+    (ApplicationError, known),
+    *((error, _unavailable) for error in DATABASE_ERRORS),
+    (Exception, _internal),
+]
+
+
+def install(app: FastAPI, styles: Sequence[Style] = ()) -> Handler:
+    """Answer every error as a problem detail, or, on a path one of `styles` claims (Open311),
+    in that style: routing's 404 and 405 too. Returns the handler of a refusal made before
+    routing (by middleware), which answers in the path's style as well."""
+
+    def styled(handler: Handler) -> Handler:
+        async def handle(request: Request, exc: Any) -> Response:
+            for claims, render in styles:
+                if claims(request.url.path):
+                    return render(request, exc)
+            return await handler(request, exc)
+
+        return handle
+
+    for error, handler in HANDLERS:
+        app.add_exception_handler(error, styled(handler))
+    return styled(known)

@@ -71,10 +71,9 @@ def refuse_control_characters_in_request_line(request: Request) -> None:
 
 
 def install(app: FastAPI, max_body_bytes: int,
-            problem: Callable[[Request, Exception], Awaitable[Response]],
-            open311_error: Callable[[Request, Exception], Response],
+            refuse: Callable[[Request, Exception], Awaitable[Response]],
             too_large: Callable[[Scope, str], Response]) -> None:
-    """Add the guards; `problem` and `open311_error` render a refusal in the path's style."""
+    """Add the guards; `refuse` and `too_large` answer a refusal in the path's style."""
 
     @app.middleware("http")
     async def guard(request: Request,
@@ -82,9 +81,7 @@ def install(app: FastAPI, max_body_bytes: int,
         try:
             refuse_control_characters_in_request_line(request)
         except InvalidValue as exc:
-            if request.url.path.startswith("/open311/"):
-                return open311_error(request, exc)
-            return await problem(request, exc)
+            return await refuse(request, exc)
         response = await call_next(request)
         _secure(request, response)
         return response

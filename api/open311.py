@@ -1,18 +1,19 @@
 """Open311 GeoReport v2 at /open311/v2: complaint categories as services, complaints as
 service requests followed by their receipt code. Documents: api/open311_format.py.
 
-`api_key` is an account's bearer token. Errors on these paths use the Open311 error
-document, not RFC 9457: 400 bad input, 403 missing or invalid api_key or a role that may
-not, 404 unknown resource.
+`api_key` is an account's bearer token. Every error under /open311 — raised by a route,
+by routing (404, 405), by a guard before routing (control characters, 413) or a bug — is
+an Open311 error document in the path's format, not RFC 9457 (api/errors.py dispatches to
+`error_document` for the paths `serves` claims): 400 bad input, 403 missing or invalid
+api_key or a role that may not, 404 unknown resource, 405 wrong method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -22,60 +23,79 @@ from api import errors
 from api import open311_format as doc
 from api.bootstrap import Container
 from api.deps import ContainerDep, public_filing, public_lookup
+from api.errors import refusals
+from api.schemas.open311 import (
+    FILING_FORM,
+    CreatedDocument,
+    DiscoveryDocument,
+    ServiceDefinitionDocument,
+    ServiceDocument,
+    ServiceRequestDocument,
+    answers,
+)
 from application.complaints import ComplaintState
 from application.context import Caller
-from application.errors import ApplicationError, Forbidden, NotFound, TooManyRequests
+from application.errors import Forbidden, NotFound, NotReady, TooManyRequests
 from domain.complaint import Category, ComplaintDetails, Status
-from domain.errors import DomainError, InvalidValue
+from domain.errors import InvalidValue
 
-PREFIX = "/open311/v2"
+MOUNT = "/open311"
+PREFIX = f"{MOUNT}/v2"
 DEFAULT_LIMIT = 50
 CONTACT = "柳州市投资促进局 营商环境投诉举报受理窗口"
 # Open311 has no 401, 409, 412 or 422: a key problem is 403, any other refusal 400.
 OPEN311_STATUS = {401: 403, 409: 400, 412: 400, 422: 400}
+_LOCATIONS = ("query", "path", "body", "header")
+
+
+def serves(path: str) -> bool:
+    """Whether `path` lies under the Open311 mount, known resource or not."""
+    return path == MOUNT or path.startswith(f"{MOUNT}/")
 
 
 def format_of(path: str) -> str:
+    """The format an answer on `path` takes: json for a .json path, else the standard's xml."""
     return "json" if path.endswith(".json") else "xml"
 
 
-# Refusals answered as Open311 error documents: input, rules, HTTP errors, the database away.
-GUARDED: tuple[type[Exception], ...] = (DomainError, ApplicationError, RequestValidationError,
-                                        HTTPException, *errors.DATABASE_ERRORS)
-
-
-class Open311Route(APIRoute):
-    """A route whose errors are Open311 error documents in the path's format."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except GUARDED as exc:
-                return error_document(request, exc)
-
-        return guarded
+router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
 
 
 def error_document(request: Request, exc: Exception) -> Response:
-    """A refusal as the Open311 error document, in the path's format."""
+    """Any error on an Open311 path as the Open311 error document, in the path's format,
+    naming the Open311 fields (description, not the complaint's content)."""
+    headers: dict[str, str] = {}
     if isinstance(exc, RequestValidationError):
         status = 400
-        detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
-                           for e in exc.errors())
+        detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in _LOCATIONS)}"
+                           f": {e.get('msg')}" for e in exc.errors())
     elif isinstance(exc, HTTPException):
         status, detail = exc.status_code, str(exc.detail)
     else:
         status, detail = errors.status_of(exc), str(exc)
-    status = OPEN311_STATUS.get(status, status)
-    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests)
-               else None)
-    return doc.render_error(format_of(request.url.path), status, detail, headers)
+    if status == 404 and isinstance(exc, HTTPException):  # routing found no resource
+        detail = (f"no Open311 resource at {request.url.path}; "
+                  f"see {PREFIX}/discovery.xml")
+    elif status == 405:
+        allowed = _allowed_methods(request)
+        headers["Allow"] = allowed
+        detail = f"method {request.method} not allowed here; use {allowed}"
+    elif status == 500:
+        detail = "internal error / 内部错误"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    elif status == 503:
+        headers["Retry-After"] = "1" if isinstance(exc, NotReady) else "5"
+    return doc.render_error(format_of(request.url.path), OPEN311_STATUS.get(status, status),
+                            doc.open311_names(detail), headers or None)
 
 
-router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"], route_class=Open311Route)
+def _allowed_methods(request: Request) -> str:
+    """Every method some Open311 route takes at this path (routing names only the first)."""
+    methods = {method for route in router.routes if isinstance(route, APIRoute)
+               and route.matches(request.scope)[0] != Match.NONE
+               for method in route.methods or ()}
+    return ", ".join(sorted(methods))
 
 
 def _fmt(fmt: str) -> str:
@@ -115,24 +135,31 @@ async def _form_fields(request: Request) -> dict[str, str]:
 
 
 FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+# Checked by `_fmt`, so that a wrong one says what is right in the path's format.
+Format = Annotated[str, Path(description="xml (the standard's) or json",
+                             json_schema_extra={"enum": list(doc.FORMATS)})]
 
 
 # --- services -------------------------------------------------------------------------------
 
 
-@router.get("/discovery.{fmt}", summary="Service discovery")
-def discovery(fmt: str, request: Request) -> Response:
+@router.get("/discovery.{fmt}", summary="Service discovery",
+            responses=answers(DiscoveryDocument))
+def discovery(fmt: Format, request: Request) -> Response:
     base = str(request.base_url).rstrip("/") + PREFIX
     return doc.render(_fmt(fmt), "discovery", doc.discovery(base, CONTACT))
 
 
-@router.get("/services.{fmt}", summary="Services: the complaint categories")
-def services(fmt: str) -> Response:
+@router.get("/services.{fmt}", summary="Services: the complaint categories",
+            responses=answers(list[ServiceDocument]))
+def services(fmt: Format) -> Response:
     return doc.render(_fmt(fmt), "services", [doc.service(code) for code in Category])
 
 
-@router.get("/services/{service_code}.{fmt}", summary="A service definition")
-def service_definition(service_code: str, fmt: str, c: ContainerDep) -> Response:
+@router.get("/services/{service_code}.{fmt}", summary="A service definition",
+            responses={**answers(ServiceDefinitionDocument),
+                       **refusals({404: "No service with this code"})})
+def service_definition(service_code: str, fmt: Format, c: ContainerDep) -> Response:
     fmt = _fmt(fmt)
     return doc.render(fmt, "service_definition",
                       doc.service_definition(_service_code(service_code), c.units))
@@ -141,8 +168,14 @@ def service_definition(service_code: str, fmt: str, c: ContainerDep) -> Response
 # --- service requests ---------------------------------------------------------------------
 
 
-@router.post("/requests.{fmt}", status_code=201, summary="File a complaint")
-def create_request(fmt: str, form: FormFields, request: Request, c: ContainerDep) -> Response:
+@router.post("/requests.{fmt}", status_code=201, summary="File a complaint",
+             openapi_extra=FILING_FORM,
+             responses={**answers(list[CreatedDocument], 201), **refusals({
+                 403: "An unknown api_key, or an account that may not file complaints",
+                 404: "No service with this service_code",
+                 429: "Too many filings without an api_key from this address"})})
+def create_request(fmt: Format, form: FormFields, request: Request, c: ContainerDep
+                   ) -> Response:
     """With api_key the account files (as POST /api/v1/complaints, channel website);
     without one it is a public website complaint. Location is accepted and ignored."""
     fmt = _fmt(fmt)
@@ -181,8 +214,12 @@ def _followed(c: Container, caller: Caller | None, receipt: str) -> dict[str, An
     return _element(c, state, full)
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code")
-def get_request(service_request_id: str, fmt: str, request: Request, c: ContainerDep,
+@router.get("/requests/{service_request_id}.{fmt}", summary="A complaint by receipt code",
+            responses={**answers(list[ServiceRequestDocument]), **refusals({
+                403: "An unknown api_key", 404: "No complaint with this receipt code (or "
+                "none the api_key's account may read)",
+                429: "Too many look-ups without an api_key from this address"})})
+def get_request(service_request_id: str, fmt: Format, request: Request, c: ContainerDep,
                 api_key: str | None = None) -> Response:
     """Public without api_key; an account that may read the complaint also gets its content,
     decline reason and reply summary."""
@@ -193,8 +230,11 @@ def get_request(service_request_id: str, fmt: str, request: Request, c: Containe
     return doc.render(fmt, "service_requests", [_followed(c, caller, service_request_id)])
 
 
-@router.get("/requests.{fmt}", summary="Complaints, newest first")
-def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | None = None,
+@router.get("/requests.{fmt}", summary="Complaints, newest first",
+            responses={**answers(list[ServiceRequestDocument]), **refusals({
+                403: "An unknown api_key, or none where the public search is turned off",
+                429: "Too many searches without an api_key from this address"})})
+def list_requests(fmt: Format, request: Request, c: ContainerDep, api_key: str | None = None,
                   service_request_id: str | None = None, service_code: str | None = None,
                   start_date: str | None = None, end_date: str | None = None,
                   status: str | None = None,
@@ -230,17 +270,3 @@ def list_requests(fmt: str, request: Request, c: ContainerDep, api_key: str | No
         return doc.render(fmt, "service_requests", [_element(c, x, False) for x in found])
     found = c.complaints.search(caller, filters, DEFAULT_LIMIT, min_position)
     return doc.render(fmt, "service_requests", [_element(c, x, True) for x in found])
-
-
-@router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                  include_in_schema=False)
-def unknown(path: str, request: Request) -> Response:
-    """Errors of paths no route above serves, in Open311 form."""
-    methods = {m for route in router.routes
-               if isinstance(route, APIRoute) and route.endpoint is not unknown
-               and route.matches(request.scope)[0] == Match.PARTIAL for m in route.methods or ()}
-    if methods:
-        allowed = ", ".join(sorted(methods))
-        return doc.render_error(format_of(path), 405, f"method not allowed; use {allowed}",
-                                {"Allow": allowed})
-    raise NotFound(f"no Open311 resource at {PREFIX}/{path}; see {PREFIX}/discovery.xml")

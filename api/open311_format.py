@@ -9,6 +9,7 @@ dropped, so one builder feeds both formats.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -47,6 +48,17 @@ DESCRIPTIONS = {
     "conduct": "门难进、脸难看、事难办等工作作风问题",
     "other": "其他影响营商环境的问题",
 }
+# The complaint's fields that Open311 fields fill (see `complainant` and open311.py's
+# create_request), named in errors as the client sent them.
+OPEN311_FIELDS = {
+    "content": "description",
+    "category": "service_code",
+    "respondent_unit": f"attribute[{RESPONDENT_ATTRIBUTE}]",
+    "complainant name": "last_name + first_name",
+    # Where the rest of the API sends a client for unit codes: Open311 clients have them here.
+    "GET /api/v1/units": "the values of services/{service_code}.xml",
+}
+_INTERNAL_FIELD = re.compile(rf"\b({'|'.join(map(re.escape, OPEN311_FIELDS))})\b")
 # List fields and the element each item becomes in XML (Spark convention).
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error",
               "attributes": "attribute", "values": "value", "endpoints": "endpoint",
@@ -89,6 +101,12 @@ def render(fmt: str, root: str, document: dict[str, Any] | list[Any], status: in
         body = (b'<?xml version="1.0" encoding="utf-8"?>\n'
                 + ET.tostring(element, encoding="unicode").encode("utf-8"))
     return Response(body, status_code=status, media_type=FORMATS[fmt], headers=headers)
+
+
+def open311_names(message: str) -> str:
+    """An error message from the shared use cases, naming the Open311 fields instead of the
+    complaint's own (`description must not be empty`, not `content …`)."""
+    return _INTERNAL_FIELD.sub(lambda m: OPEN311_FIELDS[m.group(1)], message)
 
 
 def render_error(fmt: str, status: int, description: str,

@@ -44,7 +44,7 @@ ROLE_ACCOUNTS = {
     "other_unit": ("柳江区", "unit", "liujiang"),
     "park_office": ("园区办", "park_office", "yqb"),
     "agent": ("代办员", "agent", "tcj"),
-    "enterprise": ("某企业", "enterprise", "91450200MA5KXXXX05"),
+    "enterprise": ("某企业", "enterprise", "91450200MA5KXXXX4H"),
 }
 
 

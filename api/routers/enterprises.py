@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
+from api.schemas.common import CREDIT_CODE_DESCRIPTION, CREDIT_CODE_PATTERN
 from api.schemas.enterprises import (
     EnterpriseCreate,
     EnterpriseLedgerPublic,
@@ -29,8 +32,10 @@ CREATE = Create("register", EnterpriseCreate, "Register an enterprise (企业登
 
 @router.get("/by-code/{credit_code}", response_model=EnterprisePublic,
             summary="Current state, found by credit code")
-def get_by_code(credit_code: str, caller: CurrentCaller, c: ContainerDep,
-                response: Response) -> BaseModel:
+def get_by_code(credit_code: Annotated[str, Path(
+                    description=CREDIT_CODE_DESCRIPTION,
+                    json_schema_extra={"pattern": CREDIT_CODE_PATTERN})],
+                caller: CurrentCaller, c: ContainerDep, response: Response) -> BaseModel:
     state = c.enterprises.get_by_code(caller, credit_code)
     set_etag(response, state.version)
     return public(state)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import ContainerDep, CurrentCaller
 from api.errors import DATABASE_ERRORS
+from api.openapi import EVERY_ACCOUNT, ROLES
 from api.schemas.common import UnitPublic
 from projections.follower import Failure
 
@@ -51,6 +52,6 @@ def _projection(c: ContainerDep, name: str, head: int, failure: Failure | None
 
 
 @router.get("/api/v1/units", response_model=list[UnitPublic], tags=["units 单位"],
-            summary="Unit reference list")
+            summary="Unit reference list", openapi_extra={ROLES: EVERY_ACCOUNT})
 def units(_caller: CurrentCaller, c: ContainerDep) -> list[UnitPublic]:
     return [UnitPublic(code=u.code, name=u.name, kind=u.kind) for u in c.units.all()]

@@ -19,8 +19,18 @@ from pydantic import (
     field_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import SkipJsonSchema
 
 from domain.shared import Labelled
+
+# 统一社会信用代码 as the server reads it (blanks around it ignored, any case); what the
+# pattern cannot say — the check characters of GB 32100 — is refused with 422 naming the part.
+CREDIT_CODE_PATTERN = (r"^\s*[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{2}[0-9]{6}"
+                       r"[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{10}\s*$")
+CREDIT_CODE_DESCRIPTION = ("统一社会信用代码: 18 characters of GB 32100, every part checked "
+                           "(registration authority and type, a province's division code, "
+                           "the organisation code's check digit, the check character); a "
+                           "wrong code is refused (422) naming the wrong part")
 
 
 class Body(BaseModel):
@@ -138,6 +148,31 @@ class HistoryEntryPublic(BaseModel):
     actor: ActorPublic
     correlation_id: str
     data: dict[str, Any]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where: a body field (`contacts.0.phone`), `query.NAME`, "
+                       "`path.NAME` or `header.NAME`")
+    message: str
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details (`application/problem+json`): every refusal of
+    the API but Open311's. Members beyond these may be added; clients ignore what they do
+    not know."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A URI naming the kind of problem, one per status",
+                      json_schema_extra={"format": "uri"})
+    title: str = Field(description="Short summary of the kind, English / 中文")
+    status: int = Field(ge=400, le=599, description="The HTTP status")
+    detail: str = Field(description="What was wrong with this request, English / 中文")
+    instance: str | SkipJsonSchema[None] = Field(None, description="The request's path")
+    request_id: str | SkipJsonSchema[None] = Field(
+        None, description="The request's X-Request-ID: quote it when reporting a problem")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        None, description="422 for malformed input: each field refused and why")
 
 
 class UnitPublic(BaseModel):

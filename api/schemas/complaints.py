@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from api.schemas.common import (
     DATE_VALUE,
@@ -41,6 +41,13 @@ class ComplainantIn(Body):
 
 
 class ComplaintCreate(Body):
+    # Either the complainant or anonymous: true, never both, never neither.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["complainant"], "properties": {
+            "complainant": {"type": "object"}, "anonymous": {"const": False}}},
+        {"required": ["anonymous"], "properties": {
+            "anonymous": {"const": True}, "complainant": {"type": "null"}}}]})
+
     channel: Channel = Field(description=f"渠道: {_labels(Channel)}")
     category: Category = Field(description=f"类别: {_labels(Category)}")
     content: str = Field(min_length=1, max_length=4000, description="投诉内容")

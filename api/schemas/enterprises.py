@@ -6,9 +6,11 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import (
+    CREDIT_CODE_DESCRIPTION,
+    CREDIT_CODE_PATTERN,
     DATE_VALUE,
     Body,
     DeadlinePublic,
@@ -25,8 +27,8 @@ from domain.enterprise import VisitKind
 from domain.enterprise_request import Category, Correctable, Feedback, Outcome, Source, Status
 
 Day = date  # a field named `date` cannot also use `date` as its type with a Field default
-CREDIT_CODE = Field(description="统一社会信用代码: 18 characters with the GB 32100 check "
-                    "character; a wrong code is refused (422) saying why")
+CREDIT_CODE = Field(description=CREDIT_CODE_DESCRIPTION,
+                    json_schema_extra={"pattern": CREDIT_CODE_PATTERN})
 
 
 class ContactBody(Body):
@@ -117,7 +119,13 @@ class VisitRecordedPublic(EnterprisePublic):  # type: ignore[valid-type,misc]
 
 
 class RequestCreate(Body):
-    credit_code: str | None = Field(None, description="The enterprise, by credit code ...")
+    # The enterprise by credit code or by id (both: they must agree).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["credit_code"], "properties": {"credit_code": {"type": "string"}}},
+        {"required": ["enterprise_id"], "properties": {"enterprise_id": {"type": "string"}}}]})
+
+    credit_code: str | None = Field(None, description="The enterprise, by credit code ...",
+                                    json_schema_extra={"pattern": CREDIT_CODE_PATTERN})
     enterprise_id: UUID | None = Field(None, description="... or by id (one is enough)")
     project_id: UUID | None = Field(None, description="The investment project concerned")
     source: Source | None = Field(None, description="visit 调研, forum 座谈会, online 线上, "
@@ -145,12 +153,22 @@ class ProgressBody(StepBody):
 
 
 class OutcomeBody(StepBody):
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"outcome": {"not": {"const": "resolved"}}}},
+        "then": {"required": ["explanation"],
+                 "properties": {"explanation": {"type": "string", "pattern": r"\S"}}}})
+
     outcome: Outcome
     explanation: str | None = Field(None, max_length=4000, description="Required unless "
                                     "resolved")
 
 
 class FeedbackBody(StepBody):
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"feedback": {"const": "unsatisfied"}}, "required": ["feedback"]},
+        "then": {"required": ["comment"],
+                 "properties": {"comment": {"type": "string", "pattern": r"\S"}}}})
+
     feedback: Feedback
     comment: str | None = Field(None, max_length=4000, description="Required if unsatisfied")
 

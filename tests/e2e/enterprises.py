@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 from tests.conftest import ROLE_ACCOUNTS
 from tests.e2e.helpers import Api, position_of
 
@@ -20,9 +20,8 @@ ON = "2025-03-03"
 
 
 def code_of(n: int) -> str:
-    """A valid credit code (GB 32100 check character) numbered n."""
-    prefix = f"91450200MA5K{n:05d}"
-    return prefix + check_character(prefix)
+    """A valid credit code (GB 32100, every part) numbered n."""
+    return complete_credit_code(f"91450200MA5K{n:04d}")
 
 
 def enterprise_body(**overrides: Any) -> dict[str, Any]:

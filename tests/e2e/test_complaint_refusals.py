@@ -196,7 +196,7 @@ INVALID_FILINGS: dict[str, tuple[dict[str, Any], str]] = {
     "blank-complainant-name": (complaint_body(complainant={"name": "  "}), "name"),
     "phone-not-digits": (complaint_body(complainant={"name": "韦", "phone": "call me"}),
                          "phone"),
-    "claims-an-enterprise": (complaint_body(filed_by_enterprise="91450200MA5KXXXX05"),
+    "claims-an-enterprise": (complaint_body(filed_by_enterprise="91450200MA5KXXXX4H"),
                              "filed_by_enterprise"),
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from api.bootstrap import Container
 from application.context import SYSTEM
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 from tests.conftest import ROLE_ACCOUNTS
 from tests.e2e.complaints import (
     ACCEPTED_ON,
@@ -179,7 +179,7 @@ def test_an_enterprise_files_its_own_complaint_under_its_credit_code(
 def test_an_enterprise_reads_only_its_own_complaints(
     complaints: ComplaintApi, container: Container,
 ) -> None:
-    code = "91450200MA5KYYYY0" + check_character("91450200MA5KYYYY0")
+    code = complete_credit_code("91450200MA5KYYYY")
     complaints.tokens["another_enterprise"] = container.accounts.add(
         SYSTEM, "另一企业", "enterprise", None, code).token
     staff_filed = complaints.create("bureau")

@@ -28,10 +28,14 @@ def test_register_returns_201_with_location_etag_and_position(firms: Firms) -> N
 
 
 @pytest.mark.parametrize(("code", "reason"), [
-    ("91450200MA5KXXXX00", "check character should be 5, got 0"),
+    ("91450200MA5KXXXX40", "check character should be H, got 0"),
     ("91450200MA5KXXXX", "must be 18 characters, got 16"),
-    ("91450200MA5KXXXI05", "illegal character 'I' at position 16"),
-    ("91ABCDEFMA5KXXXX05", "positions 3-8 (administrative division code) must be digits"),
+    ("91450200MA5KXXXI4H", "illegal character 'I' at position 16"),
+    ("91ABCDEFMA5KXXXX4H", "positions 3-8 (administrative division code) must be digits"),
+    ("91450200MA5KXXXX05", "organisation-code part of the credit code (positions 9-17, "
+                           "'MA5KXXXX0') has a wrong check digit: position 17 should be 4"),
+    ("94450200MA5KXXXX48", "position 2 (organisation type) must be one of 1, 2, 3"),
+    ("91990200MA5KXXXX4K", "must start with a province code"),
 ])
 def test_an_invalid_credit_code_is_422_saying_why(firms: Firms, firm: dict[str, Any],
                                                   code: str, reason: str) -> None:
@@ -85,7 +89,7 @@ def test_unknown_enterprises_are_404_and_a_malformed_code_422(firms: Firms,
     assert_problem(firms.get("admin", f"{ENTERPRISES}/{uuid.uuid4()}/history"), 404)
     assert_problem(firms.get("admin", f"{ENTERPRISES}/by-code/{code_of(7)}"), 404)
     assert_problem(firms.act("bureau", str(uuid.uuid4()), "link-leader", {"leader": "x"}), 404)
-    assert_problem(firms.get("admin", f"{ENTERPRISES}/by-code/91450200MA5KXXXX00"), 422)
+    assert_problem(firms.get("admin", f"{ENTERPRISES}/by-code/91450200MA5KXXXX40"), 422)
     assert_problem(firms.get("admin", f"{ENTERPRISES}/not-a-uuid"), 422)
 
 

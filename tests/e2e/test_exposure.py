@@ -40,8 +40,8 @@ def test_the_assigned_unit_does_not_learn_which_enterprise_complained(
     assert seen["unit"]["filed_by_enterprise"] is None
     assert seen["admin"]["filed_by_enterprise"] is None
     for who in ("bureau", "supervisor", "enterprise"):
-        assert seen[who]["filed_by_enterprise"] == "91450200MA5KXXXX05"
-    assert "91450200MA5KXXXX05" not in history.text
+        assert seen[who]["filed_by_enterprise"] == "91450200MA5KXXXX4H"
+    assert "91450200MA5KXXXX4H" not in history.text
 
 
 def test_a_request_links_only_to_a_project_its_raiser_may_read(
@@ -50,11 +50,11 @@ def test_a_request_links_only_to_a_project_its_raiser_may_read(
 
     from domain.enterprise import Enterprise
 
-    container.store.save(Enterprise.register("某企业", "91450200MA5KXXXX05", "汽车", "liudong",
+    container.store.save(Enterprise.register("某企业", "91450200MA5KXXXX4H", "汽车", "liudong",
                                              [], date(2025, 1, 1), SYSTEM.audit()))
     project = client.post("/api/v1/projects", json=project_body(),
                           headers=auth(tokens["bureau"])).json()["id"]
-    body = {"credit_code": "91450200MA5KXXXX05", "category": "labour", "description": "用工",
+    body = {"credit_code": "91450200MA5KXXXX4H", "category": "labour", "description": "用工",
             "project_id": project}
 
     hidden = client.post("/api/v1/requests", json=body, headers=auth(tokens["enterprise"]))

@@ -101,7 +101,7 @@ def test_an_unknown_receipt_is_a_404_problem(client: Any) -> None:
 def test_the_public_cannot_choose_channel_date_or_enterprise(client: Any, api: Api) -> None:
     head = _filed(client)["_position"]
     extras = [("channel", "hotline"), ("channel", "website"), ("received_on", "2025-01-02"),
-              ("anonymous", True), ("filed_by_enterprise", "91450200MA5KXXXX05")]
+              ("anonymous", True), ("filed_by_enterprise", "91450200MA5KXXXX4H")]
 
     for field, value in extras:
         response = _file(client, public_body(**{field: value}))

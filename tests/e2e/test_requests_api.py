@@ -58,7 +58,7 @@ def test_an_enterprise_raises_its_own_requests_online(firms: Firms, firm: dict[s
 
 @pytest.mark.parametrize(("fields", "detail"), [
     ({"credit_code": code_of(9)}, "register the enterprise first"),
-    ({"credit_code": "91450200MA5KXXXX00"}, "check character"),
+    ({"credit_code": "91450200MA5KXXXX40"}, "check character"),
     ({"credit_code": None, "enterprise_id": str(uuid.uuid4())}, "no enterprise"),
     ({"project_id": str(uuid.uuid4())}, "no project"),
     ({"source": "visit", "visit_number": 3}, "has no visit #3"),

@@ -10,16 +10,15 @@ from uuid import UUID
 from api.bootstrap import Container
 from application.context import SYSTEM, Caller
 from application.requests import NewRequest
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 from tests.conftest import ROLE_ACCOUNTS
 
 CODE = str(ROLE_ACCOUNTS["enterprise"][2])  # the `enterprise` test account's own enterprise
 
 
 def code_of(n: int) -> str:
-    """A valid credit code (GB 32100 check character) numbered n."""
-    prefix = f"91450200MA5K{n:05d}"
-    return prefix + check_character(prefix)
+    """A valid credit code (GB 32100, every part) numbered n."""
+    return complete_credit_code(f"91450200MA5K{n:04d}")
 
 
 OTHER_CODE = code_of(0)

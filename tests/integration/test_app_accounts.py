@@ -54,8 +54,8 @@ def test_authenticate_returns_the_caller_of_the_token(container: Container) -> N
                             unit_name="柳东新区(高新区)")
 
     firm = container.accounts.add(SYSTEM, "某企业", "enterprise",
-                                  enterprise="91450200MA5KXXXX05")
-    assert container.accounts.authenticate(firm.token).enterprise == "91450200MA5KXXXX05"
+                                  enterprise="91450200MA5KXXXX4H")
+    assert container.accounts.authenticate(firm.token).enterprise == "91450200MA5KXXXX4H"
     assert container.accounts.authenticate(firm.token).role == "enterprise"
 
 

@@ -266,7 +266,7 @@ def test_newest_received_lists_complaints_by_date_received_for_open311(
                   received_from=date(2025, 4, 1), received_to=date(2025, 6, 30)) == [
         "C5", "C4", "C3"]
     assert newest(scope_unit="liujiang") == ["C6"]
-    assert newest(scope_enterprise="91450200MA5KXXXX05") == ["C8"]
+    assert newest(scope_enterprise="91450200MA5KXXXX4H") == ["C8"]
 
 
 def test_complaint_counts_match_the_hand_count(backend_container: Container,

@@ -202,7 +202,7 @@ def test_the_public_files_on_the_website_channel_only_and_never_as_an_enterprise
     with pytest.raises(InvalidValue, match="website"):
         service.file_public(details(channel="hotline"))
     filed = service.file_public(details(channel="website",
-                                        filed_by_enterprise="91450200MA5KXXXX05"), "web-1")
+                                        filed_by_enterprise="91450200MA5KXXXX4H"), "web-1")
 
     assert filed.state.filed_by_enterprise is None
     assert filed.state.channel == "website"
@@ -216,12 +216,12 @@ def test_an_enterprise_files_under_its_own_credit_code_whatever_the_details_say(
     assert enterprise.enterprise
 
     filed = container.complaints.file(
-        enterprise, details(filed_by_enterprise="91450200MA5KYYYY0T"), date(2025, 9, 26))
+        enterprise, details(filed_by_enterprise="91450200MA5KYYYY7G"), date(2025, 9, 26))
 
     assert filed.state.filed_by_enterprise == enterprise.enterprise
     assert container.complaints.get(enterprise, filed.state.id).complainant is None
     assert container.complaints.get(SUPERVISOR, filed.state.id).complainant == {
         "name": "覃女士", "phone": "0772-1234567", "enterprise": None}
-    other = replace(enterprise, enterprise="91450200MA5KYYYY0T")
+    other = replace(enterprise, enterprise="91450200MA5KYYYY7G")
     with pytest.raises(Forbidden, match="may not"):
         container.complaints.get(other, filed.state.id)

@@ -50,9 +50,9 @@ def test_a_lost_registration_race_is_reported_as_the_same_conflict(
 
 
 @pytest.mark.parametrize(("code", "reason"), [
-    ("91450200MA5KXXXX00", "check character should be 5"),
+    ("91450200MA5KXXXX40", "check character should be H"),
     ("91450200MA5KXXXX0", "must be 18 characters"),
-    ("9145020OMA5KXXXX05", "illegal character 'O'"),
+    ("9145020OMA5KXXXX4H", "illegal character 'O'"),
     ("", "must not be empty"),
 ])
 def test_an_invalid_credit_code_is_refused_saying_why(container: Container, code: str,

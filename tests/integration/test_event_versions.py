@@ -113,7 +113,7 @@ def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
     from domain.enterprise import Enterprise
 
     leader = callers["leader"]
-    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX05", "汽车",
+    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX4H", "汽车",
                                          "liudong", None, date(2025, 1, 2)).state.id
     audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
                   correlation_id="v1")

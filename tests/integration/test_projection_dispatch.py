@@ -16,7 +16,7 @@ from api.bootstrap import Container, all_projections
 from application.context import Caller
 from domain import complaint, enterprise, enterprise_request, project
 from domain.complaint import Complaint
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from domain.project import Project, ProjectDetails
@@ -65,9 +65,8 @@ def test_events_without_a_handler_or_a_row_change_nothing(
                              responsible_unit="liudong")
     orphan = Project.register(details, date(2025, 1, 2), audit)
     orphan.sign(date(2025, 2, 1), Decimal("1"), audit)
-    code = "91450200MA5K00001"
-    company = Enterprise.register("甲", code + check_character(code), "汽车", "liudong", None,
-                                  date(2025, 1, 2), audit)
+    company = Enterprise.register("甲", complete_credit_code("91450200MA5K0001"), "汽车",
+                                  "liudong", None, date(2025, 1, 2), audit)
     company.record_visit(date(2025, 2, 1), "visit", "覃市长", "调研", None, audit)
     # Steps whose first event never reached the log: each projection either has no handler
     # for them or no row for them to change.

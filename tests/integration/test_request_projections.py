@@ -16,7 +16,7 @@ import pytest
 from api.bootstrap import Container, build
 from application.context import SYSTEM, Clock
 from application.requests import NewRequest
-from domain.credit_code import check_character
+from domain.credit_code import complete_credit_code
 from domain.project import ProjectDetails
 from projections import enterprise_ledger, paging, request_ledger
 from projections.enterprise_ledger import EnterpriseLedger, EnterpriseLedgerReader
@@ -26,8 +26,7 @@ from tests.conftest import sqlite_settings
 
 
 def code_of(n: int) -> str:
-    prefix = f"91450200MA5K{n:05d}"
-    return prefix + check_character(prefix)
+    return complete_credit_code(f"91450200MA5K{n:04d}")
 
 
 E1, E2, E3 = code_of(1), code_of(2), code_of(3)

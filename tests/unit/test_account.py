@@ -84,7 +84,7 @@ def test_open_rejects_a_name_over_100_characters(audit: Audit) -> None:
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_open_accepts_every_known_role(audit: Audit, role: str) -> None:
-    account = open_account(audit, role=role, unit="liudong", enterprise="91450200MA5KXXXX0X")
+    account = open_account(audit, role=role, unit="liudong", enterprise="91450200MA5KXXXX4H")
     assert account.role == role
     assert account.active is True
 

@@ -65,12 +65,12 @@ def test_receiving_strips_text_and_normalises_the_credit_code(audit: Audit) -> N
     complaint = receive(
         audit, content="  收费不合理 ", respondent_unit=" fgw ",
         complainant=Complainant(name=" 王五 ", phone=" ", enterprise=""),
-        filed_by_enterprise=" 91450200mA5abcde1g ",
+        filed_by_enterprise=" 91450200mA5abcde5w ",
     )
     assert complaint.content == "收费不合理"
     assert complaint.respondent_unit == "fgw"
     assert complaint.complainant == {"name": "王五", "phone": None, "enterprise": None}
-    assert complaint.filed_by_enterprise == "91450200MA5ABCDE1G"
+    assert complaint.filed_by_enterprise == "91450200MA5ABCDE5W"
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -80,7 +80,7 @@ def test_receiving_strips_text_and_normalises_the_credit_code(audit: Audit) -> N
     ("content", "  ", "content must not be empty"),
     ("respondent_unit", "", "respondent_unit must not be empty"),
     ("filed_by_enterprise", "12345", "credit_code must be 18 characters"),
-    ("filed_by_enterprise", "91450200MA5ABCDE1X", "credit_code check character should be G"),
+    ("filed_by_enterprise", "91450200MA5ABCDE5X", "credit_code check character should be W"),
     ("complainant", Complainant(name=" "), "complainant name must not be empty"),
     ("complainant", Complainant(name="李明", phone="call me"), "phone must be digits"),
 ])

@@ -1,13 +1,23 @@
-"""统一社会信用代码 (GB 32100-2015): format and check character."""
+"""统一社会信用代码 (GB 32100-2015): format, the parts and the check character."""
 
 from __future__ import annotations
 
-import pytest
+import string
 
-from domain.credit_code import check_character, normalize_credit_code, require_credit_code
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.credit_code import (
+    check_character,
+    complete_credit_code,
+    normalize_credit_code,
+    organisation_check_character,
+    require_credit_code,
+)
 from domain.errors import InvalidValue
 
-# An independent statement of the standard's check-character formula, for the test alone.
+# Independent statements of the standards' formulas, for the tests alone.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -19,20 +29,40 @@ def reference_check(prefix: str) -> str:
     return ALPHABET[0 if remainder == 31 else remainder]
 
 
+def reference_organisation_check(body: str) -> str:
+    """GB 11714: weights 3 7 9 10 5 8 4 2, digits as themselves, A=10 … Z=35."""
+    assert len(body) == 8
+    values = [int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10 for ch in body]
+    check = 11 - sum(v * w for v, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
 def with_check(prefix: str) -> str:
     return prefix + reference_check(prefix)
 
 
-PREFIXES = [
-    "91450200MA5N2C8L1",  # 9 工商, 1 企业, 450200 柳州市
-    "12450200498590130",  # 1 机构编制, 2 事业单位
-    "52450203MJD000001",  # 5 民政, 2 民办非企业单位
-    "93450222MA5KXY4G7",  # 9 工商, 3 农民专业合作社
-    "Y1450200000000000",
+def valid_from(body: str) -> str:
+    """A code from its first 16 characters, by the reference formulas."""
+    return with_check(body + reference_organisation_check(body[8:]))
+
+
+BODIES = [
+    "91450200MA5N2C8L",  # 9 工商, 1 企业, 450200 柳州市
+    "1245020049859013",  # 1 机构编制, 2 事业单位
+    "52450203MJD00000",  # 5 民政, 2 民办非企业单位
+    "93450222MA5KXY4G",  # 9 工商, 3 农民专业合作社
+    "Y145020000000000",  # Y 其他 has one type, 1
+    "N2450203MA5K0001",  # N 农业, 2 村级集体经济组织
+    "A1110000MA000001",  # A 中央军委改革和编制办公室, 1 军队事业单位; 110000 北京
+    "3571010000000001",  # 3 司法行政, 5 仲裁委员会; 710100 台湾省
+    "5982000000000001",  # 5 民政, 9 其他; 820000 澳门
 ]
-VALID = [with_check(p) for p in PREFIXES]
-# A code published as an example in many GB 32100 references.
+VALID = [valid_from(b) for b in BODIES]
+PREFIXES = [code[:17] for code in VALID]
+# Codes as published: every part checked by hand in the tests below.
 PUBLISHED = "91350100M000100Y43"
+PUBLISHED_ENTERPRISE = "914403001922038216"
+NATIONAL = "11100000000013127D"  # 1 机构编制, 1 机关, 100000: registered at the national level
 
 
 def test_the_test_formula_uses_the_standards_weights() -> None:
@@ -41,8 +71,8 @@ def test_the_test_formula_uses_the_standards_weights() -> None:
     ]
 
 
-@pytest.mark.parametrize("code", [*VALID, PUBLISHED])
-def test_a_code_with_the_right_check_character_is_accepted(code: str) -> None:
+@pytest.mark.parametrize("code", [*VALID, PUBLISHED, PUBLISHED_ENTERPRISE, NATIONAL])
+def test_a_code_whose_every_part_is_right_is_accepted(code: str) -> None:
     assert require_credit_code(code) == code
 
 
@@ -52,11 +82,11 @@ def test_the_published_example_code_is_valid() -> None:
 
 
 def test_a_remainder_of_zero_gives_check_character_zero() -> None:
-    # Find a prefix whose weighted sum is a multiple of 31: 31 - 0 = 31 maps to "0".
-    candidates = (f"9145020000000{n:04d}" for n in range(10_000))
-    prefix = next(p for p in candidates if reference_check(p) == "0")
-    assert check_character(prefix) == "0"
-    assert require_credit_code(prefix + "0") == prefix + "0"
+    # Find a code whose weighted sum is a multiple of 31: 31 - 0 = 31 maps to "0".
+    candidates = (valid_from(f"9145020000000{n:03d}") for n in range(1_000))
+    code = next(c for c in candidates if c[17] == "0")
+    assert check_character(code[:17]) == "0"
+    assert require_credit_code(code) == code
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -105,7 +135,7 @@ def test_an_illegal_check_character_is_reported_as_illegal() -> None:
 
 
 def test_letters_in_the_administrative_division_code_are_refused() -> None:
-    code = with_check("91A50200MA5N2C8L1")
+    code = valid_from("91A50200MA5N2C8L")
     with pytest.raises(InvalidValue, match=r"positions 3-8 .* must be digits, got 'A50200'"):
         require_credit_code(code)
 
@@ -119,14 +149,163 @@ def test_a_wrong_check_character_is_refused_naming_the_right_one(code: str) -> N
         require_credit_code(code[:17] + wrong)
 
 
-def test_swapping_two_characters_is_detected() -> None:
+def test_swapping_two_characters_of_the_division_code_is_detected() -> None:
+    code = VALID[0]  # 91450200…: 450200 becomes 452000, a plausible division
+    swapped = code[:4] + code[5] + code[4] + code[6:]
+    assert swapped != code
+    with pytest.raises(InvalidValue, match="check character should be"):
+        require_credit_code(swapped)
+
+
+def test_swapping_two_characters_of_the_organisation_code_names_that_part() -> None:
     code = VALID[0]
     swapped = code[:9] + code[10] + code[9] + code[11:]
     assert swapped != code
-    with pytest.raises(InvalidValue, match="check character should be"):
+    with pytest.raises(InvalidValue, match="organisation-code part of the credit code"):
         require_credit_code(swapped)
 
 
 def test_invalid_value_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         require_credit_code("123")
+
+
+# --- the parts: registration authority and type, division, organisation code -----------------
+
+
+def test_the_published_codes_organisation_parts_check_by_hand() -> None:
+    # M000100Y: M=22, Y=34; 22*3 + 1*5 + 34*2 = 139 = 12*11 + 7; 11 - 7 = 4.
+    assert organisation_check_character("M000100Y") == "4" == PUBLISHED[16]
+    # 19220382: 3 + 63 + 18 + 20 + 0 + 24 + 32 + 4 = 164 = 14*11 + 10; 11 - 10 = 1.
+    assert organisation_check_character("19220382") == "1" == PUBLISHED_ENTERPRISE[16]
+
+
+@pytest.mark.parametrize(("body", "check"), [
+    ("00009000", "X"),  # 9*5 = 45 = 4*11 + 1: 11 - 1 = 10 is written X
+    ("00000000", "0"),  # 0: 11 - 0 = 11 is written 0
+    ("79820000", "0"),  # 21 + 63 + 72 + 20 = 176 = 16*11
+    ("MA5KXXXX", "4"),  # 66 + 70 + 45 + 200 + 165 + 264 + 132 + 66 = 1008 = 91*11 + 7
+])
+def test_organisation_check_character_by_hand(body: str, check: str) -> None:
+    assert organisation_check_character(body) == check == reference_organisation_check(body)
+
+
+def test_an_organisation_check_of_x_is_accepted() -> None:
+    code = valid_from("9145020000009000")
+    assert code[16] == "X"
+    assert require_credit_code(code) == code
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_a_wrong_organisation_check_digit_is_refused_naming_that_part(body: str) -> None:
+    right = reference_organisation_check(body[8:])
+    wrong = "X" if right == "0" else "0"
+    code = with_check(body + wrong)  # the code's own check character fits: only the part fails
+    with pytest.raises(InvalidValue) as refused:
+        require_credit_code(code)
+    message = str(refused.value)
+    assert f"position 17 should be {right}, got {wrong}" in message
+    assert "the organisation-code part of the credit code" in message
+    assert "统一社会信用代码的组织机构代码部分校验位错误" in message
+
+
+def test_a_wrong_part_is_named_before_the_check_character() -> None:
+    code = VALID[0]
+    broken = code[:16] + ("0" if code[16] != "0" else "1") + code[17]
+    with pytest.raises(InvalidValue, match="organisation-code part"):
+        require_credit_code(broken)
+
+
+@pytest.mark.parametrize("authority", ["B", "C", "0", "M", "X"])
+def test_an_unknown_registration_authority_is_refused(authority: str) -> None:
+    code = valid_from(authority + "1450200MA5N2C8L")
+    with pytest.raises(InvalidValue, match=f"position 1 .registration authority.*got '{authority}'"
+                       ) as refused:
+        require_credit_code(code)
+    assert "登记管理部门代码" in str(refused.value)
+
+
+@pytest.mark.parametrize("start", ["94", "90", "9A", "Y2", "Y9", "15", "22", "N4", "A2"])
+def test_an_organisation_type_the_authority_does_not_have_is_refused(start: str) -> None:
+    code = valid_from(start + "450200MA5N2C8L")
+    with pytest.raises(InvalidValue, match=f"position 2 .organisation type.*authority {start[0]}"
+                       ) as refused:
+        require_credit_code(code)
+    assert "机构类别代码" in str(refused.value)
+
+
+@pytest.mark.parametrize("division", ["000000", "990200", "160000", "240100", "380000",
+                                      "470000", "550000", "600000", "660000", "700000",
+                                      "720000", "800000", "830000", "100100", "910000"])
+def test_a_division_code_of_no_province_is_refused(division: str) -> None:
+    code = valid_from("91" + division + "MA5N2C8L")
+    with pytest.raises(InvalidValue, match=f"must start with a province code.*'{division}'"
+                       ) as refused:
+        require_credit_code(code)
+    assert "行政区划码的省级代码不存在" in str(refused.value)
+
+
+@pytest.mark.parametrize("division", ["100000", "110000", "150000", "210000", "230000",
+                                      "310000", "370000", "410000", "460000", "500000",
+                                      "540000", "610000", "650000", "710000", "810000",
+                                      "820000"])
+def test_every_province_and_the_national_level_are_accepted(division: str) -> None:
+    code = valid_from("91" + division + "MA5N2C8L")
+    assert require_credit_code(code) == code
+
+
+@pytest.mark.parametrize("body", ["91450200MA5KXXXX", "Y145020000000000", "1110000000001312"])
+def test_complete_credit_code_agrees_with_the_reference_formulas(body: str) -> None:
+    assert complete_credit_code(body) == valid_from(body)
+
+
+# --- properties: every valid code passes, every single change fails -------------------------
+
+AUTHORITY_TYPES = {"1": "1239", "2": "19", "3": "123459", "4": "19", "5": "1239", "6": "129",
+                   "7": "129", "8": "19", "9": "123", "A": "19", "N": "1239", "Y": "1"}
+PROVINCE_CODES = [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47),
+                  *range(50, 55), *range(61, 66), 71, 81, 82]
+
+
+@st.composite
+def valid_codes(draw: st.DrawFn) -> str:
+    authority = draw(st.sampled_from(sorted(AUTHORITY_TYPES)))
+    kind = draw(st.sampled_from(AUTHORITY_TYPES[authority]))
+    province = draw(st.sampled_from(PROVINCE_CODES))
+    rest = draw(st.text(string.digits, min_size=4, max_size=4))
+    organisation = draw(st.text(ALPHABET, min_size=8, max_size=8))
+    return valid_from(f"{authority}{kind}{province:02d}{rest}{organisation}")
+
+
+# Derandomized: the same examples on every run and every machine.
+PROPERTY = settings(max_examples=60, derandomize=True, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(valid_codes())
+def test_every_generated_valid_code_passes(code: str) -> None:
+    assert require_credit_code(code) == code
+    assert require_credit_code(code.lower()) == code
+
+
+@PROPERTY
+@given(valid_codes())
+def test_every_single_character_substitution_fails(code: str) -> None:
+    for position in range(len(code)):
+        for char in (*ALPHABET, "I", "O", "Z", "S", "V", "-"):
+            if char != code[position]:
+                mutated = code[:position] + char + code[position + 1:]
+                with pytest.raises(InvalidValue):
+                    require_credit_code(mutated)
+
+
+@PROPERTY
+@given(valid_codes())
+def test_every_swap_of_two_neighbouring_different_characters_fails(code: str) -> None:
+    for position in range(len(code) - 1):
+        if code[position] != code[position + 1]:
+            swapped = (code[:position] + code[position + 1] + code[position]
+                       + code[position + 2:])
+            with pytest.raises(InvalidValue):
+                require_credit_code(swapped)

@@ -14,7 +14,7 @@ from domain.errors import InvalidValue, RuleViolation
 from domain.shared import Audit
 
 CODE = "91350100M000100Y43"
-OTHER_CODE = "914502007982000008"  # not checked here; only its id is compared
+OTHER_CODE = "914502007982000006"  # not checked here; only its id is compared
 REGISTERED_ON = date(2025, 3, 3)
 LINKED_ON = date(2025, 3, 10)
 CHANGED_ON = date(2025, 6, 1)
