@@ -11,12 +11,12 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import documented
-from api.schemas.complaint_views import (
+from api.schemas.complaint_views import SupervisionPublic
+from api.schemas.stats import (
     ComplaintStatsPublic,
-    SupervisionPublic,
+    RequestStatsPublic,
     UnitStatsListPublic,
 )
-from api.schemas.enterprises import RequestStatsPublic
 from application.queries import MIN_POSITION, PERIOD, Param
 from application.reports import SUPERVISION, Reports
 

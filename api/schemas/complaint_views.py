@@ -1,4 +1,4 @@
-"""Schemas of the complaint ledger, the supervision view and the complaint statistics.
+"""Schemas of the complaint ledger and the supervision view (statistics: api/schemas/stats).
 
 None of them carries personal data: no complainant name, phone or enterprise.
 """
@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class DeadlinePublic(BaseModel):
@@ -100,59 +100,3 @@ class SupervisionPublic(BaseModel):
     units: list[SupervisionUnitPublic] = Field(description="Units with the most overdue "
                                                "items first")
     position: int = Field(description="Global log position the view includes")
-
-
-class PeriodPublic(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    from_: date | None = Field(alias="from")
-    to: date | None
-
-
-class RatePublic(BaseModel):
-    numerator: int
-    denominator: int
-    rate: float | None = Field(description="numerator / denominator, 0..1 to four places; "
-                               "null when the denominator is 0")
-
-
-class UnitStatsPublic(BaseModel):
-    unit: str
-    unit_name: str | None
-    assignments: int = Field(description="Assignments (交办) made to the unit in the period")
-    response: RatePublic = Field(description="签收及时率")
-    on_time_reply: RatePublic = Field(description="按期答复率")
-    satisfaction: RatePublic = Field(description="满意率 (满意 + 基本满意)")
-
-
-class UnitStatsListPublic(BaseModel):
-    period: PeriodPublic
-    today: date = Field(description="The date pending assignments are judged against")
-    acknowledge_days: int = Field(description="签收 within this many working days")
-    units: list[UnitStatsPublic]
-    position: int
-
-
-class ComplaintCountsPublic(BaseModel):
-    received: int
-    accepted: int
-    declined: int
-    closed: int
-    closed_on_time: int
-
-
-class ChannelCountsPublic(ComplaintCountsPublic):
-    channel: str
-    label: str
-
-
-class CategoryCountsPublic(ComplaintCountsPublic):
-    category: str
-    label: str
-
-
-class ComplaintStatsPublic(ComplaintCountsPublic):
-    period: PeriodPublic
-    by_channel: list[ChannelCountsPublic]
-    by_category: list[CategoryCountsPublic]
-    position: int
