@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from application import policy
@@ -39,7 +40,7 @@ class UnitPerformanceReader(Protocol):
 
 
 class StatsReader(Protocol):
-    """The figures of a period (request_stats)."""
+    """The figures of a period: requests (request_stats), projects (project_stats)."""
 
     projection: str
 
@@ -57,6 +58,7 @@ class ReportReaders:
     complaint_stats: ComplaintStatsReader
     unit_performance: UnitPerformanceReader
     request_stats: StatsReader
+    project_stats: StatsReader
 
 
 class Reports:
@@ -113,6 +115,16 @@ class Reports:
                               f"{figures['solved_projects']}个项目共计{figures['resolved']}个问题")
         return figures
 
+    def project_stats(self, caller: Caller, given: Any) -> dict[str, Any]:
+        """Projects registered (在谈), signed (签约), started (开工) and produced (投产) in the
+        period, with their amounts, in total and by month, county, unit and industry."""
+        reader = self.readers.project_stats
+        figures = self._stats(caller, given, reader.projection, reader.stats)
+        self._name_units(figures["by_county"])
+        self._name_units(figures["by_unit"])
+        figures["summary"] = project_summary(figures)
+        return figures
+
     def _stats(self, caller: Caller, given: Any, projection: str,
                read: Callable[[date | None, date | None], dict[str, Any]]) -> dict[str, Any]:
         """A statistics report: 403 unless the caller may read statistics, the period
@@ -127,3 +139,16 @@ class Reports:
         a unit the reference list does not know stays its label)."""
         for row in rows:
             row["label"] = self._unit_name(row["code"]) or row["code"]
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def project_summary(figures: dict[str, Any]) -> str:
+    """The period in the words the bureau reports it: 在谈N个项目、总投资…万元；签约…"""
+    r, s, c, p = (figures[stage] for stage in ("registered", "signed", "started", "produced"))
+    return (f"新增在谈项目{r['count']}个，总投资{_amount(r['total_investment'])}万元；"
+            f"签约{s['count']}个，合同金额{_amount(s['contract_amount'])}万元；"
+            f"开工{c['count']}个，总投资{_amount(c['total_investment'])}万元；"
+            f"投产{p['count']}个，总投资{_amount(p['total_investment'])}万元")

@@ -14,6 +14,7 @@ from api.routers.common import documented
 from api.schemas.complaint_views import SupervisionPublic
 from api.schemas.stats import (
     ComplaintStatsPublic,
+    ProjectStatsPublic,
     RequestStatsPublic,
     UnitStatsListPublic,
 )
@@ -77,3 +78,14 @@ report_route(
     "`lead` and `co` count requests raised in the period that the unit currently leads or "
     "co-handles; `resolved` the solved requests it led. Bureau, supervision, leaders and "
     "admins.")
+report_route(
+    "/stats/projects", lambda r: r.project_stats, PERIOD, ProjectStatsPublic,
+    "项目统计 (在谈/签约/开工/投产)", "stats 统计",
+    "Projects registered (在谈), signed (签约), started (开工) and put into production (投产) "
+    "in the period, each with the number of projects, their planned total investment "
+    "(总投资额) and their contract amounts (合同金额), in 万元: in total and by month, county, "
+    "responsible unit and industry. A project counts in a stage when its date of that stage "
+    "(registration, sign, construction or production date) is in the period, so one project "
+    "may count in several stages, and a project terminated later still counts in the stages "
+    "it reached; county, unit and industry are the project's current ones. Read from the "
+    "project ledger. Bureau, supervision, leaders and admins.")

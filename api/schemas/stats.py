@@ -5,6 +5,7 @@ with the unit's name), and the log `position` it includes."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,3 +102,35 @@ class RequestStatsPublic(Report):
     summary: str = Field(description="The seed's figure: 帮助N家企业解决P个项目共计M个问题")
     by_category: list[CategoryRequestsPublic] = Field(description="Every category")
     by_unit: list[UnitRequestsPublic] = Field(description="Units with a request, by code")
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+class StageFiguresPublic(BaseModel):
+    count: int = Field(description="Projects whose date of this stage is in the period")
+    total_investment: Decimal = Field(description="Their planned total investment (总投资额), "
+                                      "万元")
+    contract_amount: Decimal = Field(description="Their contract amounts (合同金额), 万元; "
+                                     "projects not signed add nothing")
+
+
+class ProjectStagesPublic(BaseModel):
+    registered: StageFiguresPublic = Field(description="在谈: registered in the period")
+    signed: StageFiguresPublic = Field(description="签约: signed in the period")
+    started: StageFiguresPublic = Field(description="开工: construction started in the period")
+    produced: StageFiguresPublic = Field(description="投产: production started in the period")
+
+
+class ProjectStatsRowPublic(ProjectStagesPublic, Row):
+    pass
+
+
+class ProjectStatsPublic(ProjectStagesPublic, Report):
+    summary: str = Field(description="The figures as the bureau reports them: 新增在谈项目N个，"
+                         "总投资…万元；签约…")
+    by_month: list[ProjectStatsRowPublic] = Field(description="By the month of each stage "
+                                                  "date (code 2025-03), in order")
+    by_county: list[ProjectStatsRowPublic] = Field(description="By county or zone (县区/开发区)")
+    by_unit: list[ProjectStatsRowPublic] = Field(description="By responsible unit (责任单位)")
+    by_industry: list[ProjectStatsRowPublic] = Field(description="By industry (产业类别)")
