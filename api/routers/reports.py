@@ -44,9 +44,11 @@ report_route(
     "超期与临期事项 (督查督办)", "supervision 督查督办",
     "Every open item past its due date (超期) or due within `nearly_due_days` working days "
     "(临期), as of today: complaints' running acceptance, reply (extension applied) and "
-    "callback deadlines, projects' open problems and unanswered instructions, and assigned "
-    "enterprise requests awaiting their outcome; grouped by the unit that must act. A unit "
-    "account sees its own items only.")
+    "callback deadlines, projects' open problems and unanswered instructions, signed "
+    "projects not yet started by their planned start (计划开工) and projects under "
+    "construction not yet producing by their planned production date (计划投产), and "
+    "assigned enterprise requests awaiting their outcome; grouped by the unit that must act. "
+    "A unit account sees its own items only.")
 report_route(
     "/stats/units", lambda r: r.unit_performance, PERIOD, UnitStatsListPublic, "单位办理绩效",
     "stats 统计",

@@ -65,15 +65,18 @@ class ComplaintLedgerPublic(BaseModel):
 
 class SupervisionItemPublic(BaseModel):
     kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "request"]
+                  "project_problem", "project_instruction", "project_planned_start",
+                  "project_planned_production", "request"]
     kind_label: str
     id: UUID = Field(description="The complaint, project or enterprise request")
     number: int | None = Field(description="Problem or instruction number within the "
                                "project; assignment number of a request")
     title: str
     summary: str
-    started_on: date = Field(description="Business date the deadline counts from")
-    due: date
+    started_on: date = Field(description="Business date the deadline counts from (a planned "
+                             "date's item: the day the project signed or started)")
+    due: date = Field(description="Due date; a planned date's item: the planned start "
+                      "(计划开工) or production (计划投产) date")
     provisional: bool
     state: Literal["overdue", "nearly_due"]
     state_label: str = Field(description="超期 / 临期")
