@@ -25,6 +25,7 @@ from domain.shared import Role
 from projections.base import Projection
 from projections.complaint_stats import ComplaintStatsReader, UnitPerformanceReader
 from projections.follower import Follower
+from projections.project_stats import ProjectStatsReader
 from projections.request_stats import RequestStatsReader
 from projections.store import ViewStore
 from projections.supervision import SupervisionItems
@@ -140,7 +141,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
             supervision=SupervisionReader(views, calendar),
             complaint_stats=ComplaintStatsReader(views),
             unit_performance=UnitPerformanceReader(views, calendar),
-            request_stats=RequestStatsReader(views)),
+            request_stats=RequestStatsReader(views),
+            project_stats=ProjectStatsReader(views)),
             clock, units, deadlines, settings.nearly_due_days),
         services={case.attribute: case.service(context) for case in cases
                   if case.service is not None},

@@ -4,9 +4,10 @@ today, the deadline policy and the units' names."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from application import policy
@@ -14,7 +15,6 @@ from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.queries import PERIOD, Param, Reads, words
 from application.units import Units
-from domain.enterprise_request import Category as RequestCategory
 
 
 class SupervisionReader(Protocol):
@@ -39,7 +39,9 @@ class UnitPerformanceReader(Protocol):
               today: date) -> list[dict[str, Any]]: ...
 
 
-class RequestStatsReader(Protocol):
+class StatsReader(Protocol):
+    """The figures of a period: requests (request_stats), projects (project_stats)."""
+
     projection: str
 
     def stats(self, start: date | None, end: date | None) -> dict[str, Any]: ...
@@ -55,7 +57,8 @@ class ReportReaders:
     supervision: SupervisionReader
     complaint_stats: ComplaintStatsReader
     unit_performance: UnitPerformanceReader
-    request_stats: RequestStatsReader
+    request_stats: StatsReader
+    project_stats: StatsReader
 
 
 class Reports:
@@ -92,35 +95,60 @@ class Reports:
 
     def unit_performance(self, caller: Caller, given: Any) -> dict[str, Any]:
         reader = self.readers.unit_performance
-        values, position = self.reads.report(caller, "stats.read", PERIOD, given,
-                                             reader.projection)
         today = self.clock.today()
         days = self.deadlines.acknowledge_days
-        rows = reader.rates(values.get("from"), values.get("to"), days, today)
-        for row in rows:
-            row["unit_name"] = self._unit_name(row["unit"])
-        return {"period": _period(values), "today": today, "acknowledge_days": days,
-                "units": rows, "position": position}
+        figures = self._stats(caller, given, reader.projection, lambda start, end: {
+            "today": today, "acknowledge_days": days,
+            "units": reader.rates(start, end, days, today)})
+        self._name_units(figures["units"])
+        return figures
 
     def complaint_counts(self, caller: Caller, given: Any) -> dict[str, Any]:
         reader = self.readers.complaint_stats
-        values, position = self.reads.report(caller, "stats.read", PERIOD, given,
-                                             reader.projection)
-        return {**reader.counts(values.get("from"), values.get("to")),
-                "period": _period(values), "position": position}
+        return self._stats(caller, given, reader.projection, reader.counts)
 
     def request_stats(self, caller: Caller, given: Any) -> dict[str, Any]:
         reader = self.readers.request_stats
-        values, position = self.reads.report(caller, "stats.read", PERIOD, given,
-                                             reader.projection)
-        figures = reader.stats(values.get("from"), values.get("to"))
-        summary = (f"帮助{figures['solved_enterprises']}家企业解决{figures['solved_projects']}"
-                   f"个项目共计{figures['resolved']}个问题")
-        by_category = {code.value: {"label": code.label, **figures["by_category"].get(
-            code.value, {"raised": 0, "resolved": 0})} for code in RequestCategory}
-        return {**figures, **_period(values), "by_category": by_category, "summary": summary,
-                "position": position}
+        figures = self._stats(caller, given, reader.projection, reader.stats)
+        self._name_units(figures["by_unit"])
+        figures["summary"] = (f"帮助{figures['solved_enterprises']}家企业解决"
+                              f"{figures['solved_projects']}个项目共计{figures['resolved']}个问题")
+        return figures
+
+    def project_stats(self, caller: Caller, given: Any) -> dict[str, Any]:
+        """Projects registered (在谈), signed (签约), started (开工) and produced (投产) in the
+        period, with their amounts, in total and by month, county, unit and industry."""
+        reader = self.readers.project_stats
+        figures = self._stats(caller, given, reader.projection, reader.stats)
+        self._name_units(figures["by_county"])
+        self._name_units(figures["by_unit"])
+        figures["summary"] = project_summary(figures)
+        return figures
+
+    def _stats(self, caller: Caller, given: Any, projection: str,
+               read: Callable[[date | None, date | None], dict[str, Any]]) -> dict[str, Any]:
+        """A statistics report: 403 unless the caller may read statistics, the period
+        checked (422), the wait for `min_position`; then the figures `read` gives for the
+        period, with the period and the log position they include."""
+        values, position = self.reads.report(caller, "stats.read", PERIOD, given, projection)
+        start, end = values.get("from"), values.get("to")
+        return {"period": {"from": start, "to": end}, **read(start, end), "position": position}
+
+    def _name_units(self, rows: list[dict[str, Any]]) -> None:
+        """Breakdown rows keyed by unit code are labelled with the unit's name (the code of
+        a unit the reference list does not know stays its label)."""
+        for row in rows:
+            row["label"] = self._unit_name(row["code"]) or row["code"]
 
 
-def _period(values: dict[str, Any]) -> dict[str, date | None]:
-    return {"from": values.get("from"), "to": values.get("to")}
+def _amount(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def project_summary(figures: dict[str, Any]) -> str:
+    """The period in the words the bureau reports it: 在谈N个项目、总投资…万元；签约…"""
+    r, s, c, p = (figures[stage] for stage in ("registered", "signed", "started", "produced"))
+    return (f"新增在谈项目{r['count']}个，总投资{_amount(r['total_investment'])}万元；"
+            f"签约{s['count']}个，合同金额{_amount(s['contract_amount'])}万元；"
+            f"开工{c['count']}个，总投资{_amount(c['total_investment'])}万元；"
+            f"投产{p['count']}个，总投资{_amount(p['total_investment'])}万元")

@@ -34,24 +34,11 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.complaint import Category, Channel
 from projections.complaint_ledger import ASSIGNMENTS, TABLE, ComplaintLedger
+from projections.stats import Period, breakdown
 from projections.store import ViewStore
 
-EARLIEST, LATEST = "0001-01-01", "9999-12-31"
 COUNTS = ("received", "accepted", "declined", "closed", "closed_on_time")
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date | None = None
-    end: date | None = None
-
-    def bounds(self) -> tuple[str, str]:
-        if self.start is not None and self.end is not None and self.end < self.start:
-            msg = f"period ends ({self.end}) before it starts ({self.start})"
-            raise ValueError(msg)
-        return (self.start.isoformat() if self.start else EARLIEST,
-                self.end.isoformat() if self.end else LATEST)
 
 
 def _in(column: str) -> str:
@@ -91,14 +78,8 @@ class ComplaintStatsReader:
                 total[name] += n
                 by_channel.setdefault(row["channel"], dict.fromkeys(COUNTS, 0))[name] += n
                 by_category.setdefault(row["category"], dict.fromkeys(COUNTS, 0))[name] += n
-        return {
-            **total,
-            "by_channel": [{"channel": code, "label": Channel.labels().get(code, code), **counts}
-                           for code, counts in by_channel.items()],
-            "by_category": [{"category": code, "label": Category.labels().get(code, code),
-                             **counts} for code, counts in by_category.items()],
-        }
-
+        return {**total, "by_channel": breakdown(by_channel.items(), Channel.labels()),
+                "by_category": breakdown(by_category.items(), Category.labels())}
 
 
 class UnitPerformanceReader:
@@ -112,7 +93,8 @@ class UnitPerformanceReader:
 
     def rates(self, start: date | None, end: date | None, acknowledge_days: int,
               today: date) -> list[dict[str, Any]]:
-        """Per unit with assignments in the period, ordered by unit code: the three rates,
+        """Per unit with assignments in the period, ordered by unit code, as breakdown rows
+        (`code`: the unit; the application puts its name in `label`): the three rates,
         pending assignments judged against `today`. ValueError if the period ends before it
         starts."""
         low, high = Period(start, end).bounds()
@@ -129,7 +111,7 @@ class UnitPerformanceReader:
         for row in rows:
             units.setdefault(row["unit"], _Tally()).add(row, ack_due(row["assigned_on"]),
                                                         today.isoformat())
-        return [{"unit": unit, **tally.rates()} for unit, tally in units.items()]
+        return breakdown((unit, tally.rates()) for unit, tally in units.items())
 
 
 @dataclass

@@ -4,13 +4,21 @@ and nearly due (临期) work.
 The table holds one row per open item that runs against a due date: a complaint's running
 acceptance, reply (extension applied) or callback deadline; a project's unresolved problem or
 unanswered instruction that has a due date; an assigned enterprise request awaiting its
-outcome. A row goes when the item is done. Whether an item is overdue or nearly due is
-decided at read time against today, so the view changes with the date without any event.
+outcome; a signed project's planned start (计划开工) until it starts, and a project under
+construction's planned production date (计划投产) until it produces. A row goes when the item
+is done. Whether an item is overdue or nearly due is decided at read time against today, so
+the view changes with the date without any event.
 
 Units: a complaint belongs to its assigned unit, or to the bureau (`BUREAU_UNIT`) while it
 awaits acceptance; a project item to the project's responsible unit at the time of reading
 (kept on the project's subject row, so a reassignment moves all its items at once); a
 request to its lead unit (牵头单位).
+
+A project's planned dates are kept, with its stage, in a table of their own (`PLANS`): the
+item of a planned date exists only while the project is in the stage that works towards it,
+and each event that revises a planned date or moves the stage puts or removes it
+(`Batch.follow_plan`): a later event that changes the stage (a correction, a revoked
+termination) needs only to call it with the stage it restores.
 """
 
 from __future__ import annotations
@@ -27,16 +35,18 @@ from domain.calendar import Deadline
 from domain.complaint import Category, Channel, Complaint, DeadlineKind
 from domain.enterprise_request import Category as RequestCategory
 from domain.enterprise_request import EnterpriseRequest, Source
-from domain.project import Project
+from domain.project import Project, Stage
 from projections.base import Projection, RowCache, handled_events
 from projections.store import Tx
 
 SUBJECTS = "supervision_subjects"
 ITEMS = "supervision_items"
+PLANS = "supervision_project_plans"
 BUREAU_UNIT = "tcj"  # 投促局: decides acceptance of received complaints
 SUBJECT_COLUMNS = ("id", "kind", "title", "unit", "seq")
 ITEM_COLUMNS = ("id", "kind", "subject_id", "number", "unit", "summary", "started_on",
                 "base_due", "extended_due", "requested_until", "due", "provisional", "seq")
+PLAN_COLUMNS = ("id", "stage", "since", "planned_start", "planned_production")
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {SUBJECTS} (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, unit TEXT,
@@ -48,6 +58,9 @@ DDL = (
         provisional INTEGER NOT NULL, seq BIGINT NOT NULL)""",
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_due ON {ITEMS} (due)",
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_subject ON {ITEMS} (subject_id)",
+    f"""CREATE TABLE IF NOT EXISTS {PLANS} (
+        id TEXT PRIMARY KEY, stage TEXT NOT NULL, since TEXT, planned_start TEXT,
+        planned_production TEXT)""",
 )
 SUMMARY_LIMIT = 200
 Handler = Callable[..., None]
@@ -61,6 +74,8 @@ class ItemKind(StrEnum):
     complaint_callback = "complaint_callback"
     project_problem = "project_problem"
     project_instruction = "project_instruction"
+    project_planned_start = "project_planned_start"
+    project_planned_production = "project_planned_production"
     request = "request"
 
     @property
@@ -73,7 +88,11 @@ class ItemKind(StrEnum):
 KIND_LABELS: dict[str, str] = {
     "complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
     "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
-    "project_instruction": "领导批示落实", "request": "企业诉求办理"}
+    "project_instruction": "领导批示落实", "project_planned_start": "计划开工",
+    "project_planned_production": "计划投产", "request": "企业诉求办理"}
+# The planned date a project works towards in each stage, and the kind of its item.
+PLANNED = {Stage.signed: ("planned_start", ItemKind.project_planned_start),
+           Stage.under_construction: ("planned_production", ItemKind.project_planned_production)}
 
 
 class ItemState(StrEnum):
@@ -116,18 +135,41 @@ def _corrected_title(title: str, field: str, value: str) -> str:
     return " · ".join((head, category, unit))
 
 
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 @dataclass
 class Batch:
-    """What the handlers of one batch share: subjects, items, and the position of the
-    event."""
+    """What the handlers of one batch share: subjects, items, projects' planned dates, and
+    the position of the event."""
 
     subjects: RowCache
     items: RowCache
+    plans: RowCache
     position: int = 0
 
     def complaint_step(self, e: Any) -> dict[str, Any] | None:
         """The item of a complaint's running deadline, to be changed and written back."""
         return self.items.touch(_complaint_item(e))
+
+    def follow_plan(self, e: Any, **changes: Any) -> None:
+        """Change the planned dates or the stage (with `since`, the day it began) of `e`'s
+        project, then put or remove its planned-date items to match."""
+        key = str(e.originator_id)
+        if (plan := self.plans.touch(key)) is None:
+            return
+        plan.update(changes)
+        for stage, (field, kind) in PLANNED.items():
+            item_key, due = f"{field}:{key}", plan[field]
+            if plan["stage"] != stage or due is None:
+                self.items.delete(item_key)
+                continue
+            self.items.put({
+                "id": item_key, "kind": kind.value, "subject_id": key, "number": None,
+                "unit": None, "summary": f"{kind.label} {due}", "started_on": plan["since"],
+                "base_due": due, "extended_due": None, "requested_until": None, "due": due,
+                "provisional": 0, "seq": self.position})
 
 
 def _recomputed(row: dict[str, Any], deadline: Deadline) -> None:
@@ -145,12 +187,16 @@ class SupervisionItems(Projection):
     """Keeps the open deadline items of complaints, projects and enterprise requests."""
 
     name = "supervision"
+    version = 2  # 2: projects' planned start and production dates
     ddl = DDL
-    tables = (SUBJECTS, ITEMS)
+    tables = (SUBJECTS, ITEMS, PLANS)
 
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        batch = Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
+        batch = Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS),
+                      RowCache(tx, PLANS, PLAN_COLUMNS))
         batch.subjects.preload(str(e.originator_id) for _, e in events)
+        batch.plans.preload(str(e.originator_id) for _, e in events
+                            if isinstance(e, Project.Event))
         batch.items.preload([_complaint_item(e) for _, e in events
                              if isinstance(e, Complaint.Event)]
                             + [_request_item(e) for _, e in events
@@ -161,6 +207,7 @@ class SupervisionItems(Projection):
             apply(e, batch)
         batch.subjects.flush()
         batch.items.flush()
+        batch.plans.flush()
 
     @singledispatchmethod
     def _apply(self, e: object, b: Batch) -> None:
@@ -242,11 +289,30 @@ class SupervisionItems(Projection):
     def _(self, e: Project.Registered, b: Batch) -> None:
         b.subjects.put({"id": str(e.originator_id), "kind": "project", "title": e.name,
                         "unit": e.responsible_unit, "seq": b.position})
+        b.plans.put({"id": str(e.originator_id), "stage": Stage.negotiating.value,
+                     "since": e.on.isoformat(), "planned_start": _iso(e.planned_start),
+                     "planned_production": _iso(e.planned_production)})
 
     @_apply.register
     def _(self, e: Project.DetailsRevised, b: Batch) -> None:
         if "name" in e.changes and (subject := b.subjects.touch(str(e.originator_id))):
             subject["title"] = e.changes["name"]
+        planned = {field: _iso(e.changes[field]) for field, _ in PLANNED.values()
+                   if field in e.changes}
+        if planned:
+            b.follow_plan(e, **planned)
+
+    @_apply.register
+    def _(self, e: Project.Signed, b: Batch) -> None:
+        b.follow_plan(e, stage=Stage.signed.value, since=e.date.isoformat())
+
+    @_apply.register
+    def _(self, e: Project.ConstructionStarted, b: Batch) -> None:
+        b.follow_plan(e, stage=Stage.under_construction.value, since=e.date.isoformat())
+
+    @_apply.register
+    def _(self, e: Project.ProductionStarted, b: Batch) -> None:
+        b.follow_plan(e, stage=Stage.in_production.value, since=e.date.isoformat())
 
     @_apply.register
     def _(self, e: Project.UnitReassigned, b: Batch) -> None:
@@ -282,6 +348,7 @@ class SupervisionItems(Projection):
 
     @_apply.register
     def _(self, e: Project.Terminated, b: Batch) -> None:
+        b.follow_plan(e, stage=Stage.terminated.value, since=e.on.isoformat())
         key = str(e.originator_id)  # nothing of a terminated project can be done any more
         stored = b.items.tx.all(f"SELECT id FROM {ITEMS} WHERE subject_id = ?", (key,))
         cached = [k for k, row in b.items.rows.items() if row["subject_id"] == key]
@@ -290,6 +357,8 @@ class SupervisionItems(Projection):
 
     @_apply.register
     def _(self, e: Project.TerminationRevoked, b: Batch) -> None:
+        # The planned-date item of the stage it is back at runs again from today's step.
+        b.follow_plan(e, stage=e.stage, since=e.on.isoformat())
         key = str(e.originator_id)  # the items the termination dropped run again
         kinds = {"problem": ItemKind.project_problem,
                  "instruction": ItemKind.project_instruction}
@@ -297,6 +366,15 @@ class SupervisionItems(Projection):
             b.items.put(item(f"{was['kind']}:{key}:{was['number']}", kinds[was["kind"]],
                              key, b.position, was["on"], was["deadline"], None,
                              was["text"], was["number"]))
+
+    @_apply.register
+    def _(self, e: Project.Corrected, b: Batch) -> None:
+        # A corrected sign or construction date is when the planned-date item started.
+        stage = {"sign_date": Stage.signed,
+                 "construction_date": Stage.under_construction}.get(e.field)
+        plan = b.plans.get(str(e.originator_id))
+        if stage is not None and plan is not None and plan["stage"] == stage.value:
+            b.follow_plan(e, since=str(e.value))
 
     # --- enterprise requests: one item, from assignment to outcome -----------------------
 

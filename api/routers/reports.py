@@ -11,12 +11,13 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import documented
-from api.schemas.complaint_views import (
+from api.schemas.complaint_views import SupervisionPublic
+from api.schemas.stats import (
     ComplaintStatsPublic,
-    SupervisionPublic,
+    ProjectStatsPublic,
+    RequestStatsPublic,
     UnitStatsListPublic,
 )
-from api.schemas.enterprises import RequestStatsPublic
 from application.queries import MIN_POSITION, PERIOD, Param
 from application.reports import SUPERVISION, Reports
 
@@ -43,9 +44,11 @@ report_route(
     "超期与临期事项 (督查督办)", "supervision 督查督办",
     "Every open item past its due date (超期) or due within `nearly_due_days` working days "
     "(临期), as of today: complaints' running acceptance, reply (extension applied) and "
-    "callback deadlines, projects' open problems and unanswered instructions, and assigned "
-    "enterprise requests awaiting their outcome; grouped by the unit that must act. A unit "
-    "account sees its own items only.")
+    "callback deadlines, projects' open problems and unanswered instructions, signed "
+    "projects not yet started by their planned start (计划开工) and projects under "
+    "construction not yet producing by their planned production date (计划投产), and "
+    "assigned enterprise requests awaiting their outcome; grouped by the unit that must act. "
+    "A unit account sees its own items only.")
 report_route(
     "/stats/units", lambda r: r.unit_performance, PERIOD, UnitStatsListPublic, "单位办理绩效",
     "stats 统计",
@@ -77,3 +80,14 @@ report_route(
     "`lead` and `co` count requests raised in the period that the unit currently leads or "
     "co-handles; `resolved` the solved requests it led. Bureau, supervision, leaders and "
     "admins.")
+report_route(
+    "/stats/projects", lambda r: r.project_stats, PERIOD, ProjectStatsPublic,
+    "项目统计 (在谈/签约/开工/投产)", "stats 统计",
+    "Projects registered (在谈), signed (签约), started (开工) and put into production (投产) "
+    "in the period, each with the number of projects, their planned total investment "
+    "(总投资额) and their contract amounts (合同金额), in 万元: in total and by month, county, "
+    "responsible unit and industry. A project counts in a stage when its date of that stage "
+    "(registration, sign, construction or production date) is in the period, so one project "
+    "may count in several stages, and a project terminated later still counts in the stages "
+    "it reached; county, unit and industry are the project's current ones. Read from the "
+    "project ledger. Bureau, supervision, leaders and admins.")

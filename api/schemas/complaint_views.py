@@ -1,4 +1,4 @@
-"""Schemas of the complaint ledger, the supervision view and the complaint statistics.
+"""Schemas of the complaint ledger and the supervision view (statistics: api/schemas/stats).
 
 None of them carries personal data: no complainant name, phone or enterprise.
 """
@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class DeadlinePublic(BaseModel):
@@ -65,15 +65,18 @@ class ComplaintLedgerPublic(BaseModel):
 
 class SupervisionItemPublic(BaseModel):
     kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "request"]
+                  "project_problem", "project_instruction", "project_planned_start",
+                  "project_planned_production", "request"]
     kind_label: str
     id: UUID = Field(description="The complaint, project or enterprise request")
     number: int | None = Field(description="Problem or instruction number within the "
                                "project; assignment number of a request")
     title: str
     summary: str
-    started_on: date = Field(description="Business date the deadline counts from")
-    due: date
+    started_on: date = Field(description="Business date the deadline counts from (a planned "
+                             "date's item: the day the project signed or started)")
+    due: date = Field(description="Due date; a planned date's item: the planned start "
+                      "(计划开工) or production (计划投产) date")
     provisional: bool
     state: Literal["overdue", "nearly_due"]
     state_label: str = Field(description="超期 / 临期")
@@ -100,59 +103,3 @@ class SupervisionPublic(BaseModel):
     units: list[SupervisionUnitPublic] = Field(description="Units with the most overdue "
                                                "items first")
     position: int = Field(description="Global log position the view includes")
-
-
-class PeriodPublic(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    from_: date | None = Field(alias="from")
-    to: date | None
-
-
-class RatePublic(BaseModel):
-    numerator: int
-    denominator: int
-    rate: float | None = Field(description="numerator / denominator, 0..1 to four places; "
-                               "null when the denominator is 0")
-
-
-class UnitStatsPublic(BaseModel):
-    unit: str
-    unit_name: str | None
-    assignments: int = Field(description="Assignments (交办) made to the unit in the period")
-    response: RatePublic = Field(description="签收及时率")
-    on_time_reply: RatePublic = Field(description="按期答复率")
-    satisfaction: RatePublic = Field(description="满意率 (满意 + 基本满意)")
-
-
-class UnitStatsListPublic(BaseModel):
-    period: PeriodPublic
-    today: date = Field(description="The date pending assignments are judged against")
-    acknowledge_days: int = Field(description="签收 within this many working days")
-    units: list[UnitStatsPublic]
-    position: int
-
-
-class ComplaintCountsPublic(BaseModel):
-    received: int
-    accepted: int
-    declined: int
-    closed: int
-    closed_on_time: int
-
-
-class ChannelCountsPublic(ComplaintCountsPublic):
-    channel: str
-    label: str
-
-
-class CategoryCountsPublic(ComplaintCountsPublic):
-    category: str
-    label: str
-
-
-class ComplaintStatsPublic(ComplaintCountsPublic):
-    period: PeriodPublic
-    by_channel: list[ChannelCountsPublic]
-    by_category: list[CategoryCountsPublic]
-    position: int

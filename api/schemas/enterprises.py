@@ -1,4 +1,4 @@
-"""Schemas of enterprises (企业), enterprise requests (企业诉求), their ledgers and stats."""
+"""Schemas of enterprises (企业), enterprise requests (企业诉求) and their ledgers."""
 
 from __future__ import annotations
 
@@ -259,31 +259,4 @@ class EnterpriseLedgerPublic(BaseModel):
     items: list[EnterpriseRowPublic]
     count: int
     next_cursor: str | None
-    position: int
-
-
-class CategoryStats(BaseModel):
-    label: str
-    raised: int
-    resolved: int
-
-
-class UnitStats(BaseModel):
-    lead: int = Field(description="Requests raised in the period it leads (牵头)")
-    co: int = Field(description="Requests raised in the period it co-handles (配合)")
-    resolved: int = Field(description="Requests it led that were solved in the period")
-
-
-class RequestStatsPublic(BaseModel):
-    from_: date | None = Field(alias="from", serialization_alias="from")
-    to: date | None
-    raised: int = Field(description="Requests raised in the period")
-    resolved: int = Field(description="Problems solved in the period (resolved or partly "
-                          "resolved, not rejected by the enterprise)")
-    outcomes: dict[str, int] = Field(description="Standing outcomes recorded in the period")
-    solved_projects: int = Field(description="Distinct projects the solved problems belong to")
-    solved_enterprises: int = Field(description="Distinct enterprises helped")
-    summary: str = Field(description="The seed's figure: 帮助N家企业解决P个项目共计M个问题")
-    by_category: dict[str, CategoryStats]
-    by_unit: dict[str, UnitStats]
     position: int

@@ -219,6 +219,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{REQUEST}/close"): Rule(f"{STAFF} supervisor", {}, given="confirmed"),
     ("GET", "/api/v1/ledgers/requests"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/stats/requests"): Rule(READ_ALL),
+    ("GET", "/api/v1/stats/projects"): Rule(READ_ALL),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------

@@ -159,8 +159,8 @@ def test_unit_statistics_give_rates_with_their_counts(api: Api,
                period={"from": "2025-09-01", "to": "2025-09-30"})
     assert body["period"] == {"from": "2025-09-01", "to": "2025-09-30"}
     assert body["acknowledge_days"] == 1
-    units = {u["unit"]: u for u in body["units"]}
-    assert units["liudong"]["unit_name"] == "柳东新区(高新区)"
+    units = {u["code"]: u for u in body["units"]}
+    assert units["liudong"]["label"] == "柳东新区(高新区)"
     assert [units["liudong"][k] for k in ("response", "on_time_reply", "satisfaction")] == [
         {"numerator": 1, "denominator": 1, "rate": 1.0}] * 3
     assert [units["liujiang"][k] for k in ("response", "on_time_reply", "satisfaction")] == [
@@ -189,10 +189,10 @@ def test_complaint_statistics_count_by_channel_and_category(api: Api,
     # none (09-24); declined 1; closed 1, on time (replied 10-23, due 10-23).
     assert [body[k] for k in ("received", "accepted", "declined", "closed",
                               "closed_on_time")] == [2, 0, 1, 1, 1]
-    channels = {c["channel"]: c for c in body["by_channel"]}
+    channels = {c["code"]: c for c in body["by_channel"]}
     assert (channels["mailbox"]["label"], channels["mailbox"]["received"]) == ("投诉信箱", 2)
     assert (channels["hotline"]["closed"], channels["hotline"]["closed_on_time"]) == (1, 1)
-    categories = {c["category"]: c for c in body["by_category"]}
+    categories = {c["code"]: c for c in body["by_category"]}
     assert (categories["conduct"]["received"], categories["conduct"]["declined"]) == (2, 1)
     assert get(api, COMPLAINT_STATS)["received"] == 3
     assert_problem(api.client.get(COMPLAINT_STATS, headers=api.headers("enterprise")), 403)

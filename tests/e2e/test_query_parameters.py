@@ -13,7 +13,8 @@ from tests.e2e.helpers import assert_problem
 READS = [
     "/api/v1/ledgers/projects", "/api/v1/ledgers/complaints", "/api/v1/ledgers/requests",
     "/api/v1/ledgers/enterprises", "/api/v1/supervision/overdue", "/api/v1/stats/units",
-    "/api/v1/stats/complaints", "/api/v1/stats/requests", "/api/v1/audit/journal",
+    "/api/v1/stats/complaints", "/api/v1/stats/requests", "/api/v1/stats/projects",
+    "/api/v1/audit/journal",
 ]
 
 

@@ -291,9 +291,12 @@ def test_an_office_records_a_visit_its_requests_their_handling_and_reads_the_sta
     assert (march["raised"], march["resolved"]) == (2, 2)
     assert (march["solved_projects"], march["solved_enterprises"]) == (1, 1)
     assert march["summary"] == "帮助1家企业解决1个项目共计2个问题"
-    assert march["by_category"]["labour"] == {"label": "用工", "raised": 1, "resolved": 1}
-    assert march["by_unit"] == {"liudong": {"lead": 1, "co": 1, "resolved": 1},
-                                "liujiang": {"lead": 1, "co": 1, "resolved": 1}}
+    assert march["period"] == {"from": "2025-03-01", "to": "2025-03-31"}
+    assert march["by_category"][0] == {"code": "labour", "label": "用工", "raised": 1,
+                                       "resolved": 1}
+    assert march["by_unit"] == [
+        {"code": "liudong", "label": "柳东新区(高新区)", "lead": 1, "co": 1, "resolved": 1},
+        {"code": "liujiang", "label": "柳江区", "lead": 1, "co": 1, "resolved": 1}]
     february = firms.read("leader", STATS, **{"from": "2025-02-01", "to": "2025-02-28"})
     assert (february["raised"], february["resolved"]) == (0, 0)
     ledger = firms.read("supervisor", "/api/v1/ledgers/enterprises",

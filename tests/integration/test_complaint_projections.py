@@ -278,7 +278,7 @@ def test_complaint_counts_match_the_hand_count(backend_container: Container,
     assert {k: q2[k] for k in ("received", "accepted", "declined", "closed",
                                "closed_on_time")} == {
         "received": 4, "accepted": 3, "declined": 1, "closed": 3, "closed_on_time": 2}
-    channels = {row["channel"]: row for row in q2["by_channel"]}
+    channels = {row["code"]: row for row in q2["by_channel"]}
     assert len(channels) == 6  # every channel listed, zeros included
     # website: C2 closed on time; hotline: C3 everything; mailbox: C4 received + declined;
     # walk_in: C5 received, accepted, closed late; county_zone: C6 received + accepted.
@@ -288,7 +288,7 @@ def test_complaint_counts_match_the_hand_count(backend_container: Container,
     assert _five(channels["walk_in"]) == (1, 1, 0, 1, 0)
     assert _five(channels["county_zone"]) == (1, 1, 0, 0, 0)
     assert _five(channels["municipal_department"]) == (0, 0, 0, 0, 0)
-    categories = {row["category"]: row for row in q2["by_category"]}
+    categories = {row["code"]: row for row in q2["by_category"]}
     assert categories["fees_and_fines"]["label"] == "涉企收费"
     # fees_and_fines: C3 (received, accepted, closed on time) + C4 (received, declined).
     assert _five(categories["fees_and_fines"]) == (2, 1, 1, 1, 1)
@@ -312,7 +312,7 @@ def test_unit_performance_matches_the_hand_count(backend_container: Container,
 
     def stats(start: date | None, end: date | None) -> dict[str, dict[str, Any]]:
         rows = reader.rates(start, end, backend_container.policy.acknowledge_days, TODAY)
-        return {r["unit"]: r for r in rows}
+        return {r["code"]: r for r in rows}
 
     def rates(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple((row[k]["numerator"], row[k]["denominator"], row[k]["rate"])

@@ -283,18 +283,24 @@ def test_stats_for_march_match_the_hand_count(backend_container: Container,
     # 03-10), r3 (partly 03-12); not r4 (not resolvable), not r5 (its 03-07 outcome was
     # rejected), not r6 (04-02). Their projects: P1 (r1, r2), P2 (r3); enterprises E1, E2.
     assert (stats["raised"], stats["resolved"]) == (6, 3)
-    assert stats["outcomes"] == {"resolved": 2, "partly_resolved": 1, "not_resolvable": 1}
+    assert [(o["code"], o["label"], o["count"]) for o in stats["outcomes"]] == [
+        ("resolved", "已解决", 2), ("partly_resolved", "部分解决", 1),
+        ("not_resolvable", "无法解决", 1)]
     assert (stats["solved_projects"], stats["solved_enterprises"]) == (2, 2)
-    assert stats["by_category"] == {
-        "labour": {"raised": 1, "resolved": 1},  # raised r5, solved r1
-        "power": {"raised": 1, "resolved": 1}, "land": {"raised": 1, "resolved": 1},
-        "finance": {"raised": 1, "resolved": 0}, "approval": {"raised": 1, "resolved": 0},
-        "other": {"raised": 1, "resolved": 0}}
-    assert stats["by_unit"] == {
-        "gdj": {"lead": 1, "co": 0, "resolved": 1}, "zrzyj": {"lead": 1, "co": 0, "resolved": 1},
-        "liujiang": {"lead": 1, "co": 1, "resolved": 0},  # leads r4, co-handles r3
-        "rsj": {"lead": 1, "co": 0, "resolved": 0}, "xzspj": {"lead": 1, "co": 0, "resolved": 0},
-        "liudong": {"lead": 0, "co": 0, "resolved": 1}}  # led r1, raised in February
+    # Every category, in declaration order, zeros included.
+    assert [(c["code"], c["label"], c["raised"], c["resolved"])
+            for c in stats["by_category"]] == [
+        ("labour", "用工", 1, 1),  # raised r5, solved r1
+        ("power", "用电", 1, 1), ("epidemic", "防疫", 0, 0), ("resumption", "复工复产", 0, 0),
+        ("housing", "住房", 0, 0), ("schooling", "子女入学", 0, 0), ("transport", "交通", 0, 0),
+        ("finance", "融资", 1, 0), ("land", "用地", 1, 1), ("approval", "审批", 1, 0),
+        ("other", "其他", 1, 0)]
+    # The units with a request, by code (the application names them).
+    assert [(u["code"], u["lead"], u["co"], u["resolved"]) for u in stats["by_unit"]] == [
+        ("gdj", 1, 0, 1),
+        ("liudong", 0, 0, 1),  # led r1, raised in February
+        ("liujiang", 1, 1, 0),  # leads r4, co-handles r3
+        ("rsj", 1, 0, 0), ("xzspj", 1, 0, 0), ("zrzyj", 1, 0, 1)]
 
 
 @pytest.mark.parametrize(("start", "end", "expected"), [
