@@ -90,7 +90,8 @@ def _demo_project(c: Container, callers: dict[str, Caller], today: date, i: int,
     handler = callers.get(f"unit:{unit}", bureau)
     day = _advance(c, bureau, pid, start, today, final, Decimal(amount))
     if key:
-        c.projects.designate_key(bureau, pid, today.year, on=_before(today, day))
+        c.projects.designate_key(bureau, pid, today.year, "列入市重点项目清单",
+                                 on=_before(today, day))
     if final == "terminated":
         c.projects.terminate(bureau, pid, "投资方战略调整,项目终止", on=_before(today, day))
         return

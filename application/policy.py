@@ -103,6 +103,8 @@ POLICY: dict[str, Rule] = {
     "project.instruct": rule("give instructions (批示)", Role.leader),
     "project.comment": rule("comment on projects", *READERS, Role.park_office,
                             Role.agent, unit=[R.unit, R.area]),
+    "project.designate": rule("put projects on or off a key-project list (重点项目清单)",
+                              *STAFF),
     # 营商环境投诉举报
     "complaint.read": rule("read complaints", *READERS, unit=[R.unit],
                            enterprise=[R.enterprise],
@@ -121,6 +123,8 @@ POLICY: dict[str, Rule] = {
                             enterprise=[R.enterprise],
                             this="read another enterprise or one outside its county"),
     "enterprise.manage": rule("register or change enterprises", *STAFF),
+    "enterprise.designate": rule("put enterprises on or off a key-enterprise list "
+                                 "(重点企业名单)", *STAFF),
     "enterprise.visit": rule("record visits (调研)", *STAFF, leader=[R.linked_leader],
                              this="record a visit (调研) to an enterprise not linked to it"),
     # 企业诉求

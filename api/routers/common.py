@@ -29,6 +29,7 @@ from application.cases import Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
+from application.idempotency import Earlier
 from application.queries import LedgerQuery, Param
 from domain.errors import RuleViolation
 
@@ -134,12 +135,13 @@ def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., An
                          summary=summary)
 
 
-def once(c: Container, service: str, caller: Caller,
-         command: Callable[[], Result[Any]]) -> Result[Any]:
+def once(c: Container, service: str, caller: Caller, command: Callable[[], Any],
+         replay: Callable[[Earlier], Any] | None = None) -> Any:
     """Run `command` unless a command under the caller's Idempotency-Key already committed:
-    then answer what it answered (the same version and log position). A retry racing the
-    first attempt fails on the state the first one left (a lost race, a stale If-Match, a
-    step already taken) and then answers the same way."""
+    then answer what it answered (the same version and log position; `replay` rebuilds an
+    answer that is not one item's state). A retry racing the first attempt fails on the
+    state the first one left (a lost race, a stale If-Match, a step already taken) and then
+    answers the same way."""
     earlier = c.idempotency.earlier(caller)
     if earlier is None:
         try:
@@ -148,6 +150,8 @@ def once(c: Container, service: str, caller: Caller,
             earlier = c.idempotency.earlier(caller)
             if earlier is None:
                 raise
+    if replay is not None:
+        return replay(earlier)
     state = getattr(c, service).get(caller, earlier.item_id, earlier.item_version)
     return Result(state, earlier.position,
                   {"number": earlier.number} if earlier.number is not None else {})

@@ -67,14 +67,6 @@ class ResolveBody(StepBody):
     resolution: str = Field(min_length=1, max_length=4000)
 
 
-class KeyYearBody(StepBody):
-    year: int = Field(ge=2000, le=2100)
-
-
-class DropKeyBody(KeyYearBody):
-    reason: str = Field(min_length=1, max_length=4000)
-
-
 class ReassignBody(StepBody):
     unit: str
     reason: str = Field(min_length=1, max_length=4000)

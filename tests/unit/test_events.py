@@ -41,7 +41,8 @@ STORED_TOPICS = {
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
         "DueRecomputed"],
     "domain.enterprise:Enterprise": [
-        "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded"],
+        "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded",
+        "KeyEnterpriseDesignated", "KeyEnterpriseDropped"],
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],
     "domain.account:TokenIndex": ["Indexed"],
     "domain.calendar:CalendarSchedule": ["Started", "Configured"],
