@@ -143,6 +143,8 @@ POLICY: dict[str, Rule] = {
     "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
+    "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,
+                           unit=[R.unit]),
     "stats.read": rule("read statistics", *READERS),
     "journal.read": rule("read the audit journal", Role.admin, Role.supervisor),
     "account.manage": rule("open, reissue or deactivate accounts", Role.admin),

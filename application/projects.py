@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from application import reporting
 from application.cases import Result, state_of
 from application.context import Caller
 from application.key_lists import KeyListed
@@ -63,6 +64,7 @@ LEDGER = LedgerQuery("projects", "project.read", {
     "key": flag("A key project (重点项目) in any year"),
     "key_year": integer("On this year's key-project list (重点项目清单)", 2000, 2100),
     "q": text("Text in the name or the investor"),
+    **reporting.LEDGER_PARAMS,
     **{f"{prefix}_{end}": day(f"{what} on or {'after' if end == 'from' else 'before'}")
        for prefix, what in (("registered", "Registered (在谈)"), ("signed", "Signed (签约)"),
                             ("started", "Construction started (开工)"),

@@ -46,6 +46,11 @@ class Units:
     def get(self, code: str) -> Unit | None:
         return self._by_code.get(code)
 
+    def name_of(self, code: str | None) -> str | None:
+        """The unit's name, for display; None for no unit or a code not on the list."""
+        unit = self._by_code.get(code) if code else None
+        return unit.name if unit else None
+
     def require(self, code: str, field: str, kinds: tuple[str, ...] = UNIT_KINDS) -> str:
         unit = self._by_code.get(code)
         if unit is None:

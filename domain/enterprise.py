@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue, RuleViolation
-from domain.key_list import KEY_ENTERPRISES
+from domain.key_list import KEY_ENTERPRISES, Designated, Dropped, designated, dropped
 from domain.shared import (
     MAX_NAME,
     Audit,
@@ -276,33 +276,19 @@ class Enterprise(Aggregate):
         self._key_designated(year=year, reason=require_text(reason, "reason"), on=on,
                              audit=audit)
 
-    class KeyEnterpriseDesignated(Aggregate.Event):
+    class KeyEnterpriseDesignated(Designated):
         """列入重点企业名单 for a year, with the reason."""
 
-        year: int
-        reason: str
-        on: date
-        audit: Audit
-
-    @event(KeyEnterpriseDesignated)
-    def _key_designated(self, year: int, reason: str, on: date, audit: Audit) -> None:
-        self.key_years = sorted({*self.key_years, year})
+    _key_designated = event(KeyEnterpriseDesignated)(designated)
 
     def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         KEY_ENTERPRISES.check_removal(self.key_years, year)
         self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    class KeyEnterpriseDropped(Aggregate.Event):
+    class KeyEnterpriseDropped(Dropped):
         """移出重点企业名单 for a year."""
 
-        year: int
-        reason: str
-        on: date
-        audit: Audit
-
-    @event(KeyEnterpriseDropped)
-    def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
-        self.key_years = [y for y in self.key_years if y != year]
+    _key_dropped = event(KeyEnterpriseDropped)(dropped)
 
     # --- 调研 / 座谈 ----------------------------------------------------------------------
 

@@ -4,8 +4,13 @@ the rules every designation onto one, or removal from one, follows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
+from domain.shared import Audit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 UNRECORDED = "（未记录）"
@@ -44,3 +49,35 @@ class KeyList:
 
 KEY_PROJECTS = KeyList("project", "key-project list", "重点项目清单")
 KEY_ENTERPRISES = KeyList("enterprise", "key-enterprise list", "重点企业名单")
+
+
+class Designated(Aggregate.Event):
+    """What putting an item on a year's key list records, with the reason. Each aggregate
+    declares its own subclass (its topic is what is stored) and applies it with
+    `designated`."""
+
+    year: int
+    reason: str
+    on: date
+    audit: Audit
+
+
+class Dropped(Aggregate.Event):
+    """What taking an item off a year's key list records, with the reason; applied with
+    `dropped`."""
+
+    year: int
+    reason: str
+    on: date
+    audit: Audit
+
+
+def designated(self: Any, year: int, reason: str, on: date, audit: Audit) -> None:
+    """Applies a designation, as `_key_designated = event(KeyProjectDesignated)(designated)`
+    (the library calls it with the aggregate as `self`): the year joins `key_years`."""
+    self.key_years = sorted({*self.key_years, year})
+
+
+def dropped(self: Any, year: int, reason: str, on: date, audit: Audit) -> None:
+    """Applies a removal: the year leaves `key_years`."""
+    self.key_years = [y for y in self.key_years if y != year]

@@ -9,7 +9,14 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolation
-from domain.key_list import KEY_PROJECTS, UNRECORDED
+from domain.key_list import (
+    KEY_PROJECTS,
+    UNRECORDED,
+    Designated,
+    Dropped,
+    designated,
+    dropped,
+)
 from domain.project_values import (
     EVENT_LABELS,
     NEXT_STEP,
@@ -434,41 +441,27 @@ class Project(Aggregate):
         self._key_designated(year=year, reason=require_text(reason, "reason"), on=on,
                              audit=audit)
 
-    class KeyProjectDesignated(Aggregate.Event):
+    class KeyProjectDesignated(Designated):
         """列入重点项目清单 for a year, with the reason. Version 2 added `reason`; designations
         recorded before carry （未记录）."""
 
         class_version = 2
 
-        year: int
-        reason: str
-        on: date
-        audit: Audit
-
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["reason"] = UNRECORDED
 
-    @event(KeyProjectDesignated)
-    def _key_designated(self, year: int, reason: str, on: date, audit: Audit) -> None:
-        self.key_years = sorted({*self.key_years, year})
+    _key_designated = event(KeyProjectDesignated)(designated)
 
     def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("drop it from the key-project list")
         KEY_PROJECTS.check_removal(self.key_years, year)
         self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    class KeyProjectDropped(Aggregate.Event):
+    class KeyProjectDropped(Dropped):
         """移出重点项目清单 for a year."""
 
-        year: int
-        reason: str
-        on: date
-        audit: Audit
-
-    @event(KeyProjectDropped)
-    def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
-        self.key_years = [y for y in self.key_years if y != year]
+    _key_dropped = event(KeyProjectDropped)(dropped)
 
     def _not_before_registration(self, on: date, what: str) -> None:
         require_not_before(on, self.registered_on, what, "registration date")

@@ -198,6 +198,7 @@ _years_text = members_text
 
 
 FILTERS: dict[str, Filter] = {
+    "id": Equals("id"),  # not a query parameter: what the application's own filters select
     "stage": Equals("stage"),
     "county": Equals("county"),
     "park": Equals("park"),

@@ -16,6 +16,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -30,7 +31,7 @@ from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
 from application.idempotency import Earlier
-from application.queries import LedgerQuery, Param
+from application.queries import MIN_POSITION, LedgerQuery, Param
 from domain.errors import RuleViolation
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
@@ -214,6 +215,22 @@ def documented(params: Mapping[str, Param]) -> dict[str, Any]:
         {"name": name, "in": "query", "required": False, "description": p.description,
          "schema": {k: v for k, v in p.schema.items() if k != "description"}}
         for name, p in params.items()]}
+
+
+def read_route(router: APIRouter, path: str,
+               read: Callable[[Container], Callable[[Caller, Any], dict[str, Any]]],
+               params: Mapping[str, Param], model: type[BaseModel], summary: str,
+               description: str, tags: list[str | Enum] | None = None) -> None:
+    """GET `path`: a read of projections the application checks (`params` and `min_position`),
+    as the caller may see it; `read(container)` is the use case."""
+
+    def handler(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
+        return model.model_validate(read(c)(caller, request.query_params.multi_items()))
+
+    handler.__name__ = path.strip("/").replace("/", "_")
+    router.add_api_route(path, handler, methods=["GET"], response_model=model, summary=summary,
+                         tags=tags, description=description, openapi_extra=documented(
+                             {**params, "min_position": MIN_POSITION}))
 
 
 def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,

@@ -64,8 +64,9 @@ class ComplaintLedgerPublic(BaseModel):
 
 
 class SupervisionItemPublic(BaseModel):
-    kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "request"]
+    kind: str = Field(description="complaint_acceptance, complaint_reply, "
+                      "complaint_callback, project_problem, project_instruction, request, "
+                      "missing_report (信息报送), and the kinds other case types contribute")
     kind_label: str
     id: UUID = Field(description="The complaint, project or enterprise request")
     number: int | None = Field(description="Problem or instruction number within the "

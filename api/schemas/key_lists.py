@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field, create_model
@@ -52,3 +52,17 @@ class KeyListPublic(BaseModel):
     ids: list[UUID] = Field(description="The items designated, in the order given")
     count: int
     position: int = Field(description="Global log position of the last designation")
+
+
+REPORT_COLUMNS: dict[str, Any] = {
+    "report_period": Annotated[str, Field(description="信息报送: the period the columns are "
+                                          "for (report_period, default: the last ended)")],
+    "report_due": Annotated[date, Field(description="Its report is due on this day")],
+    "report_status": Annotated[str | None, Field(
+        description="reported 已报送 / late 逾期报送 / missing 未报送; none when the project "
+        "owes no report for the period (not on that year's key-project list)")],
+    "report_status_label": str | None,
+    "report_filed_on": Annotated[date | None, Field(
+        description="Business date of the first report answering the period")],
+}
+"""The project ledger's 信息报送 columns, judged when read (application/reporting.py)."""

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Body, StepBody, labels, public_schema, revision_of
+from api.schemas.key_lists import REPORT_COLUMNS
 from application.projects import ProjectState
 from domain.project import ProjectDetails, Stage
 
@@ -101,9 +102,9 @@ LedgerRowPublic = public_schema(
     omit=("planned_sign", "planned_start", "planned_production", "termination_reason",
           "latest_progress_on", "problems", "instructions", "comment_count",
           "allowed_steps", "created_at", "modified_at"),
-    added={"problems_open": int, "instructions_open": int})
+    added={"problems_open": int, "instructions_open": int, **REPORT_COLUMNS})
 """A row of the project ledger: the project's state without its item lists, planned dates
-and audit times, with how many problems and instructions are open."""
+and audit times, with how many problems and instructions are open and its 信息报送 status."""
 
 
 class StageTotal(BaseModel):

@@ -189,6 +189,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{COMPLAINT_ITEM}/close"): Rule(SUPERVISION, {}, given="called_back"),
     ("GET", "/api/v1/ledgers/complaints"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/supervision/overdue"): Rule(f"{READ_ALL} unit"),
+    # 督查督办工作台 and the open items behind its figures: a unit sees its own.
+    ("GET", "/api/v1/supervision/dashboard"): Rule(f"{READ_ALL} unit"),
+    ("GET", "/api/v1/supervision/items"): Rule(f"{READ_ALL} unit"),
     ("GET", "/api/v1/stats/units"): Rule(READ_ALL),
     ("GET", "/api/v1/stats/complaints"): Rule(READ_ALL),
     # --- the public website channel ------------------------------------------------------

@@ -67,6 +67,22 @@ def test_a_v1_snapshot_state_is_upcast_with_empty_due_dates() -> None:
     assert state["instructions"][0]["due"] is None
 
 
+def _linked_before(c: Container, leader: str, **stored: Any) -> Any:
+    """An enterprise whose leader link was stored by an earlier version (`stored`: what
+    that version wrote beside version 1's fields)."""
+    from application.context import SYSTEM
+    from domain.enterprise import Enterprise
+
+    eid = c.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX05", "汽车", "liudong",
+                                 None, date(2025, 1, 2)).state.id
+    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
+                  correlation_id="earlier")
+    _store_v1(c, Enterprise.LeaderLinked, eid, 2,
+              {"leader": leader, "previous_leader": None, "reason": None,
+               "on": date(2025, 2, 1), "audit": audit, **stored})
+    return eid
+
+
 def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
         container: Container, callers: dict[str, Caller]) -> None:
     """Links recorded before links named accounts keep the leader's name for display; no
@@ -75,16 +91,9 @@ def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
 
     from application.context import SYSTEM
     from application.errors import Forbidden
-    from domain.enterprise import Enterprise
 
     leader = callers["leader"]
-    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX05", "汽车",
-                                         "liudong", None, date(2025, 1, 2)).state.id
-    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
-                  correlation_id="v1")
-    _store_v1(container, Enterprise.LeaderLinked, eid, 2,
-              {"leader": leader.name, "previous_leader": None, "reason": None,
-               "on": date(2025, 2, 1), "audit": audit})
+    eid = _linked_before(container, leader.name)
 
     state = container.enterprises.get(SYSTEM, eid)
     assert (state.version, state.leader, state.leader_account) == (2, leader.name, None)
@@ -120,17 +129,10 @@ def test_a_v1_key_project_designation_loads_with_an_unrecorded_reason(
 def test_a_v2_leader_link_loads_without_a_level(
         container: Container, callers: dict[str, Caller]) -> None:
     from application.context import SYSTEM
-    from domain.enterprise import Enterprise
 
     leader = callers["leader"]
-    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX05", "汽车",
-                                         "liudong", None, date(2025, 1, 2)).state.id
-    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
-                  correlation_id="v2")
-    _store_v1(container, Enterprise.LeaderLinked, eid, 2,
-              {"leader": leader.name, "previous_leader": None, "reason": None,
-               "on": date(2025, 2, 1), "audit": audit, "leader_account": leader.account_id,
-               "class_version": 2})  # as version 2 stored it
+    eid = _linked_before(container, leader.name, leader_account=leader.account_id,
+                         class_version=2)  # as version 2 stored it
 
     state = container.enterprises.get(SYSTEM, eid)
     assert (state.leader_account, state.leader_level) == (leader.account_id, None)

@@ -13,13 +13,15 @@ from domain import enterprise_request as request
 from domain.enterprise import LeaderLevel, VisitKind
 from domain.errors import InvalidValue
 from domain.project_values import ItemKind, Stage
+from domain.reporting import Cadence, ReportStatus
 from domain.shared import Labelled, Role
 
 # Every labelled enum of the domain.
 DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
     complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
-    request.Category, request.Outcome, request.Feedback, VisitKind, LeaderLevel,
+    request.Category, request.Outcome, request.Feedback, VisitKind, LeaderLevel, Cadence,
+    ReportStatus,
 ]
 
 
