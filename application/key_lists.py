@@ -9,6 +9,7 @@ then saved in one transaction, so a list is either recorded whole or not at all.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -97,7 +98,7 @@ class KeyListed(CaseService[A, S]):
             msg = (f"at most {MAX_LIST} {subject}s per list, got {len(ids)} / "
                    f"每次最多{MAX_LIST}项")
             raise InvalidValue(msg)
-        repeated = sorted({str(i) for i in ids if list(ids).count(i) > 1})
+        repeated = sorted(str(i) for i, n in Counter(ids).items() if n > 1)
         if repeated:
             msg = f"{subject} {', '.join(repeated)} listed more than once / 清单中有重复项"
             raise InvalidValue(msg)
