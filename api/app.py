@@ -18,7 +18,7 @@ from api.cases import CASE_TYPES
 from api.deps import strict_query
 from api.logs import install_redaction
 from api.ratelimit import PublicLimits
-from api.routers import console, journal, meta, reports
+from api.routers import console, dashboard, journal, meta, reports
 from application.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ def create_app(container: Container | None = None,
         for router in case.routers:
             app.include_router(router)
     app.include_router(reports.router)
+    app.include_router(dashboard.router)
     app.include_router(open311.router)
     app.include_router(journal.router)
     app.include_router(console.router)

@@ -12,19 +12,24 @@ from application.calendar import ChineseWorkingCalendar, DeadlinePolicy, Working
 from application.calendar_sync import SyncResult, sync_calendar
 from application.cases import CaseType, Context
 from application.context import Caller, Clock
+from application.dashboard import Dashboard
 from application.idempotency import IdempotencyRecords
 from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
 from application.queries import Reads
+from application.reporting import KeyReporting
 from application.reports import ReportReaders, Reports
 from application.settings import Settings
 from application.store import Store
 from application.units import Units
+from domain.reporting import Schedule
 from domain.shared import Role
 from projections.base import Projection
 from projections.complaint_stats import ComplaintStatsReader, UnitPerformanceReader
+from projections.dashboard_reader import DashboardReader
 from projections.follower import Follower
+from projections.key_reporting import KeyReportingReader
 from projections.project_stats import ProjectStatsReader
 from projections.request_stats import RequestStatsReader
 from projections.store import ViewStore
@@ -67,6 +72,8 @@ class Container:
     reads: Reads
     reports: Reports
     idempotency: IdempotencyRecords
+    reporting: KeyReporting  # 信息报送 of key projects, judged when read
+    dashboard: Dashboard
     services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
 
@@ -132,6 +139,9 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
     context = Context(store, units, clock, calendar, deadlines, reads)
+    reporting = KeyReporting(KeyReportingReader(views), Schedule(
+        settings.report_period, settings.report_due_workday, calendar), clock)
+    reads.columns["projects"] = reporting  # the project ledger's 信息报送 columns
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,
@@ -143,7 +153,10 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
             unit_performance=UnitPerformanceReader(views, calendar),
             request_stats=RequestStatsReader(views),
             project_stats=ProjectStatsReader(views)),
-            clock, units, deadlines, settings.nearly_due_days),
+            clock, units, deadlines, settings.nearly_due_days, open_items=(reporting,)),
+        reporting=reporting,
+        dashboard=Dashboard(reads, DashboardReader(views, calendar), reporting, clock, units,
+                            settings.nearly_due_days),
         services={case.attribute: case.service(context) for case in cases
                   if case.service is not None},
     )

@@ -90,7 +90,12 @@ def _demo_project(c: Container, callers: dict[str, Caller], today: date, i: int,
     handler = callers.get(f"unit:{unit}", bureau)
     day = _advance(c, bureau, pid, start, today, final, Decimal(amount))
     if key:
-        c.projects.designate_key(bureau, pid, today.year, on=_before(today, day))
+        c.projects.designate_key(bureau, pid, today.year, "列入市重点项目清单",
+                                 on=_before(today, day))
+    if key and final != "terminated" and i % 2 == 0:  # last month's 信息报送 filed today
+        last_month = today.replace(day=1) - timedelta(days=1)
+        c.projects.report_progress(handler, pid, f"{last_month:%Y-%m}", "上月进展:按计划推进",
+                                   on=today)
     if final == "terminated":
         c.projects.terminate(bureau, pid, "投资方战略调整,项目终止", on=_before(today, day))
         return

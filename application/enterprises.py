@@ -8,16 +8,18 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application.cases import CaseService, Result, state_of
+from application.cases import Result, state_of
 from application.context import Caller
 from application.errors import ConcurrentUpdate, NotFound
+from application.key_lists import KeyListed
 from application.projects import AREA_KINDS
-from application.queries import LedgerQuery, text, words
+from application.queries import LedgerQuery, codes, flag, integer, text, words
 from application.store import Store
 from domain.account import Account
 from domain.credit_code import require_credit_code
-from domain.enterprise import EVENT_LABELS, Enterprise
+from domain.enterprise import EVENT_LABELS, Enterprise, LeaderLevel
 from domain.errors import InvalidValue
+from domain.key_list import KEY_ENTERPRISES
 from domain.shared import Role
 
 
@@ -43,9 +45,11 @@ class EnterpriseState:
     registered_on: date
     leader: str | None
     leader_account: str | None
+    leader_level: str | None
     leader_since: date | None
     leader_links: list[dict[str, Any]]
     visits: list[dict[str, Any]]
+    key_years: list[int]
     created_at: datetime
     modified_at: datetime
 
@@ -74,14 +78,19 @@ LEDGER = LedgerQuery("enterprises", "enterprise.read", {
     "county": words("所在县区: unit codes of counties or zones"),
     "industry": words("行业"),
     "leader": text("挂钩联系领导 (the linked leader's name)"),
+    "leader_level": codes(LeaderLevel, "The linked leader's level (市级/县区级)"),
+    "key": flag("A key enterprise (重点企业) in any year"),
+    "key_year": integer("On this year's key-enterprise list (重点企业名单)", 2000, 2100),
     "q": text("Text in the name or the credit code"),
 })
 
 
-class EnterpriseService(CaseService[Enterprise, EnterpriseState]):
-    """Every use case of the enterprise context."""
+class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
+    """Every use case of the enterprise context; the key list's (重点企业名单) are
+    KeyListed's."""
 
     aggregate = Enterprise
+    key_list = KEY_ENTERPRISES
     created_event = Enterprise.Registered
     kind = "enterprise"
     event_labels = EVENT_LABELS
@@ -135,12 +144,19 @@ class EnterpriseService(CaseService[Enterprise, EnterpriseState]):
                     reason: str | None = None, on: date | None = None,
                     expected_version: int | None = None) -> EnterpriseResult:
         """挂钩联系: `leader` is the account id of an active leader account; the link keeps
-        the account (what permissions follow) and its name (what people read)."""
+        the account (what permissions follow), its name (what people read) and its level."""
         enterprise = self.load_for(caller, "manage", enterprise_id, expected_version)
         account = self._leader(leader)
         enterprise.link_leader(account.name, reason, self.day(on), caller.audit(),
-                               leader_account=str(account.id))
+                               leader_account=str(account.id),
+                               leader_level=self._level(account))
         return self.saved(caller, enterprise)
+
+    def _level(self, account: Account) -> LeaderLevel:
+        """A leader's level follows the unit of the leader's account: a county's or zone's
+        leader is 县区级; a leader of the city (no unit, or a municipal department) 市级."""
+        unit = self.units.get(account.unit) if account.unit else None
+        return LeaderLevel.county if unit and unit.kind in AREA_KINDS else LeaderLevel.city
 
     def _leader(self, account_id: str) -> Account:
         """The active leader account with this id; anything else is bad input (422)."""

@@ -105,6 +105,8 @@ POLICY: dict[str, Rule] = {
     "project.revoke_termination": rule("revoke a project's termination (撤销终止)", *STAFF),
     "project.comment": rule("comment on projects", *READERS, Role.park_office,
                             Role.agent, unit=[R.unit, R.area]),
+    "project.designate": rule("put projects on or off a key-project list (重点项目清单)",
+                              *STAFF),
     # 营商环境投诉举报
     "complaint.read": rule("read complaints", *READERS, unit=[R.unit],
                            enterprise=[R.enterprise],
@@ -124,6 +126,8 @@ POLICY: dict[str, Rule] = {
                             enterprise=[R.enterprise],
                             this="read another enterprise or one outside its county"),
     "enterprise.manage": rule("register or change enterprises", *STAFF),
+    "enterprise.designate": rule("put enterprises on or off a key-enterprise list "
+                                 "(重点企业名单)", *STAFF),
     "enterprise.visit": rule("record visits (调研)", *STAFF, leader=[R.linked_leader],
                              this="record a visit (调研) to an enterprise not linked to it"),
     # 企业诉求
@@ -143,6 +147,8 @@ POLICY: dict[str, Rule] = {
     "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
+    "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,
+                           unit=[R.unit]),
     "stats.read": rule("read statistics", *READERS),
     "journal.read": rule("read the audit journal", Role.admin, Role.supervisor),
     "account.manage": rule("open, reissue or deactivate accounts", Role.admin),

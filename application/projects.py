@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from application.cases import CaseService, Result, state_of
+from application import reporting
+from application.cases import Result, state_of
 from application.context import Caller
+from application.key_lists import KeyListed
 from application.queries import LedgerQuery, codes, day, flag, integer, text, words
 from domain.calendar import Deadline
+from domain.key_list import KEY_PROJECTS
 from domain.project import EVENT_LABELS, Project, ProjectDetails, Stage
 
 AREA_KINDS = ("county", "zone")
@@ -61,6 +64,7 @@ LEDGER = LedgerQuery("projects", "project.read", {
     "key": flag("A key project (重点项目) in any year"),
     "key_year": integer("On this year's key-project list (重点项目清单)", 2000, 2100),
     "q": text("Text in the name or the investor"),
+    **reporting.LEDGER_PARAMS,
     **{f"{prefix}_{end}": day(f"{what} on or {'after' if end == 'from' else 'before'}")
        for prefix, what in (("registered", "Registered (在谈)"), ("signed", "Signed (签约)"),
                             ("started", "Construction started (开工)"),
@@ -71,10 +75,11 @@ LEDGER = LedgerQuery("projects", "project.read", {
                  for p in ("registered", "signed", "started", "produced", "terminated")))
 
 
-class ProjectService(CaseService[Project, ProjectState]):
-    """Every use case of the project context."""
+class ProjectService(KeyListed[Project, ProjectState]):
+    """Every use case of the project context; the key list's (重点项目清单) are KeyListed's."""
 
     aggregate = Project
+    key_list = KEY_PROJECTS
     created_event = Project.Registered
     kind = "project"
     event_labels = EVENT_LABELS
@@ -152,18 +157,6 @@ class ProjectService(CaseService[Project, ProjectState]):
         project = self.load_for(caller, "manage", project_id, expected_version)
         unit = self.units.require(unit, "unit")
         project.reassign(unit, reason, self.day(on), caller.audit())
-        return self.saved(caller, project)
-
-    def designate_key(self, caller: Caller, project_id: UUID, year: int, on: date | None = None,
-                      expected_version: int | None = None) -> ProjectResult:
-        project = self.load_for(caller, "manage", project_id, expected_version)
-        project.designate_key(year, self.day(on), caller.audit())
-        return self.saved(caller, project)
-
-    def drop_key(self, caller: Caller, project_id: UUID, year: int, reason: str,
-                 on: date | None = None, expected_version: int | None = None) -> ProjectResult:
-        project = self.load_for(caller, "manage", project_id, expected_version)
-        project.drop_key(year, reason, self.day(on), caller.audit())
         return self.saved(caller, project)
 
     def report_progress(self, caller: Caller, project_id: UUID, period: str, text: str,

@@ -40,6 +40,21 @@ class LedgerReader(Protocol):
     def page(self, filters: Mapping[str, Any], limit: int, cursor: str | None) -> Any: ...
 
 
+Complete = Callable[[list[dict[str, Any]]], None]
+
+
+class ReadTimeColumns(Protocol):
+    """Columns of a ledger's rows that only the application can give when they are read,
+    because they are judged against today, the calendar or the settings (信息报送 status).
+    They come from a projection of their own; `prepare` takes their query parameters out of
+    the checked values, turns them into filters the ledger's reader knows, and answers how to
+    complete each row of the page."""
+
+    projection: str
+
+    def prepare(self, values: dict[str, Any]) -> tuple[dict[str, Any], Complete]: ...
+
+
 # --- query parameters -------------------------------------------------------------------
 
 
@@ -209,6 +224,7 @@ class Reads:
         self.timeout = timeout
         self.ledgers = {q.name: q for q in ledgers}
         self.readers: dict[str, LedgerReader] = {}
+        self.columns: dict[str, ReadTimeColumns] = {}  # by ledger name
 
     def wait(self, projection: str, min_position: int | None) -> int:
         """Block until `projection` includes `min_position`; its position afterwards."""
@@ -234,21 +250,30 @@ class Reads:
         if query.dated:
             values["today"] = self.clock.today()
         reader = self.readers[name]
-        position = self.wait(reader.projection, values.pop("min_position", None))
+        minimum = values.pop("min_position", None)
+        position = self.wait(reader.projection, minimum)
+        complete: Complete | None = None
+        if (columns := self.columns.get(name)) is not None:
+            position = min(position, self.wait(columns.projection, minimum))
+            values, complete = columns.prepare(values)
         limit = values.pop("limit", None) or 50
         cursor = values.pop("cursor", None)
         try:
             page = reader.page({**values, **scope.filters()}, limit, cursor)
         except ValueError as exc:  # a cursor this ledger did not issue
             raise InvalidValue(str(exc)) from None
+        if complete is not None:
+            complete(page.items)
         return LedgerAnswer(page, position)
 
     def report(self, caller: Caller, action: str, spec: Mapping[str, Param],
-               given: Iterable[tuple[str, str]], projection: str
+               given: Iterable[tuple[str, str]], projection: str, *more: str
                ) -> tuple[dict[str, Any], int]:
         """The first steps of a report: 403, its parameters (with the period checked), the
-        wait; the parameters and the position the report then reads at."""
+        wait (for each projection it reads); the parameters and the position the report then
+        reads at (the least of them)."""
         policy.require_role(caller, action)
         values = parse_params({**spec, "min_position": MIN_POSITION}, given)
         check_period(values.get("from"), values.get("to"))
-        return values, self.wait(projection, values.pop("min_position", None))
+        minimum = values.pop("min_position", None)
+        return values, min(self.wait(name, minimum) for name in (projection, *more))

@@ -22,8 +22,17 @@ class SupervisionReader(Protocol):
 
     def overdue_by_unit(self, today: date, nearly_due_days: int, *,
                         unit: str | Sequence[str] | None = None,
-                        scope_unit: str | Sequence[str] | None = None
-                        ) -> list[dict[str, Any]]: ...
+                        scope_unit: str | Sequence[str] | None = None,
+                        extra: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]: ...
+
+
+class OpenItems(Protocol):
+    """Open items of the supervision view computed when read rather than kept in its table
+    (信息报送: application/reporting.py)."""
+
+    projection: str
+
+    def open_items(self, today: date, **filters: Any) -> list[dict[str, Any]]: ...
 
 
 class ComplaintStatsReader(Protocol):
@@ -65,8 +74,10 @@ class Reports:
     """The supervision view and the statistics endpoints' use cases."""
 
     def __init__(self, reads: Reads, readers: ReportReaders, clock: Clock, units: Units,
-                 deadlines: DeadlinePolicy, nearly_due_days: int) -> None:
+                 deadlines: DeadlinePolicy, nearly_due_days: int,
+                 open_items: Sequence[OpenItems] = ()) -> None:
         self.reads = reads
+        self.open_items = open_items
         self.readers = readers
         self.clock = clock
         self.units = units
@@ -83,10 +94,12 @@ class Reports:
         reader = self.readers.supervision
         scope = policy.scope(caller, "supervision.read")
         values, position = self.reads.report(caller, "supervision.read", SUPERVISION, given,
-                                              reader.projection)
+                                              reader.projection,
+                                              *(o.projection for o in self.open_items))
         today = self.clock.today()
-        groups = reader.overdue_by_unit(today, self.nearly_due_days, unit=values.get("unit"),
-                                        scope_unit=scope.unit)
+        units = {"unit": values.get("unit"), "scope_unit": scope.unit}
+        extra = [row for source in self.open_items for row in source.open_items(today, **units)]
+        groups = reader.overdue_by_unit(today, self.nearly_due_days, **units, extra=extra)
         for group in groups:
             group["unit_name"] = self._unit_name(group["unit"])
         return {"today": today, "nearly_due_days": self.nearly_due_days, "units": groups,

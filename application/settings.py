@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.calendar import WorkingDays
+from domain.reporting import Cadence
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/investledger.db"
 
@@ -55,6 +56,10 @@ class Settings(BaseSettings, WorkingDays):
         "open provisional deadlines at start-up.")
     nearly_due_days: int = Field(2, ge=0, le=30, description="临期: items due within N "
                                  "working days")
+    report_period: Cadence = Field(Cadence.month, description="信息报送: key projects report "
+                                   "once a month or once a quarter (month | quarter)")
+    report_due_workday: int = Field(5, ge=1, le=20, description="信息报送: a period's report "
+                                    "is due on this working day of the following period")
     earliest_business_date: date = Field(
         date(1990, 1, 1), description="Business dates before this day are refused (422): a "
         "typo such as 0001-01-01 would otherwise count working days over centuries.")

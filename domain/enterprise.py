@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue, RuleViolation
+from domain.key_list import KEY_ENTERPRISES, Designated, Dropped, designated, dropped
 from domain.shared import (
     MAX_NAME,
     Audit,
@@ -34,6 +35,13 @@ MAX_CONTACTS = 20
 MAX_REQUEST_NUMBERS = 50
 # Mobile (13800138000), landline with area code (0772-2821234), optional +86.
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+class LeaderLevel(Labelled):
+    """The level of a linked leader (挂钩联系领导): of the city, or of a county or zone."""
+
+    city = "city", "市级"
+    county = "county", "县区级"
 
 
 class VisitKind(Labelled):
@@ -99,15 +107,24 @@ class Enterprise(Aggregate):
     """企业: one enterprise per credit code, its linked leader and the visits it received.
 
     Version 2 of the state names the linked leader's account (`leader_account`) beside the
-    display name: permission follows the account, never the name."""
+    display name: permission follows the account, never the name. Version 3 adds the
+    leader's level (`leader_level`, none on snapshots taken before) and the years the
+    enterprise is a key enterprise (`key_years`, 重点企业)."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state.setdefault("leader_account", None)
         for link in state.get("leader_links", ()):
             link.setdefault("leader_account", None)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state.setdefault("leader_level", None)
+        for link in state.get("leader_links", ()):
+            link.setdefault("leader_level", None)
+        state.setdefault("key_years", [])
 
     @staticmethod
     def create_id(credit_code: str) -> UUID:
@@ -136,9 +153,11 @@ class Enterprise(Aggregate):
         self.registered_on = on
         self.leader: str | None = None
         self.leader_account: str | None = None
+        self.leader_level: str | None = None
         self.leader_since: date | None = None
         self.leader_links: list[dict[str, Any]] = []
         self.visits: list[dict[str, Any]] = []
+        self.key_years: list[int] = []
 
     @classmethod
     def register(cls, name: str, credit_code: str, industry: str, county: str,
@@ -168,10 +187,13 @@ class Enterprise(Aggregate):
     # --- 挂钩联系领导 ---------------------------------------------------------------------
 
     def link_leader(self, leader_name: str, reason: str | None, on: date, audit: Audit,
-                    leader_account: str | None = None) -> None:
-        """Link a leader (挂钩联系), by the leader's account and its display name; linking
-        another leader replaces the current one."""
+                    leader_account: str | None = None, leader_level: str | None = None
+                    ) -> None:
+        """Link a leader (挂钩联系), by the leader's account, its display name and its level
+        (市级 or 县区级); linking another leader replaces the current one."""
         leader = require_text(leader_name, "leader_name", limit=60)
+        level = None if leader_level is None else LeaderLevel.require(leader_level,
+                                                                      "leader_level").value
         if (leader, leader_account) == (self.leader, self.leader_account):
             msg = f"{leader} is already the linked leader (挂钩联系领导) since {self.leader_since}"
             raise RuleViolation(msg)
@@ -179,13 +201,14 @@ class Enterprise(Aggregate):
                            "current link date" if self.leader else "registration date")
         self._leader_linked(leader=leader, previous_leader=self.leader,
                             reason=optional_text(reason, "reason"), on=on, audit=audit,
-                            leader_account=leader_account)
+                            leader_account=leader_account, leader_level=level)
 
     class LeaderLinked(Aggregate.Event):
         """确定挂钩联系领导: a leader is linked, replacing any current one. Version 2 names
-        the leader's account; links recorded before name only the leader."""
+        the leader's account, version 3 the leader's level (市级/县区级); links recorded
+        before name only the leader, or no level."""
 
-        class_version = 2
+        class_version = 3
 
         leader: str
         previous_leader: str | None
@@ -193,20 +216,28 @@ class Enterprise(Aggregate):
         on: date
         audit: Audit
         leader_account: str | None
+        leader_level: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["leader_account"] = None
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["leader_level"] = None
+
     @event(LeaderLinked)
     def _leader_linked(self, leader: str, previous_leader: str | None, reason: str | None,
-                       on: date, audit: Audit, leader_account: str | None) -> None:
+                       on: date, audit: Audit, leader_account: str | None,
+                       leader_level: str | None) -> None:
         self._end_current_link(on, reason)
         self.leader = leader
         self.leader_account = leader_account
+        self.leader_level = leader_level
         self.leader_since = on
         self.leader_links.append({"leader": leader, "leader_account": leader_account,
-                                  "linked_on": on, "reason": reason, "unlinked_on": None,
+                                  "leader_level": leader_level, "linked_on": on,
+                                  "reason": reason, "unlinked_on": None,
                                   "unlink_reason": None})
 
     def unlink_leader(self, reason: str, on: date, audit: Audit) -> None:
@@ -230,12 +261,34 @@ class Enterprise(Aggregate):
         self._end_current_link(on, reason)
         self.leader = None
         self.leader_account = None
+        self.leader_level = None
         self.leader_since = None
 
     def _end_current_link(self, on: date, reason: str | None) -> None:
         if self.leader_links and self.leader_links[-1]["unlinked_on"] is None:
             self.leader_links[-1]["unlinked_on"] = on
             self.leader_links[-1]["unlink_reason"] = reason
+
+    # --- 重点企业名单 ---------------------------------------------------------------------
+
+    def designate_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
+        KEY_ENTERPRISES.check_designation(self.key_years, year)
+        self._key_designated(year=year, reason=require_text(reason, "reason"), on=on,
+                             audit=audit)
+
+    class KeyEnterpriseDesignated(Designated):
+        """列入重点企业名单 for a year, with the reason."""
+
+    _key_designated = event(KeyEnterpriseDesignated)(designated)
+
+    def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
+        KEY_ENTERPRISES.check_removal(self.key_years, year)
+        self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
+
+    class KeyEnterpriseDropped(Dropped):
+        """移出重点企业名单 for a year."""
+
+    _key_dropped = event(KeyEnterpriseDropped)(dropped)
 
     # --- 调研 / 座谈 ----------------------------------------------------------------------
 
@@ -286,4 +339,6 @@ EVENT_LABELS = {
     "LeaderLinked": "确定挂钩联系领导",
     "LeaderUnlinked": "解除挂钩联系",
     "VisitRecorded": "调研座谈",
+    "KeyEnterpriseDesignated": "列入重点企业名单",
+    "KeyEnterpriseDropped": "移出重点企业名单",
 }

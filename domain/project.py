@@ -9,6 +9,14 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolation
+from domain.key_list import (
+    KEY_PROJECTS,
+    UNRECORDED,
+    Designated,
+    Dropped,
+    designated,
+    dropped,
+)
 from domain.project_values import (
     CORRECTABLE,
     EVENT_LABELS,
@@ -540,53 +548,36 @@ class Project(Aggregate):
             instruction["answered_on"] = on
             instruction["answer"] = text
 
-    def designate_key(self, year: int, on: date, audit: Audit) -> None:
+    def designate_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("designate it a key project")
-        self._check_year(year)
-        if year in self.key_years:
-            msg = f"project is already on the {year} key-project list (重点项目清单)"
-            raise RuleViolation(msg)
-        self._key_designated(year=year, on=on, audit=audit)
+        KEY_PROJECTS.check_designation(self.key_years, year)
+        self._key_designated(year=year, reason=require_text(reason, "reason"), on=on,
+                             audit=audit)
 
-    class KeyProjectDesignated(Aggregate.Event):
-        """列入重点项目清单 for a year."""
+    class KeyProjectDesignated(Designated):
+        """列入重点项目清单 for a year, with the reason. Version 2 added `reason`; designations
+        recorded before carry （未记录）."""
 
-        year: int
-        on: date
-        audit: Audit
+        class_version = 2
 
-    @event(KeyProjectDesignated)
-    def _key_designated(self, year: int, on: date, audit: Audit) -> None:
-        self.key_years = sorted({*self.key_years, year})
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = UNRECORDED
+
+    _key_designated = event(KeyProjectDesignated)(designated)
 
     def drop_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("drop it from the key-project list")
-        self._check_year(year)
-        if year not in self.key_years:
-            msg = f"project is not on the {year} key-project list (重点项目清单)"
-            raise RuleViolation(msg)
+        KEY_PROJECTS.check_removal(self.key_years, year)
         self._key_dropped(year=year, reason=require_text(reason, "reason"), on=on, audit=audit)
 
-    class KeyProjectDropped(Aggregate.Event):
+    class KeyProjectDropped(Dropped):
         """移出重点项目清单 for a year."""
 
-        year: int
-        reason: str
-        on: date
-        audit: Audit
-
-    @event(KeyProjectDropped)
-    def _key_dropped(self, year: int, reason: str, on: date, audit: Audit) -> None:
-        self.key_years = [y for y in self.key_years if y != year]
+    _key_dropped = event(KeyProjectDropped)(dropped)
 
     def _not_before_registration(self, on: date, what: str) -> None:
         require_not_before(on, self.registered_on, what, "registration date")
-
-    @staticmethod
-    def _check_year(year: int) -> None:
-        if not 2000 <= year <= 2100:
-            msg = f"year must be between 2000 and 2100, got {year}"
-            raise InvalidValue(msg)
 
     def recompute_deadline(self, kind: str, number: int, deadline: Deadline, on: date,
                            audit: Audit) -> None:

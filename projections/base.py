@@ -47,6 +47,16 @@ class Projection(ABC):
             tx.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def members(text: str) -> set[int]:
+    """The integers of a ",2025,2026," set column (key years, pending instruction numbers):
+    the form projections.filters.Member matches."""
+    return {int(y) for y in text.strip(",").split(",") if y}
+
+
+def members_text(values: set[int]) -> str:
+    return "," + ",".join(str(y) for y in sorted(values)) + "," if values else ""
+
+
 def handled_events(dispatch: singledispatchmethod[Any]) -> tuple[type, ...]:
     """The event classes `dispatch` has a handler for, in the order they were registered."""
     return tuple(cls for cls in dispatch.dispatcher.registry if cls is not object)

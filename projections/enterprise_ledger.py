@@ -9,8 +9,15 @@ from typing import Any
 
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
-from projections.base import LedgerRows, Projection, RowCache, handled_events
-from projections.filters import Equals, Filter, Text
+from projections.base import (
+    LedgerRows,
+    Projection,
+    RowCache,
+    handled_events,
+    members,
+    members_text,
+)
+from projections.filters import Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerReader, Row
 from projections.store import Tx
 
@@ -18,16 +25,17 @@ TABLE = "enterprise_ledger"
 REQUESTS = "enterprise_ledger_requests"  # which enterprise each request belongs to
 COLUMNS = (
     "id", "seq", "name", "credit_code", "industry", "county", "registered_on", "leader",
-    "leader_since", "visits", "last_visit_on", "requests_total", "requests_open", "version",
-    "updated_at",
+    "leader_level", "leader_since", "visits", "last_visit_on", "requests_total",
+    "requests_open", "key_years", "version", "updated_at",
 )
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL,
         credit_code TEXT NOT NULL, industry TEXT NOT NULL, county TEXT NOT NULL,
-        registered_on TEXT NOT NULL, leader TEXT, leader_since TEXT, visits INTEGER NOT NULL,
-        last_visit_on TEXT, requests_total INTEGER NOT NULL, requests_open INTEGER NOT NULL,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        registered_on TEXT NOT NULL, leader TEXT, leader_level TEXT, leader_since TEXT,
+        visits INTEGER NOT NULL, last_visit_on TEXT, requests_total INTEGER NOT NULL,
+        requests_open INTEGER NOT NULL, key_years TEXT NOT NULL, version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL)""",
     f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
     f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_code ON {TABLE} (credit_code)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_county ON {TABLE} (county, seq)",
@@ -66,6 +74,7 @@ class EnterpriseLedger(Projection):
     move its request counts (open: raised and not yet closed, 未办结)."""
 
     name = "enterprise_ledger"
+    version = 2  # 2: the leader's level and the key years (重点企业)
     ddl = DDL
     tables = (TABLE, REQUESTS)
 
@@ -90,7 +99,7 @@ class EnterpriseLedger(Projection):
     def _(self, e: Enterprise.Registered, b: _Batch) -> None:
         b.rows.created(e, b.position, name=e.name, credit_code=e.credit_code,
                        industry=e.industry, county=e.county, registered_on=e.on.isoformat(),
-                       visits=0, requests_total=0, requests_open=0)
+                       visits=0, requests_total=0, requests_open=0, key_years="")
 
     @_apply.register
     def _(self, e: Enterprise.DetailsRevised, b: _Batch) -> None:
@@ -100,12 +109,13 @@ class EnterpriseLedger(Projection):
     @_apply.register
     def _(self, e: Enterprise.LeaderLinked, b: _Batch) -> None:
         if row := b.rows.changed(e):
-            row.update(leader=e.leader, leader_since=e.on.isoformat())
+            row.update(leader=e.leader, leader_level=e.leader_level,
+                       leader_since=e.on.isoformat())
 
     @_apply.register
     def _(self, e: Enterprise.LeaderUnlinked, b: _Batch) -> None:
         if row := b.rows.changed(e):
-            row.update(leader=None, leader_since=None)
+            row.update(leader=None, leader_level=None, leader_since=None)
 
     @_apply.register
     def _(self, e: Enterprise.VisitRecorded, b: _Batch) -> None:
@@ -113,6 +123,16 @@ class EnterpriseLedger(Projection):
             row["visits"] += 1
             last, this = row["last_visit_on"], e.date.isoformat()
             row["last_visit_on"] = max(last, this) if last else this
+
+    @_apply.register
+    def _(self, e: Enterprise.KeyEnterpriseDesignated, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row["key_years"] = members_text({*members(row["key_years"]), e.year})
+
+    @_apply.register
+    def _(self, e: Enterprise.KeyEnterpriseDropped, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row["key_years"] = members_text(members(row["key_years"]) - {e.year})
 
     @_apply.register
     def _(self, e: EnterpriseRequest.Raised, b: _Batch) -> None:
@@ -136,6 +156,9 @@ FILTERS: dict[str, Filter] = {
     "county": Equals("county"),
     "industry": Equals("industry"),
     "leader": Equals("leader"),
+    "leader_level": Equals("leader_level"),
+    "key": Flag("key_years <> ''", "key_years = ''"),  # a key enterprise in any year
+    "key_year": Member("key_years"),
     "q": Text("name", "credit_code"),  # text in the name or the credit code
     "scope_unit": Equals("county"),  # a unit reads the enterprises of its county or zone
     "scope_enterprise": Equals("credit_code"),  # an enterprise reads itself
@@ -151,4 +174,6 @@ class EnterpriseLedgerReader(LedgerReader):
     cursor_prefix = "e"
 
     def public(self, row: Row, today: str | None) -> Row:
-        return {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
+        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
+        out["key_years"] = sorted(members(row["key_years"]))
+        return out

@@ -9,7 +9,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.project import Project, Stage
-from projections.base import LedgerRows, Projection, handled_events
+from projections.base import LedgerRows, Projection, handled_events, members, members_text
 from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerReader, Row, where
 from projections.store import Tx
@@ -201,19 +201,15 @@ class ProjectLedger(Projection):
     event_classes = handled_events(_apply)
 
 
-def _years(text: str) -> set[int]:
-    """The integers of a ",2025,2026," set column (key years, pending instruction numbers)."""
-    return {int(y) for y in text.strip(",").split(",") if y}
-
-
-def _years_text(years: set[int]) -> str:
-    return "," + ",".join(str(y) for y in sorted(years)) + "," if years else ""
+_years = members  # ",2025,2026," set columns: key years, pending instruction numbers
+_years_text = members_text
 
 
 # --- queries ------------------------------------------------------------------------------
 
 
 FILTERS: dict[str, Filter] = {
+    "id": Equals("id"),  # not a query parameter: what the application's own filters select
     "stage": Equals("stage"),
     "county": Equals("county"),
     "park": Equals("park"),

@@ -100,10 +100,11 @@ class ItemState(StrEnum):
 
     overdue = "overdue"  # the due date has passed
     nearly_due = "nearly_due"  # due within the nearly-due working days
+    on_track = "on_track"  # due later (the dashboard's open items)
 
     @property
     def label(self) -> str:
-        return {"overdue": "超期", "nearly_due": "临期"}[self.value]
+        return {"overdue": "超期", "nearly_due": "临期", "on_track": "未到期"}[self.value]
 
 
 def item(key: str, kind: str, subject: str, position: int, started: date,

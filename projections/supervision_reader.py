@@ -21,6 +21,11 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+def nearly_due_cutoff(calendar: WorkingCalendar, today: date, nearly_due_days: int) -> date:
+    """The last date still nearly due: the day before the (N+1)th working day after today."""
+    return calendar.add_working_days(today, nearly_due_days + 1).due - timedelta(days=1)
+
+
 class SupervisionReader:
     """Reads the supervision view (督查督办): overdue and nearly due items by unit."""
 
@@ -32,15 +37,15 @@ class SupervisionReader:
 
     def overdue_by_unit(self, today: date, nearly_due_days: int, *,
                         unit: str | Sequence[str] | None = None,
-                        scope_unit: str | Sequence[str] | None = None
-                        ) -> list[dict[str, Any]]:
+                        scope_unit: str | Sequence[str] | None = None,
+                        extra: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
         """Overdue and nearly due items as of `today`, grouped by unit (of one unit, or any
         of a list, when `unit` or `scope_unit` is given): units with the most overdue items
         first. An item is overdue when its due date is before today, nearly due when at most
-        `nearly_due_days` working days remain until it (today's due included)."""
-        # The last date still nearly due: the day before the (N+1)th working day after today.
-        cutoff = (self.calendar.add_working_days(today, nearly_due_days + 1).due
-                  - timedelta(days=1))
+        `nearly_due_days` working days remain until it (today's due included). `extra` are
+        open items computed when read (rows of the same columns, with `title` and
+        `unit_now`, already filtered by unit), judged alike."""
+        cutoff = nearly_due_cutoff(self.calendar, today, nearly_due_days)
         clauses, params = where_of(FILTERS, {"due_by": cutoff, "unit": unit,
                                              "scope_unit": scope_unit})
         with self.store.read() as tx:
@@ -48,6 +53,9 @@ class SupervisionReader:
                 f"SELECT i.*, s.title, {UNIT_NOW} AS unit_now FROM {ITEMS} i "
                 f"JOIN {SUBJECTS} s ON s.id = i.subject_id{where(clauses)} "
                 "ORDER BY i.due, i.seq, i.id", params)
+        if extra:
+            rows = sorted([*rows, *(r for r in extra if r["due"] <= cutoff.isoformat())],
+                          key=lambda r: (r["due"], r["seq"], r["id"]))
         groups: dict[str, dict[str, Any]] = {}
         for row in rows:
             item = self._public(row, today)
@@ -58,17 +66,25 @@ class SupervisionReader:
         return sorted(groups.values(), key=lambda g: (-g["overdue"], g["unit"]))
 
     def _public(self, row: dict[str, Any], today: date) -> dict[str, Any]:
-        due = date.fromisoformat(row["due"])
-        state = ItemState.overdue if due < today else ItemState.nearly_due
-        overdue = state is ItemState.overdue
-        return {
-            "kind": row["kind"], "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
-            "id": row["subject_id"], "number": row["number"], "title": row["title"],
-            "summary": row["summary"], "started_on": row["started_on"], "due": row["due"],
-            "provisional": bool(row["provisional"]), "state": state.value,
-            "state_label": state.label,
-            "working_days_overdue": self.calendar.working_days_between(due, today)
-            if overdue else None,
-            "working_days_left": None if overdue
-            else self.calendar.working_days_between(today, due),
-        }
+        return public_item(row, today, self.calendar)
+
+
+def public_item(row: dict[str, Any], today: date, calendar: WorkingCalendar,
+                cutoff: date | None = None) -> dict[str, Any]:
+    """An open item as clients read it, judged against `today`: overdue, else nearly due
+    (due by `cutoff`, when one is given), else on track."""
+    due = date.fromisoformat(row["due"])
+    state = (ItemState.overdue if due < today
+             else ItemState.nearly_due if cutoff is None or due <= cutoff
+             else ItemState.on_track)
+    overdue = state is ItemState.overdue
+    return {
+        "kind": row["kind"], "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "id": row["subject_id"], "number": row["number"], "title": row["title"],
+        "summary": row["summary"], "started_on": row["started_on"], "due": row["due"],
+        "provisional": bool(row["provisional"]), "state": state.value,
+        "state_label": state.label,
+        "working_days_overdue": calendar.working_days_between(due, today)
+        if overdue else None,
+        "working_days_left": None if overdue else calendar.working_days_between(today, due),
+    }

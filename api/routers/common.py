@@ -16,6 +16,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -29,7 +30,8 @@ from application.cases import Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
-from application.queries import LedgerQuery, Param
+from application.idempotency import Earlier
+from application.queries import MIN_POSITION, LedgerQuery, Param
 from domain.errors import RuleViolation
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
@@ -134,12 +136,13 @@ def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., An
                          summary=summary)
 
 
-def once(c: Container, service: str, caller: Caller,
-         command: Callable[[], Result[Any]]) -> Result[Any]:
+def once(c: Container, service: str, caller: Caller, command: Callable[[], Any],
+         replay: Callable[[Earlier], Any] | None = None) -> Any:
     """Run `command` unless a command under the caller's Idempotency-Key already committed:
-    then answer what it answered (the same version and log position). A retry racing the
-    first attempt fails on the state the first one left (a lost race, a stale If-Match, a
-    step already taken) and then answers the same way."""
+    then answer what it answered (the same version and log position; `replay` rebuilds an
+    answer that is not one item's state). A retry racing the first attempt fails on the
+    state the first one left (a lost race, a stale If-Match, a step already taken) and then
+    answers the same way."""
     earlier = c.idempotency.earlier(caller)
     if earlier is None:
         try:
@@ -148,6 +151,8 @@ def once(c: Container, service: str, caller: Caller,
             earlier = c.idempotency.earlier(caller)
             if earlier is None:
                 raise
+    if replay is not None:
+        return replay(earlier)
     state = getattr(c, service).get(caller, earlier.item_id, earlier.item_version)
     return Result(state, earlier.position,
                   {"number": earlier.number} if earlier.number is not None else {})
@@ -210,6 +215,22 @@ def documented(params: Mapping[str, Param]) -> dict[str, Any]:
         {"name": name, "in": "query", "required": False, "description": p.description,
          "schema": {k: v for k, v in p.schema.items() if k != "description"}}
         for name, p in params.items()]}
+
+
+def read_route(router: APIRouter, path: str,
+               read: Callable[[Container], Callable[[Caller, Any], dict[str, Any]]],
+               params: Mapping[str, Param], model: type[BaseModel], summary: str,
+               description: str, tags: list[str | Enum] | None = None) -> None:
+    """GET `path`: a read of projections the application checks (`params` and `min_position`),
+    as the caller may see it; `read(container)` is the use case."""
+
+    def handler(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
+        return model.model_validate(read(c)(caller, request.query_params.multi_items()))
+
+    handler.__name__ = path.strip("/").replace("/", "_")
+    router.add_api_route(path, handler, methods=["GET"], response_model=model, summary=summary,
+                         tags=tags, description=description, openapi_extra=documented(
+                             {**params, "min_position": MIN_POSITION}))
 
 
 def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
+from api.routers.key_lists import key_list_route
 from api.schemas.common import CREDIT_CODE_DESCRIPTION, CREDIT_CODE_PATTERN
 from api.schemas.enterprises import (
     EnterpriseCreate,
@@ -20,6 +21,7 @@ from api.schemas.enterprises import (
     VisitBody,
     VisitRecordedPublic,
 )
+from api.schemas.key_lists import EnterpriseListBody, KeyYearBody
 from application.enterprises import LEDGER
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
@@ -51,9 +53,14 @@ STEPS = (
          description="Bureau staff, or the leader linked to the enterprise. Returns the "
          "enterprise with the new visit's number.",
          response_model=VisitRecordedPublic, numbered="visit_number"),
+    Step("/designate-key", "designate_key", KeyYearBody,
+         "Put on a year's key-enterprise list (重点企业名单)"),
+    Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-enterprise list"),
 )
 item_routes(router, service="enterprises", id_name="enterprise_id",
             public_model=EnterprisePublic, create=CREATE, steps=STEPS)
+key_list_route(router, "enterprises", EnterpriseListBody,
+               "Put several enterprises on a year's key-enterprise list at once (重点企业名单)")
 ledgers = ledger_router(
     LEDGER, EnterpriseLedgerPublic,
     "企业台账: enterprises with linked leader, visits and open requests",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.key_lists import key_list_route
+from api.schemas.key_lists import KeyYearBody, ProjectListBody
 from api.schemas.projects import (
-    DropKeyBody,
-    KeyYearBody,
     ProgressBody,
     ProjectCorrection,
     ProjectCreate,
@@ -54,10 +54,12 @@ STEPS = (
          "Answer an instruction (落实情况)"),
     Step("/designate-key", "designate_key", KeyYearBody,
          "Put on a year's key-project list (重点项目清单)"),
-    Step("/drop-key", "drop_key", DropKeyBody, "Take off a year's key-project list"),
+    Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-project list"),
 )
 item_routes(router, service="projects", id_name="project_id", public_model=ProjectPublic,
             create=CREATE, steps=STEPS)
+key_list_route(router, "projects", ProjectListBody,
+               "Put several projects on a year's key-project list at once (重点项目清单)")
 ledgers = ledger_router(
     LEDGER, ProjectLedgerPublic, "项目台账",
     "One row per project, newest first, with per-stage totals over the whole filtered ledger. "

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import documented
+from api.routers.common import read_route
 from api.schemas.complaint_views import SupervisionPublic
 from api.schemas.stats import (
     ComplaintStatsPublic,
@@ -18,7 +17,7 @@ from api.schemas.stats import (
     RequestStatsPublic,
     UnitStatsListPublic,
 )
-from application.queries import MIN_POSITION, PERIOD, Param
+from application.queries import PERIOD, Param
 from application.reports import SUPERVISION, Reports
 
 router = APIRouter(prefix="/api/v1")
@@ -28,15 +27,8 @@ def report_route(path: str, report: Callable[[Reports], Callable[..., dict[str, 
                  params: Mapping[str, Param], model: type[BaseModel], summary: str, tag: str,
                  description: str) -> None:
     """GET `path`: the report as the caller may see it, with the log position it includes."""
-
-    def read(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
-        return model.model_validate(report(c.reports)(caller,
-                                                      request.query_params.multi_items()))
-
-    read.__name__ = path.strip("/").replace("/", "_")
-    router.add_api_route(path, read, methods=["GET"], response_model=model, summary=summary,
-                         tags=[tag], description=description, openapi_extra=documented(
-                             {**params, "min_position": MIN_POSITION}))
+    read_route(router, path, lambda c: report(c.reports), params, model, summary, description,
+               [tag])
 
 
 report_route(

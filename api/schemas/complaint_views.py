@@ -64,9 +64,10 @@ class ComplaintLedgerPublic(BaseModel):
 
 
 class SupervisionItemPublic(BaseModel):
-    kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "project_planned_start",
-                  "project_planned_production", "request"]
+    kind: str = Field(description="complaint_acceptance, complaint_reply, "
+                      "complaint_callback, project_problem, project_instruction, "
+                      "project_planned_start, project_planned_production, request, "
+                      "missing_report (信息报送), and the kinds other case types contribute")
     kind_label: str
     id: UUID = Field(description="The complaint, project or enterprise request")
     number: int | None = Field(description="Problem or instruction number within the "

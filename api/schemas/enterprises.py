@@ -23,7 +23,7 @@ from api.schemas.common import (
 )
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
-from domain.enterprise import VisitKind
+from domain.enterprise import LeaderLevel, VisitKind
 from domain.enterprise_request import Category, Correctable, Feedback, Outcome, Source, Status
 
 Day = date  # a field named `date` cannot also use `date` as its type with a Field default
@@ -90,6 +90,8 @@ class LeaderLinkPublic(BaseModel):
     leader: str
     leader_account: str | None = Field(description="The leader's account (none on links "
                                        "recorded before links named accounts)")
+    leader_level: str | None = Field(description="city 市级 or county 县区级, from the unit "
+                                     "of the leader's account (none on links recorded before)")
     linked_on: date
     reason: str | None
     unlinked_on: date | None
@@ -106,6 +108,7 @@ class VisitPublic(BaseModel):
 
 
 EnterprisePublic = public_schema("EnterprisePublic", EnterpriseState,
+                                 base=labels(leader_level=LeaderLevel | None),
                                  contacts=list[ContactPublic],
                                  leader_links=list[LeaderLinkPublic], visits=list[VisitPublic])
 
@@ -239,7 +242,7 @@ class RequestLedgerPublic(BaseModel):
     position: int = Field(description="Global log position the ledger includes")
 
 
-class EnterpriseRowPublic(BaseModel):
+class EnterpriseRowPublic(labels(leader_level=LeaderLevel | None)):  # type: ignore[misc]
     id: UUID
     name: str
     credit_code: str
@@ -252,6 +255,7 @@ class EnterpriseRowPublic(BaseModel):
     last_visit_on: date | None
     requests_total: int
     requests_open: int = Field(description="Requests not yet closed (未办结)")
+    key_years: list[int] = Field(description="Years on the key-enterprise list (重点企业)")
     version: int
 
 

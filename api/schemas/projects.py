@@ -18,6 +18,7 @@ from api.schemas.common import (
     public_schema,
     revision_of,
 )
+from api.schemas.key_lists import REPORT_COLUMNS
 from application.projects import ProjectState
 from domain.project import Correctable, ProjectDetails, Stage
 
@@ -85,14 +86,6 @@ class ResolveBody(StepBody):
     resolution: str = Field(min_length=1, max_length=4000)
 
 
-class KeyYearBody(StepBody):
-    year: int = Field(ge=2000, le=2100)
-
-
-class DropKeyBody(KeyYearBody):
-    reason: str = Field(min_length=1, max_length=4000)
-
-
 class ReassignBody(StepBody):
     unit: str
     reason: str = Field(min_length=1, max_length=4000)
@@ -137,9 +130,9 @@ LedgerRowPublic = public_schema(
     omit=("planned_sign", "planned_start", "planned_production", "termination_reason",
           "latest_progress_on", "problems", "instructions", "comment_count",
           "allowed_steps", "created_at", "modified_at"),
-    added={"problems_open": int, "instructions_open": int})
+    added={"problems_open": int, "instructions_open": int, **REPORT_COLUMNS})
 """A row of the project ledger: the project's state without its item lists, planned dates
-and audit times, with how many problems and instructions are open."""
+and audit times, with how many problems and instructions are open and its 信息报送 status."""
 
 
 class StageTotal(BaseModel):

@@ -233,7 +233,11 @@ def _with_instruction(world: World, which: str, pid: UUID) -> None:
 
 
 def _key_project(world: World, which: str, pid: UUID) -> None:
-    world.container.projects.designate_key(world.callers["bureau"], pid, 2025)
+    world.container.projects.designate_key(world.callers["bureau"], pid, 2025, "市重点")
+
+
+def _key_enterprise(world: World, which: str, eid: UUID) -> None:
+    world.container.enterprises.designate_key(world.callers["bureau"], eid, 2025, "重点企业")
 
 
 def _acknowledged(world: World, which: str, cid: UUID) -> None:
@@ -269,7 +273,8 @@ def _confirmed(world: World, which: str, rid: UUID) -> None:
 GIVEN: dict[str, Given] = {
     "signed": _signed, "under_construction": _under_construction, "terminated": _terminated,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
-    "key_project": _key_project, "acknowledged": _acknowledged,
+    "key_project": _key_project, "key_enterprise": _key_enterprise,
+    "acknowledged": _acknowledged,
     "extension_requested": _extension_requested, "replied": _replied,
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
 }

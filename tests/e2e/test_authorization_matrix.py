@@ -94,6 +94,14 @@ def _enterprise_body(world: World, item: Item | None) -> dict[str, Any]:
             "county": "liudong", "on": "2025-01-06"}
 
 
+def _key_list(field: str) -> Callable[[World, Item | None], dict[str, Any]]:
+    """A whole year's key list naming the own or the other item."""
+    def body(world: World, item: Item | None) -> dict[str, Any]:
+        assert item is not None
+        return {"year": 2025, field: [item.id], "reason": "柳政发〔2025〕3号", "on": "2025-02-10"}
+    return body
+
+
 def _request_body(world: World, item: Item | None) -> dict[str, Any]:
     assert item is not None
     return {"credit_code": item.code, "source": "online", "category": "labour",
@@ -145,7 +153,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{PROJECT}/revoke-termination"): Rule(STAFF, {"reason": "终止系误录"},
                                                     given="terminated"),
     ("POST", f"{PROJECT}/reassign"): Rule(STAFF, {"unit": "fgw", "reason": "调整分工"}),
-    ("POST", f"{PROJECT}/designate-key"): Rule(STAFF, {"year": 2025}),
+    ("POST", f"{PROJECT}/designate-key"): Rule(STAFF, {"year": 2025, "reason": "市重点"}),
     ("POST", f"{PROJECT}/drop-key"): Rule(STAFF, {"year": 2025, "reason": "调整"},
                                           given="key_project"),
     ("POST", f"{PROJECT}/report-progress"): Rule(PROJECT_HANDLERS,
@@ -158,6 +166,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{PROJECT}/instruct"): Rule("leader", {"text": "抓紧推进"}),  # 批示: leaders only
     ("POST", f"{PROJECT}/comment"): Rule(PROJECT_READERS, {"text": "请关注用地进度"}),
     ("GET", "/api/v1/ledgers/projects"): Rule(f"{READ_ALL} park_office agent unit"),
+    ("POST", f"{P}/key-list"): Rule(STAFF, _key_list("project_ids"), item="project"),
     # --- 营商环境投诉举报 ----------------------------------------------------------------
     ("POST", C): Rule(FILERS, COMPLAINT),
     ("GET", COMPLAINT_ITEM): Rule(COMPLAINT_READERS),
@@ -187,6 +196,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{COMPLAINT_ITEM}/close"): Rule(SUPERVISION, {}, given="called_back"),
     ("GET", "/api/v1/ledgers/complaints"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/supervision/overdue"): Rule(f"{READ_ALL} unit"),
+    # 督查督办工作台 and the open items behind its figures: a unit sees its own.
+    ("GET", "/api/v1/supervision/dashboard"): Rule(f"{READ_ALL} unit"),
+    ("GET", "/api/v1/supervision/items"): Rule(f"{READ_ALL} unit"),
     ("GET", "/api/v1/stats/units"): Rule(READ_ALL),
     ("GET", "/api/v1/stats/complaints"): Rule(READ_ALL),
     # --- the public website channel ------------------------------------------------------
@@ -203,6 +215,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # 调研: bureau staff on any enterprise, a leader on the enterprises linked to them.
     ("POST", f"{ENTERPRISE}/visits"): Rule(f"{STAFF} leader:own", {
         "date": "2025-03-03", "kind": "visit", "hosted_by": LEADER, "notes": "调研用工"}),
+    ("POST", f"{ENTERPRISE}/designate-key"): Rule(STAFF, {"year": 2025, "reason": "重点企业"}),
+    ("POST", f"{ENTERPRISE}/drop-key"): Rule(STAFF, {"year": 2025, "reason": "调整"},
+                                             given="key_enterprise"),
+    ("POST", f"{E}/key-list"): Rule(STAFF, _key_list("enterprise_ids"), item="enterprise"),
     ("GET", "/api/v1/ledgers/enterprises"): Rule(f"{READ_ALL} unit enterprise"),
     # --- 企业诉求 --------------------------------------------------------------------------
     # An enterprise raises requests for itself only (online); the item is the enterprise.

@@ -204,7 +204,7 @@ def test_a_terminated_project_refuses_everything_but_comments(
     for who, action, body in [("bureau", "sign", {"date": SIGNED_ON, "contract_amount": "1"}),
                               ("unit", "report-progress", {"period": "2025", "text": "无"}),
                               ("leader", "instruct", {"text": "继续"}),
-                              ("bureau", "designate-key", {"year": 2025})]:
+                              ("bureau", "designate-key", {"year": 2025, "reason": "市重点"})]:
         problem = assert_problem(api.post(who, pid, action, body), 409)
         assert "terminated" in problem["detail"]
     assert api.do("unit", pid, "comment", {"text": "已归档"})["version"] == 3
@@ -284,7 +284,7 @@ INVALID_COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "revise-county-department": ("bureau", "revise", {"county": "tcj"}),
     "revise-responsible-unit": ("bureau", "revise", {"responsible_unit": "liujiang"}),
     "revise-no-change": ("bureau", "revise", {"reason": "nothing else"}),
-    "key-year-out-of-range": ("bureau", "designate-key", {"year": 1999}),
+    "key-year-out-of-range": ("bureau", "designate-key", {"year": 1999, "reason": "市重点"}),
     "progress-bad-period": ("unit", "report-progress", {"period": "2025-13", "text": "进展"}),
     "progress-negative-funds": ("unit", "report-progress",
                                 {"period": "2025", "text": "进展", "funds_in_place": "-1"}),

@@ -36,8 +36,8 @@ def portfolio(api: Api) -> dict[str, Any]:
                    park="柳东汽车城")
     api.do("bureau", b["id"], "sign", {"date": SIGNED_ON, "contract_amount": "0.2"})
     api.do("bureau", c["id"], "sign", {"date": SIGNED_ON, "contract_amount": "50"})
-    api.do("bureau", a["id"], "designate-key", {"year": 2025})
-    api.do("bureau", d["id"], "designate-key", {"year": 2026})
+    api.do("bureau", a["id"], "designate-key", {"year": 2025, "reason": "市重点"})
+    api.do("bureau", d["id"], "designate-key", {"year": 2026, "reason": "市重点"})
     last = api.do("bureau", e["id"], "terminate", {"reason": "撤资"})
     return {"ids": {k: p["id"] for k, p in zip("abcde", [a, b, c, d, e], strict=True)},
             "position": last["_position"]}

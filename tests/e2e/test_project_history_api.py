@@ -115,7 +115,7 @@ def test_state_and_as_of_version_stay_right_past_the_snapshot_interval(
     pid = project["id"]
     api.do("unit", pid, "raise-problem", {"text": "用地", "on": "2025-02-01"})
     api.do("leader", pid, "instruct", {"text": "抓紧", "on": "2025-02-01"})
-    api.do("bureau", pid, "designate-key", {"year": 2025})
+    api.do("bureau", pid, "designate-key", {"year": 2025, "reason": "市重点"})
     for i in range(52):
         api.do("supervisor", pid, "comment", {"text": f"第{i}次督办"}, version=4 + i)
     api.do("unit", pid, "problems/1/resolve", {"resolution": "已解决", "on": "2025-03-01"})

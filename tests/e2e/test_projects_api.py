@@ -122,7 +122,7 @@ def test_every_command_returns_etag_version_and_an_increasing_ledger_position(
         ("supervisor", "comment", {"text": "请加快进度", "on": STEP_ON}),
         ("leader", "instruct", {"text": "务必年内开工", "on": STEP_ON}),
         ("unit", "instructions/1/answer", {"text": "已落实", "on": STEP_ON}),
-        ("bureau", "designate-key", {"year": 2025, "on": STEP_ON}),
+        ("bureau", "designate-key", {"year": 2025, "reason": "市重点", "on": STEP_ON}),
         ("bureau", "drop-key", {"year": 2025, "reason": "调整清单", "on": STEP_ON}),
         ("bureau", "sign", {"date": SIGNED_ON, "contract_amount": "8000"}),
         ("bureau", "start-construction", {"date": CONSTRUCTION_ON}),
@@ -243,8 +243,8 @@ def test_a_second_answer_to_an_instruction_keeps_both(
 
 def test_key_years_are_designated_and_dropped(api: Api, project: dict[str, Any]) -> None:
     pid = project["id"]
-    api.do("bureau", pid, "designate-key", {"year": 2025})
-    both = api.do("bureau", pid, "designate-key", {"year": 2026})
+    api.do("bureau", pid, "designate-key", {"year": 2025, "reason": "市重点"})
+    both = api.do("bureau", pid, "designate-key", {"year": 2026, "reason": "市重点"})
     dropped = api.do("bureau", pid, "drop-key", {"year": 2025, "reason": "已完成"})
 
     assert both["key_years"] == [2025, 2026]

@@ -29,7 +29,8 @@ def _with_instruction(api: Api, pid: str) -> int:
 
 
 def _with_key_year(api: Api, pid: str) -> int:
-    return int(api.do("bureau", pid, "designate-key", {"year": 2025})["version"])
+    listed = api.do("bureau", pid, "designate-key", {"year": 2025, "reason": "市重点"})
+    return int(listed["version"])
 
 
 def _signed(api: Api, pid: str) -> int:
@@ -43,7 +44,7 @@ ACTION_RULES: list[tuple[str, dict[str, Any], Prepare, frozenset[str]]] = [
     ("terminate", {"reason": "撤资"}, _nothing, MANAGERS),
     ("revise", {"park": "柳东汽车城"}, _nothing, MANAGERS),
     ("reassign", {"unit": "liujiang", "reason": "属地调整"}, _nothing, MANAGERS),
-    ("designate-key", {"year": 2025}, _nothing, MANAGERS),
+    ("designate-key", {"year": 2025, "reason": "市重点"}, _nothing, MANAGERS),
     ("drop-key", {"year": 2025, "reason": "调整"}, _with_key_year, MANAGERS),
     ("report-progress", {"period": "2025-05", "text": "进展顺利"}, _nothing, HANDLERS),
     ("raise-problem", {"text": "电力接入慢"}, _nothing, HANDLERS),

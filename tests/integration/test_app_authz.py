@@ -69,7 +69,7 @@ def _building(c: Container, pid: UUID) -> None:
 
 
 def _key(c: Container, pid: UUID) -> None:
-    c.projects.designate_key(SYSTEM, pid, 2025, date(2025, 1, 5))
+    c.projects.designate_key(SYSTEM, pid, 2025, "市重点", date(2025, 1, 5))
 
 
 def _problem(c: Container, pid: UUID) -> None:
@@ -87,7 +87,7 @@ MANAGE_ACTIONS: dict[str, tuple[Prep, Act]] = {
     "start_construction": (_signed, lambda c, w, pid: c.projects.start_construction(w, pid, D)),
     "start_production": (_building, lambda c, w, pid: c.projects.start_production(w, pid, D)),
     "terminate": (_none, lambda c, w, pid: c.projects.terminate(w, pid, "投资方撤回", D)),
-    "designate_key": (_none, lambda c, w, pid: c.projects.designate_key(w, pid, 2025, D)),
+    "designate_key": (_none, lambda c, w, pid: c.projects.designate_key(w, pid, 2025, "市重点", D)),
     "drop_key": (_key, lambda c, w, pid: c.projects.drop_key(w, pid, 2025, "调整", D)),
     "reassign": (_none, lambda c, w, pid: c.projects.reassign(w, pid, "fgw", "移交", D)),
 }

@@ -82,8 +82,8 @@ def twenty_three_events(c: Container) -> UUID:
     p = c.projects
     pid = p.register(SYSTEM, details(), date(2025, 1, 2)).state.id  # 1
     p.sign(SYSTEM, pid, date(2025, 1, 10), Decimal("9000.1234"))  # 2
-    p.designate_key(SYSTEM, pid, 2025, date(2025, 1, 11))  # 3
-    p.designate_key(SYSTEM, pid, 2026, date(2025, 1, 11))  # 4
+    p.designate_key(SYSTEM, pid, 2025, "市重点", date(2025, 1, 11))  # 3
+    p.designate_key(SYSTEM, pid, 2026, "市重点", date(2025, 1, 11))  # 4
     p.raise_problem(UNIT, pid, "用地指标", date(2025, 1, 12))  # 5 (snapshot)
     p.start_construction(SYSTEM, pid, date(2025, 2, 1))  # 6
     p.report_progress(UNIT, pid, "2025-02", "桩基施工", Decimal("300.5"), date(2025, 2, 28))  # 7

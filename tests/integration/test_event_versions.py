@@ -102,6 +102,22 @@ def test_instructions_answered_twice_by_the_previous_version_keep_both_answers(
     assert (instruction["answer"], instruction["answered_on"]) == ("已部署", date(2025, 2, 3))
 
 
+def _linked_before(c: Container, leader: str, **stored: Any) -> Any:
+    """An enterprise whose leader link was stored by an earlier version (`stored`: what
+    that version wrote beside version 1's fields)."""
+    from application.context import SYSTEM
+    from domain.enterprise import Enterprise
+
+    eid = c.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX4H", "汽车", "liudong",
+                                 None, date(2025, 1, 2)).state.id
+    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
+                  correlation_id="earlier")
+    _store_v1(c, Enterprise.LeaderLinked, eid, 2,
+              {"leader": leader, "previous_leader": None, "reason": None,
+               "on": date(2025, 2, 1), "audit": audit, **stored})
+    return eid
+
+
 def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
         container: Container, callers: dict[str, Caller]) -> None:
     """Links recorded before links named accounts keep the leader's name for display; no
@@ -110,16 +126,9 @@ def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
 
     from application.context import SYSTEM
     from application.errors import Forbidden
-    from domain.enterprise import Enterprise
 
     leader = callers["leader"]
-    eid = container.enterprises.register(SYSTEM, "旧企业", "91450200MA5KXXXX4H", "汽车",
-                                         "liudong", None, date(2025, 1, 2)).state.id
-    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
-                  correlation_id="v1")
-    _store_v1(container, Enterprise.LeaderLinked, eid, 2,
-              {"leader": leader.name, "previous_leader": None, "reason": None,
-               "on": date(2025, 2, 1), "audit": audit})
+    eid = _linked_before(container, leader.name)
 
     state = container.enterprises.get(SYSTEM, eid)
     assert (state.version, state.leader, state.leader_account) == (2, leader.name, None)
@@ -130,3 +139,38 @@ def test_a_v1_leader_link_names_no_account_and_grants_no_one_visits(
     relinked = container.enterprises.link_leader(SYSTEM, eid, leader.account_id, "补记账号",
                                                  date(2025, 3, 2))
     assert relinked.state.leader_account == leader.account_id
+
+
+def test_a_v1_key_project_designation_loads_with_an_unrecorded_reason(
+        container: Container, callers: dict[str, Caller]) -> None:
+    """Designations recorded before designations took a reason read （未记录）; the project
+    stays on the list and can be dropped by today's code."""
+    bureau = callers["bureau"]
+    pid = container.projects.register(bureau, ProjectDetails(
+        name="旧重点项目", investor="某公司", industry="汽车", total_investment=Decimal(1),
+        county="liudong", responsible_unit="liudong"), date(2025, 1, 2)).state.id
+    audit = Audit(actor_id="old", actor_name="旧版本", role="bureau", unit=None,
+                  correlation_id="v1")
+    _store_v1(container, Project.KeyProjectDesignated, pid, 2,
+              {"year": 2025, "on": date(2025, 2, 1), "audit": audit})
+
+    assert container.projects.get(bureau, pid).key_years == [2025]
+    history = container.projects.history(bureau, pid)
+    assert history[1].data["reason"] == "（未记录）"
+    dropped = container.projects.drop_key(bureau, pid, 2025, "调整", date(2025, 3, 1))
+    assert dropped.state.key_years == []
+
+
+def test_a_v2_leader_link_loads_without_a_level(
+        container: Container, callers: dict[str, Caller]) -> None:
+    from application.context import SYSTEM
+
+    leader = callers["leader"]
+    eid = _linked_before(container, leader.name, leader_account=leader.account_id,
+                         class_version=2)  # as version 2 stored it
+
+    state = container.enterprises.get(SYSTEM, eid)
+    assert (state.leader_account, state.leader_level) == (leader.account_id, None)
+    assert state.leader_links[0]["leader_level"] is None
+    container.enterprises.record_visit(leader, eid, date(2025, 3, 1), "visit", leader.name,
+                                       "调研")  # permission still follows the account

@@ -50,8 +50,8 @@ def _history(c: Container, callers: dict[str, Caller]) -> None:
     c.projects.instruct(leader, ids[4], "月底报送", date(2025, 5, 4))
     c.projects.answer_instruction(unit, ids[4], 1, "已落实", date(2025, 5, 6))
     c.projects.answer_instruction(unit, ids[4], 1, "补充落实情况", date(2025, 5, 7))
-    c.projects.designate_key(bureau, ids[5], 2025, date(2025, 1, 5))
-    c.projects.designate_key(bureau, ids[5], 2026, date(2025, 1, 5))
+    c.projects.designate_key(bureau, ids[5], 2025, "市重点", date(2025, 1, 5))
+    c.projects.designate_key(bureau, ids[5], 2026, "市重点", date(2025, 1, 5))
     c.projects.drop_key(bureau, ids[5], 2025, "调整", date(2025, 6, 1))
     c.projects.revise(bureau, ids[5], {"name": "改名项目", "total_investment": Decimal("9.9")},
                       "更正", date(2025, 6, 2))

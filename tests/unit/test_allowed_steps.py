@@ -31,7 +31,7 @@ def test_numbered_and_key_steps_appear_when_there_is_something_to_act_on(
         project: Project, audit: Audit) -> None:
     before = project.allowed_steps()
     project.raise_problem("用地指标", date(2026, 1, 10), audit, None)
-    project.designate_key(2026, date(2026, 1, 10), audit)
+    project.designate_key(2026, "市重点", date(2026, 1, 10), audit)
 
     assert not {"problems/resolve", "drop-key"} & set(before)
     assert {"problems/resolve", "drop-key"} <= set(project.allowed_steps())

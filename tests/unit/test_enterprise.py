@@ -194,7 +194,8 @@ def test_linking_a_leader_makes_them_the_current_leader(
     assert enterprise.leader == "张副市长"
     assert enterprise.leader_since == LINKED_ON
     assert enterprise.leader_links == [
-        {"leader": "张副市长", "leader_account": None, "linked_on": LINKED_ON, "reason": None,
+        {"leader": "张副市长", "leader_account": None, "leader_level": None,
+         "linked_on": LINKED_ON, "reason": None,
          "unlinked_on": None, "unlink_reason": None}
     ]
     (linked,) = list[Any](enterprise.collect_events())
@@ -375,13 +376,16 @@ def run_lifecycle(make_audit: Callable[..., Audit]) -> tuple[Enterprise, list[Au
     enterprise.unlink_leader("企业迁出", on=date(2025, 9, 1), audit=next_audit())
     enterprise.record_visit(date(2025, 5, 6), "forum", "tcj", "座谈会", None,
                             audit=next_audit())
+    enterprise.designate_key(2025, "市重点企业", on=CHANGED_ON, audit=next_audit())
+    enterprise.designate_key(2026, "市重点企业", on=CHANGED_ON, audit=next_audit())
+    enterprise.drop_key(2025, "名单调整", on=date(2025, 9, 2), audit=next_audit())
     return enterprise, audits
 
 
 def test_every_event_carries_the_audit_passed_in(make_audit: Callable[..., Audit]) -> None:
     enterprise, audits = run_lifecycle(make_audit)
     events: list[Any] = list(enterprise.collect_events())
-    assert len(events) == len(audits) == 7
+    assert len(events) == len(audits) == 10
     assert [e.audit for e in events] == audits
 
 
@@ -391,7 +395,8 @@ def test_every_recorded_event_has_a_label(make_audit: Callable[..., Audit]) -> N
 
 
 STATE_FIELDS = ("id", "version", "name", "credit_code", "industry", "county", "contacts",
-                "registered_on", "leader", "leader_since", "leader_links", "visits")
+                "registered_on", "leader", "leader_level", "leader_since", "leader_links",
+                "visits", "key_years")
 
 
 def test_replaying_the_events_reproduces_the_same_state(
@@ -410,3 +415,4 @@ def test_replaying_the_events_reproduces_the_same_state(
     assert copy.leader is None
     assert [link["leader"] for link in copy.leader_links] == ["张副市长", "李副市长"]
     assert [v["number"] for v in copy.visits] == [1, 2]
+    assert copy.key_years == [2026]

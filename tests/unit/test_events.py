@@ -42,7 +42,8 @@ STORED_TOPICS = {
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
         "DueRecomputed", "Corrected"],
     "domain.enterprise:Enterprise": [
-        "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded"],
+        "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded",
+        "KeyEnterpriseDesignated", "KeyEnterpriseDropped"],
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],
     "domain.account:TokenIndex": ["Indexed"],
     "domain.calendar:CalendarSchedule": ["Started", "Configured"],

@@ -10,9 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
-from domain.enterprise import VisitKind
+from domain.enterprise import LeaderLevel, VisitKind
 from domain.errors import InvalidValue
 from domain.project_values import Correctable, ItemKind, Stage, StageDate
+from domain.reporting import Cadence, ReportStatus
 from domain.shared import Labelled, Role
 
 # Every labelled enum of the domain.
@@ -21,7 +22,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     complaint.Category, complaint.Satisfaction, complaint.DeadlineKind, complaint.Correctable,
     request.Status,
     request.Source, request.Category, request.Outcome, request.Feedback, request.Correctable,
-    VisitKind,
+    VisitKind, LeaderLevel, Cadence, ReportStatus,
 ]
 
 

@@ -240,29 +240,29 @@ def test_an_instruction_deadline_must_count_from_the_instruction_date(
 
 
 def test_designated_key_years_are_kept_sorted(project: Project, audit: Audit) -> None:
-    project.designate_key(2027, on=LATER, audit=audit)
-    project.designate_key(2026, on=LATER, audit=audit)
+    project.designate_key(2027, "市重点", on=LATER, audit=audit)
+    project.designate_key(2026, "市重点", on=LATER, audit=audit)
     assert project.key_years == [2026, 2027]
 
 
 def test_the_same_key_year_cannot_be_designated_twice(project: Project, audit: Audit) -> None:
-    project.designate_key(2026, on=LATER, audit=audit)
+    project.designate_key(2026, "市重点", on=LATER, audit=audit)
     with pytest.raises(RuleViolation, match="already on the 2026 key-project list"):
-        project.designate_key(2026, on=LATER, audit=audit)
+        project.designate_key(2026, "市重点", on=LATER, audit=audit)
     assert project.key_years == [2026]
 
 
 def test_dropping_a_designated_key_year_removes_only_that_year(
     project: Project, audit: Audit
 ) -> None:
-    project.designate_key(2026, on=LATER, audit=audit)
-    project.designate_key(2027, on=LATER, audit=audit)
+    project.designate_key(2026, "市重点", on=LATER, audit=audit)
+    project.designate_key(2027, "市重点", on=LATER, audit=audit)
     project.drop_key(2026, "已投产", on=LATER, audit=audit)
     assert project.key_years == [2027]
 
 
 def test_dropping_a_key_year_not_designated_is_refused(project: Project, audit: Audit) -> None:
-    project.designate_key(2026, on=LATER, audit=audit)
+    project.designate_key(2026, "市重点", on=LATER, audit=audit)
     with pytest.raises(RuleViolation, match="project is not on the 2027 key-project list"):
         project.drop_key(2027, "x", on=LATER, audit=audit)
     assert project.key_years == [2026]
@@ -273,13 +273,13 @@ def test_key_year_outside_2000_to_2100_is_invalid(
     project: Project, audit: Audit, year: int
 ) -> None:
     with pytest.raises(InvalidValue, match=f"year must be between 2000 and 2100, got {year}"):
-        project.designate_key(year, on=LATER, audit=audit)
+        project.designate_key(year, "市重点", on=LATER, audit=audit)
     with pytest.raises(InvalidValue, match="year must be between 2000 and 2100"):
         project.drop_key(year, "x", on=LATER, audit=audit)
     assert project.key_years == []
 
 
 def test_key_years_2000_and_2100_are_accepted(project: Project, audit: Audit) -> None:
-    project.designate_key(2100, on=LATER, audit=audit)
-    project.designate_key(2000, on=LATER, audit=audit)
+    project.designate_key(2100, "市重点", on=LATER, audit=audit)
+    project.designate_key(2000, "市重点", on=LATER, audit=audit)
     assert project.key_years == [2000, 2100]

@@ -50,8 +50,8 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
     project.resolve_problem(2, "已批复", on=SIGNED_ON, audit=next_audit())
     project.instruct("加快推进", on=SIGNED_ON, audit=next_audit())
     project.answer_instruction(1, "已落实", on=BUILT_ON, audit=next_audit())
-    project.designate_key(2026, on=SIGNED_ON, audit=next_audit())
-    project.designate_key(2027, on=SIGNED_ON, audit=next_audit())
+    project.designate_key(2026, "市重点", on=SIGNED_ON, audit=next_audit())
+    project.designate_key(2027, "市重点", on=SIGNED_ON, audit=next_audit())
     project.drop_key(2026, "调整", on=SIGNED_ON, audit=next_audit())
     project.start_construction(BUILT_ON, audit=next_audit())
     project.report_progress(

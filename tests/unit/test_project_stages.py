@@ -231,7 +231,7 @@ def terminated(project_at: Callable[[str], Project]) -> Project:
     project = project_at("signed")
     project.raise_problem("用地未落实", on=SIGNED_ON, audit=build_leader())
     project.instruct("加快推进", on=SIGNED_ON, audit=build_leader())
-    project.designate_key(2026, on=SIGNED_ON, audit=build_leader())
+    project.designate_key(2026, "市重点", on=SIGNED_ON, audit=build_leader())
     project.terminate("投资方撤资", on=TERMINATED_ON, audit=build_leader())
     project.collect_events()
     return project
@@ -266,7 +266,7 @@ TERMINATED_REFUSALS: dict[str, tuple[str, Callable[[Project, Audit], Any]]] = {
     ),
     "designate_key": (
         "cannot designate it a key project",
-        lambda p, a: p.designate_key(2027, on=LATER, audit=a),
+        lambda p, a: p.designate_key(2027, "市重点", on=LATER, audit=a),
     ),
     "revise": (
         "cannot revise details",
