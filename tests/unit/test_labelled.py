@@ -10,8 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
+from domain import order
 from domain.enterprise import VisitKind
 from domain.errors import InvalidValue
+from domain.meeting import ItemStatus
 from domain.project_values import ItemKind, Stage
 from domain.shared import Labelled, Role
 
@@ -20,6 +22,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
     complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
     request.Category, request.Outcome, request.Feedback, VisitKind,
+    order.Status, order.SubjectKind, ItemStatus,
 ]
 
 
