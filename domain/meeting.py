@@ -183,7 +183,7 @@ class Meeting(Aggregate):
                    f" / 只能由承办单位办结本单位的议定事项")
             raise RuleViolation(msg)
         text = require_text(text, "text")
-        require_not_before(on, item["last_step_on"], "completion date", "item's last date")
+        require_not_before(on, item["last_step_on"], "completion date", "previous step's date")
         self._item_done(number=number, text=text, on=on, audit=audit)
 
     class ItemDone(Aggregate.Event):
@@ -209,7 +209,8 @@ class Meeting(Aggregate):
                    f"reopened / 该议定事项尚未完成，无需重新办理")
             raise RuleViolation(msg)
         reason = require_text(reason, "reason")
-        require_not_before(on, item["last_step_on"], "reopening date", "completion date")
+        require_not_before(on, item["last_step_on"], "reopening date",
+                           "previous step's date")
         day = item["due"] if due is None else require_day(due, "due")
         if due is not None and day <= on:
             msg = (f"due {day.isoformat()} must be after the reopening date {on.isoformat()}"

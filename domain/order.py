@@ -91,6 +91,15 @@ def check_subject(kind: object, subject_id: object) -> tuple[str | None, str | N
     return checked.value, f"{uuid}:{int(number)}" if number else str(uuid)
 
 
+class _Note(Aggregate.Event):
+    """What an escalation records: its number, its text and its date (催办, 通报)."""
+
+    number: int
+    text: str
+    on: date
+    audit: Audit
+
+
 class Order(Aggregate):
     """督办单: one supervision order and every step taken on it."""
 
@@ -281,13 +290,8 @@ class Order(Aggregate):
         require_not_before(on, self.issued_on, "urge date", "issue date")
         self._urged(number=self.urge_count + 1, text=text, on=on, audit=audit)
 
-    class Urged(Aggregate.Event):
+    class Urged(_Note):
         """催办: the office chases the unit."""
-
-        number: int
-        text: str
-        on: date
-        audit: Audit
 
     @event(Urged)
     def _urged(self, number: int, text: str, on: date, audit: Audit) -> None:
@@ -301,13 +305,8 @@ class Order(Aggregate):
         require_not_before(on, self.issued_on, "notice date", "issue date")
         self._notified(number=len(self.notices) + 1, text=text, on=on, audit=audit)
 
-    class Notified(Aggregate.Event):
+    class Notified(_Note):
         """通报: a notice on the unit's handling."""
-
-        number: int
-        text: str
-        on: date
-        audit: Audit
 
     @event(Notified)
     def _notified(self, number: int, text: str, on: date, audit: Audit) -> None:

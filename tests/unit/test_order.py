@@ -222,7 +222,7 @@ def test_an_order_is_rebuilt_from_its_events(order: Order, audit: Audit) -> None
     events = order.collect_events()
     copy: Order | None = None
     for e in events:
-        copy = e.mutate(copy)  # type: ignore[arg-type]
+        copy = e.mutate(copy)
     assert copy is not None
     assert (copy.status, copy.urge_count, copy.responses) == (
         order.status, order.urge_count, order.responses)
