@@ -64,10 +64,13 @@ class ComplaintLedgerPublic(BaseModel):
 
 
 class SupervisionItemPublic(BaseModel):
-    kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "request"]
+    kind: str = Field(description="What the item waits for: complaint_acceptance, "
+                      "complaint_reply, complaint_callback, project_problem, "
+                      "project_instruction, request, or a kind another case type contributes "
+                      "(order 督办单, meeting_item 会议议定事项)")
     kind_label: str
-    id: UUID = Field(description="The complaint, project or enterprise request")
+    id: UUID = Field(description="The complaint, project, enterprise request, supervision "
+                     "order or meeting")
     number: int | None = Field(description="Problem or instruction number within the "
                                "project; assignment number of a request")
     title: str
