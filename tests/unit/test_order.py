@@ -21,6 +21,7 @@ DUE = Deadline(start=ISSUED_ON, working_days=10, due=date(2025, 10, 21),
                calendar_version="test")
 PROVISIONAL = replace(DUE, provisional=True, calendar_version="rule")
 PROJECT = uuid4()
+ITEM = "5f0c3c2e-8a4b-4c1e-9d2f-0a1b2c3d4e5f"  # fixed: parameters name the tests
 
 
 def issue(audit: Audit, **overrides: Any) -> Order:
@@ -72,12 +73,12 @@ def test_a_meetings_action_item_is_named_by_meeting_and_number() -> None:
 
 
 @pytest.mark.parametrize(("kind", "item", "message"), [
-    ("meeting_item", str(uuid4()), r"<meeting id>:<item number>"),
-    ("meeting_item", f"{uuid4()}:0", r"<meeting id>:<item number>"),
-    ("project", f"{uuid4()}:1", "must be a UUID for a project"),
+    ("meeting_item", ITEM, r"<meeting id>:<item number>"),
+    ("meeting_item", f"{ITEM}:0", r"<meeting id>:<item number>"),
+    ("project", f"{ITEM}:1", "must be a UUID for a project"),
     ("project", None, "must be a UUID"),
-    ("visit", str(uuid4()), "subject.kind must be one of"),
-    (None, str(uuid4()), "subject.kind must be one of"),
+    ("visit", ITEM, "subject.kind must be one of"),
+    (None, ITEM, "subject.kind must be one of"),
 ])
 def test_a_subject_of_the_wrong_shape_is_refused(kind: Any, item: Any, message: str) -> None:
     with pytest.raises(InvalidValue, match=message):
