@@ -259,6 +259,8 @@ class WorkingDays(BaseModel):
                                "within N working days")
     instruction_days: Days = Field(10, le=120, description="批示: answer an instruction within "
                                    "N working days")
+    order_days: Days = Field(10, le=250, description="督办单: a supervision order is due N "
+                             "working days after it is issued, unless the office names a date")
 
 
 DEADLINE_KINDS = tuple(name.removesuffix("_days") for name in WorkingDays.model_fields)

@@ -21,6 +21,8 @@ from application.errors import Forbidden
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
+from domain.meeting import Meeting
+from domain.order import Order
 from domain.project import Project
 from domain.shared import Role
 
@@ -68,6 +70,8 @@ _RELATED: dict[tuple[type, Relation], Callable[[Caller, Any], bool]] = {
     and c.unit in _request_units(r),
     (EnterpriseRequest, Relation.lead_unit): lambda c, r: _is(r.lead_unit, c.unit),
     (EnterpriseRequest, Relation.enterprise): lambda c, r: _is(r.credit_code, c.enterprise),
+    (Order, Relation.unit): lambda c, o: _is(o.unit, c.unit),
+    (Meeting, Relation.unit): lambda c, m: c.unit is not None and c.unit in m.involved_units,
 }
 
 
@@ -145,6 +149,22 @@ POLICY: dict[str, Rule] = {
                              this="give feedback on another enterprise's request"),
     "request.correct": rule("correct a request's intake record (更正)", *STAFF),
     "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
+    # 督办单: the supervision office issues and pursues; the unit it is issued to responds
+    "order.read": rule("read supervision orders", *READERS, unit=[R.unit],
+                       this="read a supervision order issued to another unit"),
+    "order.supervise": rule("issue, urge, notify, return or close supervision orders (督办)",
+                            Role.admin, Role.supervisor),
+    "order.respond": rule("respond to supervision orders", unit=[R.unit],
+                          this="respond to a supervision order issued to another unit"),
+    # 协调推进会: bureau staff and leaders record meetings; each unit marks its own items
+    "meeting.read": rule("read coordination meetings", *READERS, unit=[R.unit],
+                         this="read a meeting its unit took no part in"),
+    "meeting.record": rule("record coordination meetings and their decisions", *STAFF,
+                           Role.leader),
+    "meeting.handle": rule("mark action items done", unit=[R.unit],
+                           this="mark done an action item of a meeting its unit took no "
+                           "part in"),
+    "meeting.reopen": rule("reopen action items", Role.admin, Role.supervisor),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
     "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,

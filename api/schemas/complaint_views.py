@@ -64,12 +64,14 @@ class ComplaintLedgerPublic(BaseModel):
 
 
 class SupervisionItemPublic(BaseModel):
-    kind: str = Field(description="complaint_acceptance, complaint_reply, "
-                      "complaint_callback, project_problem, project_instruction, "
-                      "project_planned_start, project_planned_production, request, "
-                      "missing_report (信息报送), and the kinds other case types contribute")
+    kind: str = Field(description="What the item waits for: complaint_acceptance, "
+                      "complaint_reply, complaint_callback, project_problem, "
+                      "project_instruction, project_planned_start, project_planned_production, "
+                      "request, missing_report (信息报送), or a kind another case type "
+                      "contributes (order 督办单, meeting_item 会议议定事项, …)")
     kind_label: str
-    id: UUID = Field(description="The complaint, project or enterprise request")
+    id: UUID = Field(description="The complaint, project, enterprise request, supervision "
+                     "order or meeting")
     number: int | None = Field(description="Problem or instruction number within the "
                                "project; assignment number of a request")
     title: str

@@ -26,6 +26,7 @@ from uuid import UUID
 
 from api.bootstrap import Container
 from application.context import SYSTEM, Caller
+from application.orders import Subject
 from application.requests import NewRequest
 from domain.complaint import Complainant, ComplaintDetails
 from domain.credit_code import complete_credit_code
@@ -59,6 +60,11 @@ EXTENSION_ON = date(2025, 10, 20)
 EXTENSION_UNTIL = date(2025, 12, 31)
 REPLIED_ON = date(2025, 10, 21)
 CALLBACK_ON = date(2025, 10, 22)
+ORDER_ON = date(2025, 9, 30)
+ORDER_RESPONDED_ON = date(2025, 10, 9)
+MEETING_ON = date(2025, 9, 20)
+ACTION_DUE = date(2025, 10, 31)
+ACTION_DONE_ON = date(2025, 10, 14)
 
 _codes = itertools.count(1)
 
@@ -200,9 +206,28 @@ def _request(world: World, which: str) -> Item:
     return Item(str(state.id), enterprise.code)
 
 
+def _order(world: World, which: str) -> Item:
+    """Issued by the supervision office to the item's unit, about the item's project."""
+    project = world.items("project")[which]
+    state = world.container.orders.issue(world.callers["supervisor"],
+                                         Subject("project", project.id), "协调解决用地指标",
+                                         UNIT_OF[which], on=ORDER_ON).state
+    return Item(str(state.id))
+
+
+def _meeting(world: World, which: str) -> Item:
+    """Recorded by the bureau with the item's unit taking part, and one action item (#1) of
+    that unit."""
+    c, bureau = world.container.meetings, world.callers["bureau"]
+    state = c.record(bureau, MEETING_ON, f"{which} 项目协调推进会", LEADER, [UNIT_OF[which]],
+                     [], None).state
+    c.add_item(bureau, state.id, UNIT_OF[which], "协调电力接入", ACTION_DUE, MEETING_ON)
+    return Item(str(state.id))
+
+
 BUILDERS: dict[str, Callable[[World, str], Item]] = {
     "project": _project, "complaint": _complaint, "enterprise": _enterprise,
-    "request": _request,
+    "request": _request, "order": _order, "meeting": _meeting,
 }
 
 
@@ -270,6 +295,14 @@ def _confirmed(world: World, which: str, rid: UUID) -> None:
                                              on=FEEDBACK_ON)
 
 
+def _responded_done(world: World, which: str, oid: UUID) -> None:
+    world.container.orders.respond(world.unit(which), oid, "已办结", True, ORDER_RESPONDED_ON)
+
+
+def _action_done(world: World, which: str, mid: UUID) -> None:
+    world.container.meetings.mark_done(world.unit(which), mid, 1, "已完成", ACTION_DONE_ON)
+
+
 GIVEN: dict[str, Given] = {
     "signed": _signed, "under_construction": _under_construction, "terminated": _terminated,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
@@ -277,4 +310,5 @@ GIVEN: dict[str, Given] = {
     "acknowledged": _acknowledged,
     "extension_requested": _extension_requested, "replied": _replied,
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
+    "responded_done": _responded_done, "action_done": _action_done,
 }

@@ -53,6 +53,7 @@ ITEM_PARAMS = {
     "enterprise_id": ("enterprise", "id"), "request_id": ("request", "id"),
     "credit_code": ("enterprise", "code"), "receipt": ("complaint", "code"),
     "service_request_id": ("complaint", "code"),
+    "order_id": ("order", "id"), "meeting_id": ("meeting", "id"),
 }
 # Path parameters that name no item.
 FIXED_PARAMS = {"number": "1", "fmt": "json", "service_code": "approval_service"}
@@ -108,6 +109,9 @@ def _request_body(world: World, item: Item | None) -> dict[str, Any]:
             "description": "春节后用工缺口约200人", "raised_on": "2025-03-03"}
 
 
+ORDER_BODY = {"subject": None, "task": "协调解决用地指标", "unit": "liudong", "on": "2025-09-30"}
+MEETING_BODY = {"date": "2025-09-20", "title": "项目协调推进会", "chair": LEADER,
+                "units": ["liudong"], "projects": []}
 COMPLAINT = {"channel": "hotline", "category": "approval_service",
              "content": "施工许可审批超时两个月未办结", "respondent_unit": "xzspj",
              "received_on": "2025-09-26",
@@ -124,12 +128,18 @@ COMPLAINT_ITEM = f"{C}/{{complaint_id}}"
 ENTERPRISE = f"{E}/{{enterprise_id}}"
 REQUEST = f"{R}/{{request_id}}"
 O311 = "/open311/v2"
+ORDERS, MEETINGS = "/api/v1/orders", "/api/v1/meetings"
+ORDER = f"{ORDERS}/{{order_id}}"
+MEETING = f"{MEETINGS}/{{meeting_id}}"
 
 PROJECT_READERS = f"{READ_ALL} park_office agent unit:own"
 COMPLAINT_READERS = f"{READ_ALL} unit:own enterprise:own"
 ENTERPRISE_READERS = f"{READ_ALL} unit:own enterprise:own"
 REQUEST_READERS = f"{READ_ALL} unit:own enterprise:own"
 PROJECT_HANDLERS = f"{STAFF} unit:own"  # the responsible unit (责任单位)
+ORDER_READERS = f"{READ_ALL} unit:own"  # the unit the order is issued to
+MEETING_READERS = f"{READ_ALL} unit:own"  # the units taking part or with an action item
+MEETING_RECORDERS = f"{STAFF} leader"
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- meta ----------------------------------------------------------------------------
@@ -236,6 +246,27 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/ledgers/requests"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/stats/requests"): Rule(READ_ALL),
     ("GET", "/api/v1/stats/projects"): Rule(READ_ALL),
+    # --- 督办单: the supervision office pursues, the unit it is issued to responds -------
+    ("POST", ORDERS): Rule(SUPERVISION, ORDER_BODY),
+    ("GET", ORDER): Rule(ORDER_READERS),
+    ("GET", f"{ORDER}/history"): Rule(ORDER_READERS),
+    ("POST", f"{ORDER}/respond"): Rule("unit:own", {"text": "已办结", "done": True}),
+    ("POST", f"{ORDER}/close"): Rule(SUPERVISION, {}, given="responded_done"),
+    ("POST", f"{ORDER}/return"): Rule(SUPERVISION, {"reason": "材料不全"},
+                                      given="responded_done"),
+    ("POST", f"{ORDER}/urge"): Rule(SUPERVISION, {"text": "请加快办理"}),
+    ("POST", f"{ORDER}/notify"): Rule(SUPERVISION, {"text": "逾期未办结，予以通报"}),
+    ("GET", "/api/v1/ledgers/orders"): Rule(f"{READ_ALL} unit"),
+    # --- 协调推进会: bureau staff and leaders record; each unit marks its own items --------
+    ("POST", MEETINGS): Rule(MEETING_RECORDERS, MEETING_BODY),
+    ("GET", MEETING): Rule(MEETING_READERS),
+    ("GET", f"{MEETING}/history"): Rule(MEETING_READERS),
+    ("POST", f"{MEETING}/items"): Rule(MEETING_RECORDERS, {
+        "unit": "liudong", "task": "协调电力接入", "due": "2099-12-31"}),
+    ("POST", f"{MEETING}/items/{{number}}/done"): Rule("unit:own", {"text": "电力已接入"}),
+    ("POST", f"{MEETING}/items/{{number}}/reopen"): Rule(SUPERVISION, {"reason": "未完成"},
+                                                         given="action_done"),
+    ("GET", "/api/v1/ledgers/meetings"): Rule(f"{READ_ALL} unit"),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------
@@ -536,7 +567,8 @@ class Refusable:
     allowed: str
 
 
-ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R}
+ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R,
+              "order": ORDERS, "meeting": MEETINGS}
 CHECK_ORDER: dict[str, list[Refusable]] = {
     "project": [
         Refusable("reassign", {"unit": "nowhere", "reason": "调整", "on": FUTURE},
@@ -560,6 +592,16 @@ CHECK_ORDER: dict[str, list[Refusable]] = {
                   ("unit", "supervisor", "enterprise"), "bureau"),
         Refusable("progress", {"text": "补录", "on": FUTURE}, ("other_unit", "enterprise"),
                   "unit"),
+    ],
+    "order": [
+        Refusable("urge", {"text": "催办", "on": FUTURE}, ("unit", "bureau", "leader"),
+                  "supervisor"),
+        Refusable("respond", {"text": "补录", "done": True, "on": FUTURE},
+                  ("other_unit", "supervisor", "bureau"), "unit"),
+    ],
+    "meeting": [
+        Refusable("items", {"unit": "nowhere", "task": "任务", "due": "2099-12-31"},
+                  ("unit", "supervisor", "enterprise"), "leader"),
     ],
 }
 

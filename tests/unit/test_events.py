@@ -18,12 +18,14 @@ from domain.calendar import CalendarSchedule
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
+from domain.meeting import Meeting
+from domain.order import Order
 from domain.project import Project
 from domain.shared import Audit
 from tests.unit.helpers.project import SIGNED_ON, register
 
 AGGREGATES: list[type[Aggregate]] = [Project, Complaint, EnterpriseRequest, Enterprise, Account,
-                                     TokenIndex, CalendarSchedule]
+                                     TokenIndex, CalendarSchedule, Order, Meeting]
 
 # Every topic ever stored. Renaming or moving one strands the events already written: that
 # needs register_topic or an upcaster, not an edit here.
@@ -47,6 +49,9 @@ STORED_TOPICS = {
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],
     "domain.account:TokenIndex": ["Indexed"],
     "domain.calendar:CalendarSchedule": ["Started", "Configured"],
+    "domain.order:Order": [
+        "Issued", "Responded", "Returned", "Closed", "Urged", "Notified", "DueRecomputed"],
+    "domain.meeting:Meeting": ["Recorded", "ItemAdded", "ItemDone", "ItemReopened"],
 }
 # Fields every event has from the library, not from the method that applies it.
 BASE_FIELDS = {f.name for f in dataclasses.fields(AggregateCreated)}

@@ -10,8 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
+from domain import order
 from domain.enterprise import LeaderLevel, VisitKind
 from domain.errors import InvalidValue
+from domain.meeting import ItemStatus
 from domain.project_values import Correctable, ItemKind, Stage, StageDate
 from domain.reporting import Cadence, ReportStatus
 from domain.shared import Labelled, Role
@@ -23,6 +25,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     request.Status,
     request.Source, request.Category, request.Outcome, request.Feedback, request.Correctable,
     VisitKind, LeaderLevel, Cadence, ReportStatus,
+    order.Status, order.SubjectKind, ItemStatus,
 ]
 
 

@@ -1,0 +1,17 @@
+"""协调推进会 as a case type; its open action items join the supervision view."""
+
+from __future__ import annotations
+
+import projections.meeting_supervision  # noqa: F401  (registers its items on the view)
+from api.routers import meetings
+from application.cases import CaseType
+from application.meetings import LEDGER, MeetingService
+from domain.meeting import EVENT_LABELS, Meeting
+from projections.meeting_ledger import MeetingLedger, MeetingLedgerReader
+
+CASE = CaseType(
+    kind="meeting", label="协调推进会", aggregates=(Meeting,), event_labels=EVENT_LABELS,
+    service=MeetingService, attribute="meetings",
+    routers=(meetings.router, meetings.ledgers), projections=(MeetingLedger,),
+    ledgers=(LEDGER,), readers={"meetings": MeetingLedgerReader},
+)

@@ -1,0 +1,17 @@
+"""督办单 as a case type; its open orders join the supervision view."""
+
+from __future__ import annotations
+
+import projections.order_supervision  # noqa: F401  (registers its items on the view)
+from api.routers import orders
+from application.cases import CaseType
+from application.orders import LEDGER, OrderService
+from domain.order import EVENT_LABELS, Order
+from projections.order_ledger import OrderLedger, OrderLedgerReader
+
+CASE = CaseType(
+    kind="order", label="督办单", aggregates=(Order,), event_labels=EVENT_LABELS,
+    service=OrderService, attribute="orders", recomputes_deadlines=True,
+    routers=(orders.router, orders.ledgers), projections=(OrderLedger,), ledgers=(LEDGER,),
+    readers={"orders": OrderLedgerReader},
+)

@@ -1,0 +1,136 @@
+"""督办台账: the supervision-order ledger, one row per order; also what lists the orders on
+an item (`subject_id`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import singledispatchmethod
+from typing import Any
+
+from domain.order import Order, Status
+from projections.base import LedgerRows, Projection, handled_events
+from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
+from projections.paging import LedgerReader, Row
+from projections.store import Tx
+
+TABLE = "order_ledger"
+COLUMNS = (
+    "id", "seq", "subject_kind", "subject_id", "task", "unit", "issued_on", "due",
+    "due_provisional", "status", "response_count", "latest_response", "latest_response_on",
+    "done", "return_count", "urge_count", "last_urged_on", "notice_count", "closed_on",
+    "version", "updated_at",
+)
+DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, subject_kind TEXT, subject_id TEXT,
+        task TEXT NOT NULL, unit TEXT NOT NULL, issued_on TEXT NOT NULL, due TEXT NOT NULL,
+        due_provisional INTEGER NOT NULL, status TEXT NOT NULL,
+        response_count INTEGER NOT NULL, latest_response TEXT, latest_response_on TEXT,
+        done INTEGER NOT NULL, return_count INTEGER NOT NULL, urge_count INTEGER NOT NULL,
+        last_urged_on TEXT, notice_count INTEGER NOT NULL, closed_on TEXT,
+        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_subject ON {TABLE} (subject_id, seq)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (unit, seq)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_issued ON {TABLE} (issued_on)",
+)
+CLOSED = Status.closed.value
+
+
+class OrderLedger(Projection):
+    """Builds the order ledger from order events."""
+
+    name = "order_ledger"
+    ddl = DDL
+    tables = (TABLE,)
+
+    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+        rows = LedgerRows(tx, TABLE, COLUMNS)
+        rows.preload(str(e.originator_id) for _, e in events if isinstance(e, Order.Event))
+        apply = self._apply  # bound once: each access builds a new dispatching wrapper
+        for position, e in events:
+            apply(e, rows, position)
+        rows.flush()
+
+    @singledispatchmethod
+    def _apply(self, e: object, rows: LedgerRows, position: int) -> None:
+        """An event this ledger has no handler for changes nothing."""
+
+    @_apply.register
+    def _(self, e: Order.Issued, rows: LedgerRows, position: int) -> None:
+        rows.created(e, position, subject_kind=e.subject_kind, subject_id=e.subject_id,
+                     task=e.task, unit=e.unit, issued_on=e.on.isoformat(),
+                     due=e.due.isoformat(),
+                     due_provisional=int(e.deadline is not None and e.deadline.provisional),
+                     status=Status.issued.value, response_count=0, done=0, return_count=0,
+                     urge_count=0, notice_count=0)
+
+    @_apply.register
+    def _(self, e: Order.Responded, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(status=Status.responded.value, response_count=e.number,
+                       latest_response=e.text, latest_response_on=e.on.isoformat(),
+                       done=int(e.done))
+
+    @_apply.register
+    def _(self, e: Order.Returned, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(status=Status.returned.value, return_count=e.number, done=0)
+
+    @_apply.register
+    def _(self, e: Order.Urged, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(urge_count=e.number,
+                       last_urged_on=max(e.on.isoformat(), row["last_urged_on"] or ""))
+
+    @_apply.register
+    def _(self, e: Order.Notified, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row["notice_count"] = e.number
+
+    @_apply.register
+    def _(self, e: Order.Closed, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(status=CLOSED, closed_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: Order.DueRecomputed, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(due=e.deadline.due.isoformat(),
+                       due_provisional=int(e.deadline.provisional))
+
+    event_classes = handled_events(_apply)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+_LATE = "(status <> ? AND due < ?)"  # not closed, the due date before today
+
+FILTERS: dict[str, Filter] = {
+    "unit": Equals("unit"),
+    "status": Equals("status"),
+    "subject_kind": Equals("subject_kind"),
+    "subject_id": Equals("subject_id"),
+    "issued_from": AtLeast("issued_on"),
+    "issued_to": AtMost("issued_on"),
+    "overdue": Overdue(_LATE, f"NOT {_LATE}", (CLOSED,)),
+    "q": Text("task"),
+    "today": Given(),  # what overdue is judged against
+    "scope_unit": Equals("unit"),  # a unit reads the orders issued to it
+}
+
+
+class OrderLedgerReader(LedgerReader):
+    """Reads the order ledger (督办台账): pages of orders, newest first."""
+
+    projection = OrderLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "o"
+    dated = True  # open orders past their due date are marked overdue
+
+    def public(self, row: Row, today: str | None) -> Row:
+        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
+        out.update(due_provisional=bool(row["due_provisional"]), done=bool(row["done"]),
+                   overdue=row["status"] != CLOSED and today is not None and row["due"] < today)
+        return out
