@@ -172,6 +172,11 @@ TERMS: dict[str, str] = {
     "previous step date": "上一步日期", "recomputation date": "重算日期",
     "urge date": "催办日期", "date received": "收件日期", "raised_on": "诉求提出日期",
     "given_on": "批示日期", "visit date": "走访日期",
+    "response date": "反馈日期", "closing date": "销号日期", "return date": "退回日期",
+    "notice date": "通报日期", "issue date": "交办日期", "completion date": "办结日期",
+    "reopening date": "重新打开日期", "date recorded": "登记日期", "meeting date": "会议日期",
+    "urging date": "催办日期", "task": "任务", "title": "标题", "chair": "主持人",
+    "units": "参会单位", "summary date": "办结日期", "opening date": "开始日期",
 }
 
 
