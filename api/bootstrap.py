@@ -13,6 +13,7 @@ from application.calendar_sync import SyncResult, sync_calendar
 from application.cases import CaseType, Context
 from application.context import Caller, Clock
 from application.idempotency import IdempotencyRecords
+from application.industries import Industries
 from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -130,7 +131,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
-    context = Context(store, units, clock, calendar, deadlines, reads)
+    context = Context(store, units, clock, calendar, deadlines, reads,
+                      Industries.load(settings.industries_file))
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,

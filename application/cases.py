@@ -31,6 +31,7 @@ from application import idempotency, policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries, without_personal_data
+from application.industries import Industries
 from application.queries import Reads
 from application.store import Store, check_version
 from application.units import Units
@@ -50,6 +51,7 @@ class Context:
     calendar: WorkingCalendar
     deadlines: DeadlinePolicy
     reads: Reads
+    industries: Industries
 
 
 def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:

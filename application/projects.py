@@ -91,6 +91,7 @@ class ProjectService(CaseService[Project, ProjectState]):
             details,
             county=self.units.require(details.county, "county", AREA_KINDS),
             responsible_unit=self.units.require(details.responsible_unit, "responsible_unit"),
+            industry=self.context.industries.require(details.industry, "industry"),
         )
         project = Project.register(details, self.day(on), caller.audit())
         return self.saved(caller, project)
@@ -126,6 +127,9 @@ class ProjectService(CaseService[Project, ProjectState]):
         checked = dict(changes)
         if "county" in checked:
             checked["county"] = self.units.require(checked["county"], "county", AREA_KINDS)
+        if checked.get("industry") is not None:  # a label is mapped to the list this way
+            checked["industry"] = self.context.industries.require(checked["industry"],
+                                                                  "industry")
         project.revise(checked, reason, self.day(on), caller.audit())
         return self.saved(caller, project)
 

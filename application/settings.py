@@ -49,6 +49,8 @@ class Settings(BaseSettings, WorkingDays):
                                  description="How often a follower polls when not woken.")
     units_file: Path | None = Field(None, description="Unit reference list (JSON); default: "
                                     "the bundled Liuzhou-like set.")
+    industries_file: Path | None = Field(None, description="Industry reference list (JSON "
+                                         "[{code, name}]); default: the bundled list.")
     calendar_overrides_file: Path | None = Field(
         None, description="Official holiday schedules for years chinese-calendar lacks "
         "(JSON; see application/data/calendar-overrides.example.json). Setting it recomputes "
