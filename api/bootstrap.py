@@ -131,8 +131,10 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
+    review_units = tuple(units.require(code, "LEDGER_REVIEW_UNITS")
+                         for code in settings.review_units)
     context = Context(store, units, clock, calendar, deadlines, reads,
-                      Industries.load(settings.industries_file))
+                      Industries.load(settings.industries_file), review_units)
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,

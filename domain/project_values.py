@@ -107,4 +107,6 @@ EVENT_LABELS = {
     "KeyProjectDesignated": "列入重点项目清单",
     "KeyProjectDropped": "移出重点项目清单",
     "DeadlineRecomputed": "重算期限",
+    "ParkLinked": "关联园区",
+    "ParkRegistered": "入园登记",
 }

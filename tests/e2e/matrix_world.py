@@ -30,6 +30,7 @@ from application.requests import NewRequest
 from domain.complaint import Complainant, ComplaintDetails
 from domain.credit_code import check_character
 from domain.project import ProjectDetails
+from domain.shared import Role
 from tests.conftest import ROLE_ACCOUNTS
 
 LEADER = ROLE_ACCOUNTS["leader"][0]  # 覃市长
@@ -58,6 +59,9 @@ EXTENSION_ON = date(2025, 10, 20)
 EXTENSION_UNTIL = date(2025, 12, 31)
 REPLIED_ON = date(2025, 10, 21)
 CALLBACK_ON = date(2025, 10, 22)
+PARK_ON = date(2025, 1, 2)
+REVIEW_ON = date(2025, 2, 10)
+OPINION_ON = date(2025, 2, 20)
 
 _codes = itertools.count(1)
 
@@ -200,9 +204,27 @@ def _request(world: World, which: str) -> Item:
     return Item(str(state.id), enterprise.code)
 
 
+def _park(world: World, which: str) -> Item:
+    """A city park in the item's unit, which manages it (as its 管委会)."""
+    unit = UNIT_OF[which]
+    state = world.container.parks.register(
+        world.callers["park_office"], f"{which} 园区 {fresh_code()}", "city", unit, unit,
+        Decimal("3000"), ["汽车"], on=PARK_ON).state
+    return Item(str(state.id))
+
+
+def _park_entry_review(world: World, which: str) -> Item:
+    """The item's project reviewed for entering the item's park: its unit, the park's
+    managing unit, reviews it beside the configured reviewing units."""
+    review = world.container.park_entry_reviews.open(
+        world.callers["park_office"], UUID(world.items("project")[which].id),
+        UUID(world.items("park")[which].id), Decimal("80"), on=REVIEW_ON).state
+    return Item(str(review.id))
+
+
 BUILDERS: dict[str, Callable[[World, str], Item]] = {
     "project": _project, "complaint": _complaint, "enterprise": _enterprise,
-    "request": _request,
+    "request": _request, "park": _park, "park_entry_review": _park_entry_review,
 }
 
 
@@ -262,10 +284,26 @@ def _confirmed(world: World, which: str, rid: UUID) -> None:
                                              on=FEEDBACK_ON)
 
 
+def _opinions_given(world: World, which: str, rid: UUID) -> None:
+    """Every reviewing unit approves (accounts of units the matrix has none for act as
+    callers of those units)."""
+    reviews = world.container.park_entry_reviews
+    for unit in reviews.load(rid).reviewing_unit_codes:
+        reviewer = Caller(account_id=f"matrix-{unit}", name=unit, role=Role.unit, unit=unit)
+        reviews.give_opinion(reviewer, rid, "approve", on=OPINION_ON)
+
+
+def _review_approved(world: World, which: str, rid: UUID) -> None:
+    _opinions_given(world, which, rid)
+    world.container.park_entry_reviews.decide(world.callers["park_office"], rid, "approved",
+                                              "符合入园条件", on=OPINION_ON)
+
+
 GIVEN: dict[str, Given] = {
     "signed": _signed, "under_construction": _under_construction,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
     "key_project": _key_project, "acknowledged": _acknowledged,
     "extension_requested": _extension_requested, "replied": _replied,
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
+    "opinions_given": _opinions_given, "review_approved": _review_approved,
 }

@@ -53,6 +53,7 @@ ITEM_PARAMS = {
     "enterprise_id": ("enterprise", "id"), "request_id": ("request", "id"),
     "credit_code": ("enterprise", "code"), "receipt": ("complaint", "code"),
     "service_request_id": ("complaint", "code"),
+    "park_id": ("park", "id"), "review_id": ("park_entry_review", "id"),
 }
 # Path parameters that name no item.
 FIXED_PARAMS = {"number": "1", "fmt": "json", "service_code": "approval_service"}
@@ -100,6 +101,21 @@ def _request_body(world: World, item: Item | None) -> dict[str, Any]:
             "description": "春节后用工缺口约200人", "raised_on": "2025-03-03"}
 
 
+def _park_body(world: World, item: Item | None) -> dict[str, Any]:
+    return {"name": f"柳东新区某产业园 {fresh_code()}", "level": "district",
+            "county": "liudong", "managing_unit": "ldgwh", "area_mu": "5000",
+            "leading_industries": ["汽车", "new_energy"], "on": "2025-01-02"}
+
+
+def _review_body(world: World, item: Item | None) -> dict[str, Any]:
+    """Another review of the project and park an existing review names (`item`'s)."""
+    assert item is not None
+    which = next(w for w, i in world.items("park_entry_review").items() if i == item)
+    return {"project_id": world.items("project")[which].id,
+            "park_id": world.items("park")[which].id, "land_area_mu": "80",
+            "investment_intensity": "300", "on": "2025-02-10"}
+
+
 COMPLAINT = {"channel": "hotline", "category": "approval_service",
              "content": "施工许可审批超时两个月未办结", "respondent_unit": "xzspj",
              "received_on": "2025-09-26",
@@ -122,6 +138,13 @@ COMPLAINT_READERS = f"{READ_ALL} unit:own enterprise:own"
 ENTERPRISE_READERS = f"{READ_ALL} unit:own enterprise:own"
 REQUEST_READERS = f"{READ_ALL} unit:own enterprise:own"
 PROJECT_HANDLERS = f"{STAFF} unit:own"  # the responsible unit (责任单位)
+PARKS = "/api/v1/parks"
+PARK = f"{PARKS}/{{park_id}}"
+REVIEWS = "/api/v1/park-entry-reviews"
+REVIEW = f"{REVIEWS}/{{review_id}}"
+PARK_OFFICE = "admin park_office"  # 园区办 (and the administrator)
+PARK_READERS = f"{READ_ALL} park_office unit:own"  # a park's managing unit reads it
+REVIEW_READERS = f"{READ_ALL} park_office unit:own"  # a reviewing unit reads its reviews
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- meta ----------------------------------------------------------------------------
@@ -210,6 +233,29 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{REQUEST}/close"): Rule(f"{STAFF} supervisor", {}, given="confirmed"),
     ("GET", "/api/v1/ledgers/requests"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/stats/requests"): Rule(READ_ALL),
+    # --- 园区 and 入园联合论证 ------------------------------------------------------------
+    ("GET", "/api/v1/industries"): Rule(EVERYONE),
+    ("POST", PARKS): Rule(PARK_OFFICE, _park_body),
+    ("GET", PARK): Rule(PARK_READERS),
+    ("GET", f"{PARK}/history"): Rule(PARK_READERS),
+    ("POST", f"{PARK}/leading-industries"): Rule(PARK_OFFICE, {"industries": ["机械", "汽车"],
+                                                              "reason": "产业调整"}),
+    ("POST", f"{PARK}/output"): Rule(PARK_OFFICE, {
+        "year": 2025, "by_industry": [{"industry": "汽车", "output": "12000"}]}),
+    ("GET", "/api/v1/ledgers/parks"): Rule(f"{READ_ALL} park_office unit"),
+    # Opened for the project and park of a review already made (so nothing is built while
+    # the call is judged).
+    ("POST", REVIEWS): Rule(PARK_OFFICE, _review_body, item="park_entry_review"),
+    ("GET", REVIEW): Rule(REVIEW_READERS),
+    ("GET", f"{REVIEW}/history"): Rule(REVIEW_READERS),
+    # Only a reviewing unit gives an opinion, its own: the own review's park is managed by
+    # the `unit` account's unit, the other's by the `other_unit` account's.
+    ("POST", f"{REVIEW}/opinions"): Rule("unit:own", {"opinion": "approve"}),
+    ("POST", f"{REVIEW}/decide"): Rule(PARK_OFFICE, {"decision": "approved",
+                                                     "reason": "符合入园条件"},
+                                       given="opinions_given"),
+    ("POST", f"{REVIEW}/register"): Rule(PARK_OFFICE, {}, given="review_approved"),
+    ("GET", "/api/v1/ledgers/park-entry-reviews"): Rule(f"{READ_ALL} park_office unit"),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------

@@ -14,15 +14,19 @@ from eventsourcing.utils import get_topic
 
 from api.bootstrap import Container, all_projections
 from application.context import Caller
-from domain import complaint, enterprise, enterprise_request, project
+from domain import complaint, enterprise, enterprise_request, park, park_entry_review, project
 from domain.complaint import Complaint
 from domain.credit_code import check_character
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
+from domain.park import Park
+from domain.park_entry_review import ParkEntryReview
 from domain.project import Project, ProjectDetails
 from projections.base import Projection, handled_events
 from projections.complaint_ledger import ComplaintLedger
 from projections.enterprise_ledger import EnterpriseLedger
+from projections.park_entry_review_ledger import ParkEntryReviewLedger
+from projections.park_ledger import ParkLedger
 from projections.project_ledger import ProjectLedger
 from projections.request_ledger import RequestLedger
 from projections.supervision import KIND_LABELS, Batch, SupervisionItems, contributes
@@ -33,6 +37,8 @@ OWN_AGGREGATE: list[tuple[type[Projection], type, dict[str, str]]] = [
     (ComplaintLedger, Complaint, complaint.EVENT_LABELS),
     (RequestLedger, EnterpriseRequest, enterprise_request.EVENT_LABELS),
     (EnterpriseLedger, Enterprise, enterprise.EVENT_LABELS),
+    (ParkLedger, Park, park.EVENT_LABELS),
+    (ParkEntryReviewLedger, ParkEntryReview, park_entry_review.EVENT_LABELS),
 ]
 
 

@@ -18,12 +18,14 @@ from domain.calendar import CalendarSchedule
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
+from domain.park import Park
+from domain.park_entry_review import ParkEntryReview
 from domain.project import Project
 from domain.shared import Audit
 from tests.unit.helpers.project import SIGNED_ON, register
 
 AGGREGATES: list[type[Aggregate]] = [Project, Complaint, EnterpriseRequest, Enterprise, Account,
-                                     TokenIndex, CalendarSchedule]
+                                     TokenIndex, CalendarSchedule, Park, ParkEntryReview]
 
 # Every topic ever stored. Renaming or moving one strands the events already written: that
 # needs register_topic or an upcaster, not an edit here.
@@ -32,7 +34,8 @@ STORED_TOPICS = {
         "Registered", "Signed", "ConstructionStarted", "ProductionStarted", "Terminated",
         "DetailsRevised", "UnitReassigned", "ProgressReported", "ProblemRaised",
         "ProblemResolved", "Commented", "InstructionGiven", "InstructionAnswered",
-        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed"],
+        "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed", "ParkLinked",
+        "ParkRegistered"],
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
@@ -45,6 +48,9 @@ STORED_TOPICS = {
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],
     "domain.account:TokenIndex": ["Indexed"],
     "domain.calendar:CalendarSchedule": ["Started", "Configured"],
+    "domain.park:Park": ["Registered", "LeadingIndustriesChanged", "OutputReported"],
+    "domain.park_entry_review:ParkEntryReview": [
+        "Opened", "OpinionGiven", "Decided", "EntryRegistered"],
 }
 # Fields every event has from the library, not from the method that applies it.
 BASE_FIELDS = {f.name for f in dataclasses.fields(AggregateCreated)}

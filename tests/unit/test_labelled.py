@@ -10,8 +10,10 @@ from pydantic import BaseModel, ValidationError
 
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
+from domain import park_entry_review as review
 from domain.enterprise import VisitKind
 from domain.errors import InvalidValue
+from domain.park import Level as ParkLevel
 from domain.project_values import ItemKind, Stage
 from domain.shared import Labelled, Role
 
@@ -19,7 +21,8 @@ from domain.shared import Labelled, Role
 DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
     complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
-    request.Category, request.Outcome, request.Feedback, VisitKind,
+    request.Category, request.Outcome, request.Feedback, VisitKind, ParkLevel, review.Status,
+    review.Opinion, review.Decision,
 ]
 
 
