@@ -1,7 +1,8 @@
-"""园区 as a case type."""
+"""园区 as a case type; its item in the supervision view is 入园未登记."""
 
 from __future__ import annotations
 
+import projections.park_supervision  # noqa: F401  (contributes 入园未登记 to the view)
 from api.routers import parks
 from application.cases import CaseType
 from application.parks import LEDGER, ParkService

@@ -1,6 +1,6 @@
 """园区 and 入园联合论证 over HTTP, as the park office and the reviewing units use them: a
 park and its compliance ledger, the rule's 409, the review from opening to registration (入园
-登记)."""
+登记), and the flag in the supervision view."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def test_a_review_runs_from_opinions_to_registration(
     assert "入园登记" in moved["detail"]
 
 
-def test_the_park_ledger_judges_a_year(api: Api) -> None:
+def test_the_park_ledger_judges_a_year_and_the_supervision_view_flags_unregistered_projects(
+        api: Api, tokens: dict[str, str]) -> None:
     placed = api.create(park="柳东新区汽车产业园")  # registered before the park: placed later
     park = created(api, "park_office", PARKS, PARK)
     output = created(api, "park_office", f"{PARKS}/{park['id']}/output", {
@@ -124,4 +125,8 @@ def test_the_park_ledger_judges_a_year(api: Api) -> None:
     assert (row["leading_share"], row["meets_rule"], row["shortfall"]) == (
         "55.00", False, {"points": "5.00", "leading_output": "50.0000"})
     assert row["projects"]["negotiating"]["count"] == 1
-    assert api.state(placed["id"])["park_id"] == park["id"]
+    view = api.client.get("/api/v1/supervision/overdue", headers=api.headers("unit"),
+                          params={"min_position": output["_position"]}).json()
+    (flag,) = [f for unit in view["units"] for f in unit["flags"]]
+    assert (flag["id"], flag["kind_label"]) == (placed["id"], "入园未登记")
+    assert view["flags"] == 1

@@ -1,5 +1,5 @@
-"""The park ledger (the compliance view of 柳政规〔2020〕1号), the park-entry review ledger and
-the project ledger's unlinked parks, on both backends:
+"""The park ledger (the compliance view of 柳政规〔2020〕1号), the park-entry review ledger, the
+project ledger's unlinked parks and the supervision view's 入园未登记 flags, on both backends:
 hand-made parks at 55% and 70%, projects by stage, filters and scopes, rebuilt equals
 incremental."""
 
@@ -18,6 +18,7 @@ from application.context import SYSTEM, Caller
 from domain.project import ProjectDetails
 from domain.shared import Role
 from projections import park_entry_review_ledger, park_ledger
+from projections.supervision_reader import SupervisionReader
 
 ON = date(2025, 3, 3)
 LATER = date(2025, 4, 1)
@@ -205,6 +206,35 @@ def test_the_project_ledger_lists_free_text_parks_that_name_no_registered_park(
     page = backend_container.reads.ledger(SYSTEM, "projects", [("q", "乙")]).page
     assert (page.items[0]["park"], page.items[0]["park_id"], page.items[0]["park_review_id"]) \
         == ("柳东汽车城", str(world.parks["at55"]), str(world.reviews["r1"]))
+
+
+# --- the supervision view: 入园未登记 ---------------------------------------------------------
+
+
+def test_a_project_placed_without_registration_is_flagged_under_its_unit(
+        backend_container: Container, world: World) -> None:
+    c = backend_container
+    groups = SupervisionReader(c.views, c.calendar).overdue_by_unit(c.clock.today(), 2)
+    flags = {(g["unit"], f["id"]): f for g in groups for f in g["flags"]}
+    # p1 (city park, unregistered) is flagged; p2 was registered; p3's county park does not
+    # require joint review.
+    assert set(flags) == {("liudong", str(world.projects["p1"]))}
+    flag = flags["liudong", str(world.projects["p1"])]
+    assert (flag["kind"], flag["kind_label"], flag["title"]) == (
+        "park_unregistered", "入园未登记", "甲")
+    assert "柳东汽车城" in flag["summary"]
+    assert all(g["overdue"] == 0 and g["nearly_due"] == 0 for g in groups)
+    report = c.reports.supervision(SYSTEM, [])
+    assert (report["flags"], report["overdue"]) == (1, 0)
+
+
+def test_the_flag_goes_when_the_project_is_registered_or_terminated(
+        backend_container: Container, world: World) -> None:
+    c = backend_container
+    c.projects.terminate(SYSTEM, world.projects["p1"], "撤资", on=LATER)
+    c.follower.catch_up()
+    groups = SupervisionReader(c.views, c.calendar).overdue_by_unit(c.clock.today(), 2)
+    assert [f for g in groups for f in g["flags"]] == []
 
 
 # --- building ---------------------------------------------------------------------------------
