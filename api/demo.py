@@ -1,5 +1,6 @@
 """Demo data: a dozen Liuzhou-like projects across every stage, with history, complaints,
-enterprises and their requests (api/demo_cases.py), and one account per role. Loaded into
+enterprises and their requests (api/demo_cases.py), parks and a park-entry review
+(api/demo_parks.py), and one account per role. Loaded into
 an empty store by `investledger serve --demo`."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from api.bootstrap import Container
 from api.demo_cases import load_cases
+from api.demo_parks import load_parks
 from application.context import SYSTEM, Caller
 from application.persistence import Database
 from domain.project import ProjectDetails
@@ -69,6 +71,7 @@ def load_demo(c: Container) -> dict[str, str]:
     today = c.clock.today()
     for i, row in enumerate(PROJECTS):
         _demo_project(c, callers, today, i, row)
+    load_parks(c, callers)
     enterprise = load_cases(c, callers)["enterprise"]
     firm = c.accounts.add(SYSTEM, "上汽通用五菱 联络员", "enterprise", enterprise=enterprise)
     tokens["enterprise"] = firm.token

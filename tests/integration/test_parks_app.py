@@ -304,3 +304,17 @@ def test_an_unknown_review_is_not_found(container: Container,
                                         callers: dict[str, Caller]) -> None:
     with pytest.raises(NotFound):
         container.park_entry_reviews.decide(callers["park_office"], uuid4(), "approved", "x")
+
+
+def test_the_demo_has_parks_judged_by_the_rule_and_a_review_under_way(
+        container: Container) -> None:
+    from api.demo import load_demo
+
+    load_demo(container)
+    container.follower.catch_up()
+    page = container.reads.ledger(SYSTEM, "parks", []).page
+    judged = {row["name"]: row["meets_rule"] for row in page.items}
+    assert judged == {"柳东新区汽车产业园": True, "阳和工业园": False, "河西工业区": None,
+                      "柳城六塘化工产业园": True}
+    reviews = container.reads.ledger(SYSTEM, "park-entry-reviews", []).page
+    assert [row["status"] for row in reviews.items] == ["reviewing"]
