@@ -14,6 +14,7 @@ from application.cases import CaseType, Context
 from application.context import Caller, Clock
 from application.dashboard import Dashboard
 from application.idempotency import IdempotencyRecords
+from application.industries import Industries
 from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
@@ -138,7 +139,10 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
-    context = Context(store, units, clock, calendar, deadlines, reads)
+    review_units = tuple(units.require(code, "LEDGER_REVIEW_UNITS")
+                         for code in settings.review_units)
+    context = Context(store, units, clock, calendar, deadlines, reads,
+                      Industries.load(settings.industries_file), review_units)
     reporting = KeyReporting(KeyReportingReader(views), Schedule(
         settings.report_period, settings.report_due_workday, calendar), clock)
     reads.columns["projects"] = reporting  # the project ledger's 信息报送 columns

@@ -254,7 +254,8 @@ def projections_rebuild(
 
                 done = container.follower.rebuild(each, advance)
                 bar.update(task, completed=done or 1, total=done or 1)
-        console.print(f"rebuilt {', '.join(names)} up to position {container.ledger.head()}")
+        console.print(f"rebuilt {', '.join(names)} up to position {container.ledger.head()}",
+                      soft_wrap=True)  # one line to read or grep, however many projections
     finally:
         container.close()
 

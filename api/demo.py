@@ -1,5 +1,6 @@
 """Demo data: a dozen Liuzhou-like projects across every stage, with history, complaints,
-enterprises and their requests (api/demo_cases.py), and one account per role. Loaded into
+enterprises and their requests (api/demo_cases.py), parks and a park-entry review
+(api/demo_parks.py), and one account per role. Loaded into
 an empty store by `investledger serve --demo`."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from api.bootstrap import Container
 from api.demo_cases import load_cases
+from api.demo_parks import load_parks
 from application.context import SYSTEM, Caller
 from application.persistence import Database
 from domain.project import ProjectDetails
@@ -31,7 +33,7 @@ DEMO_ACCOUNTS = [
 PROJECTS = [
     ("新能源汽车零部件产业园", "上海某汽车科技有限公司", "汽车", "350000", "liudong", "liudong",
      "柳东新区汽车产业园", "上海", "in_production", True),
-    ("智能家电生产基地", "广东某电器股份有限公司", "家电", "120000", "liujiang", "liujiang",
+    ("智能家电生产基地", "广东某电器股份有限公司", "智能家电", "120000", "liujiang", "liujiang",
      "柳江粤桂智能家电产业园", "佛山", "under_construction", True),
     ("精细化工新材料项目", "浙江某化工集团", "化工", "86000", "liucheng", "gxj",
      "柳城六塘化工产业园", "杭州", "signed", False),
@@ -45,11 +47,11 @@ PROJECTS = [
      "negotiating", False),
     ("生物医药产业园", "北京某生物医药", "生物医药", "150000", "beibu", "beibu", None, "北京",
      "negotiating", True),
-    ("冷链物流园", "重庆某物流集团", "物流", "40000", "luzhai", "luzhai", None, "重庆",
+    ("冷链物流园", "重庆某物流集团", "现代物流", "40000", "luzhai", "luzhai", None, "重庆",
      "terminated", False),
-    ("竹木精深加工项目", "福建某木业", "林产", "18000", "rongan", "rongan", None, "福州",
+    ("竹木精深加工项目", "福建某木业", "林产加工", "18000", "rongan", "rongan", None, "福州",
      "signed", False),
-    ("文旅康养综合体", "成都某文旅", "文旅", "52000", "sanjiang", "sanjiang", None, "成都",
+    ("文旅康养综合体", "成都某文旅", "文化旅游", "52000", "sanjiang", "sanjiang", None, "成都",
      "negotiating", False),
     ("储能电池材料项目", "江苏某新能源", "新能源", "200000", "liunan", "liunan", None, "南京",
      "under_construction", True),
@@ -69,6 +71,7 @@ def load_demo(c: Container) -> dict[str, str]:
     today = c.clock.today()
     for i, row in enumerate(PROJECTS):
         _demo_project(c, callers, today, i, row)
+    load_parks(c, callers)
     enterprise = load_cases(c, callers)["enterprise"]
     firm = c.accounts.add(SYSTEM, "上汽通用五菱 联络员", "enterprise", enterprise=enterprise)
     tokens["enterprise"] = firm.token

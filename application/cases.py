@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
@@ -31,6 +31,7 @@ from application import idempotency, policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
 from application.history import HistoryEntry, history_entries, without_personal_data
+from application.industries import Industries
 from application.queries import Reads
 from application.store import Store, check_version
 from application.units import Units
@@ -50,6 +51,8 @@ class Context:
     calendar: WorkingCalendar
     deadlines: DeadlinePolicy
     reads: Reads
+    industries: Industries
+    review_units: tuple[str, ...] = ()  # 入园联合论证: units reviewing every park entry
 
 
 def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:
@@ -116,11 +119,13 @@ class CaseService(Generic[A, S]):
         check_version(item, expected_version)
         return item
 
-    def saved(self, caller: Caller, item: A, number: int | None = None) -> Result[S]:
+    def saved(self, caller: Caller, item: A, number: int | None = None,
+              also: Sequence[Aggregate] = ()) -> Result[S]:
         """The last step: save every pending event in one transaction, with the request's
-        Idempotency-Key when it came with one; the new state."""
-        position = self.store.save(item, idempotency.record(caller, item.id, item.version,
-                                                            number))
+        Idempotency-Key when it came with one; the new state. `also`: other items the
+        command changed, saved in the same transaction (a cross-aggregate step)."""
+        position = self.store.save(item, *also, idempotency.record(caller, item.id,
+                                                                   item.version, number))
         return Result(self.state(caller, item), position,
                       {"number": number} if number is not None else {})
 

@@ -23,6 +23,8 @@ from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from domain.meeting import Meeting
 from domain.order import Order
+from domain.park import Park
+from domain.park_entry_review import ParkEntryReview
 from domain.project import Project
 from domain.shared import Role
 
@@ -37,6 +39,7 @@ class Relation(StrEnum):
     area = "area"  # the item lies in the caller's county or zone
     enterprise = "enterprise"  # the item is the caller's enterprise, or raised by it
     linked_leader = "linked_leader"  # the caller is the leader linked to the enterprise
+    reviewing_unit = "reviewing_unit"  # the caller's unit reviews the item (入园联合论证)
 
 
 ANY = frozenset({Relation.any})
@@ -72,6 +75,9 @@ _RELATED: dict[tuple[type, Relation], Callable[[Caller, Any], bool]] = {
     (EnterpriseRequest, Relation.enterprise): lambda c, r: _is(r.credit_code, c.enterprise),
     (Order, Relation.unit): lambda c, o: _is(o.unit, c.unit),
     (Meeting, Relation.unit): lambda c, m: c.unit is not None and c.unit in m.involved_units,
+    (Park, Relation.unit): lambda c, p: _is(p.managing_unit, c.unit),
+    (ParkEntryReview, Relation.reviewing_unit): lambda c, r: c.unit is not None
+    and c.unit in r.reviewing_unit_codes,
 }
 
 
@@ -165,6 +171,23 @@ POLICY: dict[str, Rule] = {
                            this="mark done an action item of a meeting its unit took no "
                            "part in"),
     "meeting.reopen": rule("reopen action items", Role.admin, Role.supervisor),
+    # 园区 and 入园联合论证: the park office runs them; a park's managing unit (管委会) reads
+    # its park, and the reviewing units the reviews they take part in.
+    "park.read": rule("read parks", *READERS, Role.park_office, unit=[R.unit],
+                      this="read a park its unit does not manage"),
+    "park.manage": rule("register parks or record their leading industries and output",
+                        Role.admin, Role.park_office),
+    "park_entry_review.read": rule("read park-entry reviews", *READERS, Role.park_office,
+                                   unit=[R.reviewing_unit],
+                                   this="read a park-entry review its unit does not take "
+                                   "part in"),
+    "park_entry_review.open": rule("open park-entry reviews (入园联合论证)", Role.admin,
+                                   Role.park_office),
+    "park_entry_review.opinion": rule("give review opinions", unit=[R.reviewing_unit],
+                                      this="give an opinion on a review its unit is not "
+                                      "part of; only the reviewing units may"),
+    "park_entry_review.decide": rule("decide or register park-entry reviews (入园登记)",
+                                     Role.admin, Role.park_office),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
     "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,

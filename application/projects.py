@@ -12,6 +12,7 @@ from application import reporting
 from application.cases import Result, state_of
 from application.context import Caller
 from application.key_lists import KeyListed
+from application.parks import place_in_named_park
 from application.queries import LedgerQuery, codes, day, flag, integer, text, words
 from domain.calendar import Deadline
 from domain.key_list import KEY_PROJECTS
@@ -40,6 +41,8 @@ class ProjectState(ProjectDetails):
     latest_progress_period: str | None
     latest_progress_on: date | None
     key_years: list[int]
+    park_id: UUID | None  # the park it is placed in (园区), once linked or registered
+    park_review_id: UUID | None  # the park-entry review it was registered under (入园登记)
     problems: list[dict[str, Any]]
     instructions: list[dict[str, Any]]
     comment_count: int
@@ -63,6 +66,8 @@ LEDGER = LedgerQuery("projects", "project.read", {
     "unit": words("责任单位: unit codes"),
     "key": flag("A key project (重点项目) in any year"),
     "key_year": integer("On this year's key-project list (重点项目清单)", 2000, 2100),
+    "park_unlinked": flag("true: a free-text park that names no registered park (for the "
+                          "park office to register); false: no park, or placed in one"),
     "q": text("Text in the name or the investor"),
     **reporting.LEDGER_PARAMS,
     **{f"{prefix}_{end}": day(f"{what} on or {'after' if end == 'from' else 'before'}")
@@ -96,8 +101,11 @@ class ProjectService(KeyListed[Project, ProjectState]):
             details,
             county=self.units.require(details.county, "county", AREA_KINDS),
             responsible_unit=self.units.require(details.responsible_unit, "responsible_unit"),
+            industry=self.context.industries.require(details.industry, "industry"),
         )
-        project = Project.register(details, self.day(on), caller.audit())
+        day = self.day(on)
+        project = Project.register(details, day, caller.audit())
+        place_in_named_park(self.store, project, day, caller.audit())
         return self.saved(caller, project)
 
     def sign(self, caller: Caller, project_id: UUID, date: date, contract_amount: Decimal,
@@ -149,7 +157,12 @@ class ProjectService(KeyListed[Project, ProjectState]):
         checked = dict(changes)
         if "county" in checked:
             checked["county"] = self.units.require(checked["county"], "county", AREA_KINDS)
-        project.revise(checked, reason, self.day(on), caller.audit())
+        if checked.get("industry") is not None:  # a label is mapped to the list this way
+            checked["industry"] = self.context.industries.require(checked["industry"],
+                                                                  "industry")
+        day = self.day(on)
+        project.revise(checked, reason, day, caller.audit())
+        place_in_named_park(self.store, project, day, caller.audit())
         return self.saved(caller, project)
 
     def reassign(self, caller: Caller, project_id: UUID, unit: str, reason: str,

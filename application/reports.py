@@ -104,7 +104,8 @@ class Reports:
             group["unit_name"] = self._unit_name(group["unit"])
         return {"today": today, "nearly_due_days": self.nearly_due_days, "units": groups,
                 "position": position, "overdue": sum(g["overdue"] for g in groups),
-                "nearly_due": sum(g["nearly_due"] for g in groups)}
+                "nearly_due": sum(g["nearly_due"] for g in groups),
+                "flags": sum(len(g["flags"]) for g in groups)}
 
     def unit_performance(self, caller: Caller, given: Any) -> dict[str, Any]:
         reader = self.readers.unit_performance

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.calendar import WorkingDays
 from domain.reporting import Cadence
@@ -50,6 +51,11 @@ class Settings(BaseSettings, WorkingDays):
                                  description="How often a follower polls when not woken.")
     units_file: Path | None = Field(None, description="Unit reference list (JSON); default: "
                                     "the bundled Liuzhou-like set.")
+    industries_file: Path | None = Field(None, description="Industry reference list (JSON "
+                                         "[{code, name}]); default: the bundled list.")
+    review_units: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("gxj", "zrzyj", "sthjj", "fgw"), description="Units that review every park-entry "
+        "project (入园联合论证) besides the park's managing unit: unit codes, comma separated.")
     calendar_overrides_file: Path | None = Field(
         None, description="Official holiday schedules for years chinese-calendar lacks "
         "(JSON; see application/data/calendar-overrides.example.json). Setting it recomputes "
@@ -87,6 +93,13 @@ class Settings(BaseSettings, WorkingDays):
         if not value.startswith(("sqlite://", "postgresql://", "postgres://", "memory://")):
             msg = "LEDGER_DATABASE_URL must start with sqlite://, postgresql:// or memory://"
             raise ValueError(msg)
+        return value
+
+    @field_validator("review_units", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(code.strip() for code in value.split(",") if code.strip())
         return value
 
     @property

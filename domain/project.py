@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -76,6 +77,11 @@ class Project(Aggregate):
     the list of its `answers`."""
 
     class_version = 4
+    # 园区: the park a project is placed in (`park_id`) and the park-entry review it was
+    # registered under (入园登记). Class defaults, so projects recorded before parks, and
+    # their snapshots, read as placed in no park.
+    park_id: UUID | None = None
+    park_review_id: UUID | None = None
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -383,6 +389,7 @@ class Project(Aggregate):
 
     def revise(self, changes: dict[str, Any], reason: str | None, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("revise details")
+        self._refuse_park_revision(changes)
         actual = require_changes(self, check_revision(changes, REVISABLE))
         self._not_before_registration(on, "revision date")
         self._revised(changes=actual, reason=optional_text(reason, "reason"), on=on, audit=audit)
@@ -658,4 +665,72 @@ class Project(Aggregate):
     def open_problems(self) -> list[dict[str, Any]]:
         return [p for p in self.problems if p["resolved_on"] is None]
 
+    # --- park (园区) ------------------------------------------------------------------------
 
+    def _refuse_park_revision(self, changes: dict[str, Any]) -> None:
+        if "park" in changes and self.park_id is not None:
+            msg = (f"the project is placed in the park {self.park} (a park reference); only "
+                   "a park-entry registration (入园登记) or a correction changes its park, not "
+                   "a revision / 项目已关联园区，园区只能经入园登记或更正变更")
+            raise RuleViolation(msg)
+
+    def link_park(self, park_id: UUID, park_name: str, matched_text: str,
+                  review_required: bool, on: date, audit: Audit) -> None:
+        """Place the project in the park its free-text park names (a data mapping, not a
+        registration: a park that requires joint review still expects one)."""
+        self._refuse_if_terminated("place it in a park")
+        if self.park_id is not None:
+            msg = f"the project is already placed in the park {self.park} / 项目已关联园区"
+            raise RuleViolation(msg)
+        self._park_linked(park_id=park_id, park_name=park_name, matched_text=matched_text,
+                          review_required=review_required,
+                          on=max(on, self.registered_on), audit=audit)
+
+    class ParkLinked(Aggregate.Event):
+        """关联园区: the free-text park matched a registered park's name."""
+
+        park_id: UUID
+        park_name: str
+        matched_text: str
+        review_required: bool
+        on: date
+        audit: Audit
+
+    @event(ParkLinked)
+    def _park_linked(self, park_id: UUID, park_name: str, matched_text: str,
+                     review_required: bool, on: date, audit: Audit) -> None:
+        self.park_id = park_id
+        self.park = park_name
+
+    def check_park_entry(self) -> None:
+        """Refuse a park entry (its review or its registration) for a project that is
+        terminated or registered in a park already."""
+        self._refuse_if_terminated("enter a park (入园)")
+        if self.park_review_id is not None:
+            msg = (f"the project is already registered in the park {self.park} (review "
+                   f"{self.park_review_id}); a correction changes it / 项目已入园登记")
+            raise RuleViolation(msg)
+
+    def register_in_park(self, park_id: UUID, park_name: str, review_id: UUID, on: date,
+                         audit: Audit) -> None:
+        """入园登记 after an approved joint review: the project's park from now on."""
+        self.check_park_entry()
+        self._not_before_registration(on, "park-entry registration date")
+        self._park_registered(park_id=park_id, park_name=park_name, review_id=review_id,
+                              on=on, audit=audit)
+
+    class ParkRegistered(Aggregate.Event):
+        """入园登记: the project enters the park after its joint review."""
+
+        park_id: UUID
+        park_name: str
+        review_id: UUID
+        on: date
+        audit: Audit
+
+    @event(ParkRegistered)
+    def _park_registered(self, park_id: UUID, park_name: str, review_id: UUID, on: date,
+                         audit: Audit) -> None:
+        self.park_id = park_id
+        self.park = park_name
+        self.park_review_id = review_id

@@ -140,4 +140,6 @@ EVENT_LABELS = {
     "DeadlineRecomputed": "重算期限",
     "TerminationRevoked": "撤销终止",
     **correction_labels(Correctable),
+    "ParkLinked": "关联园区",
+    "ParkRegistered": "入园登记",
 }

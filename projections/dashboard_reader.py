@@ -23,6 +23,7 @@ FILTERS: dict[str, Filter] = {
     "scope_unit": Equals(UNIT_NOW),  # a unit account reads its own items
 }
 COUNTS = ("open", "overdue", "nearly_due")
+DATED = ["i.due IS NOT NULL"]  # undated flags (入园未登记) are not work against a due date
 Row = dict[str, Any]
 
 
@@ -55,7 +56,7 @@ class DashboardReader:
                 f"SELECT i.kind, {UNIT_NOW} AS unit, COUNT(*) AS open, "
                 "SUM(CASE WHEN i.due < ? THEN 1 ELSE 0 END) AS overdue, "
                 "SUM(CASE WHEN i.due >= ? AND i.due <= ? THEN 1 ELSE 0 END) AS nearly_due "
-                f"FROM {ITEMS} i JOIN {SUBJECTS} s ON s.id = i.subject_id{where(clauses)} "
+                f"FROM {ITEMS} i JOIN {SUBJECTS} s ON s.id = i.subject_id{where(DATED + clauses)} "
                 f"GROUP BY i.kind, {UNIT_NOW}", [day, day, cutoff, *params])
         found: dict[tuple[str, str], list[int]] = {
             (r["kind"], r["unit"]): [int(r[n]) for n in COUNTS] for r in rows}
@@ -77,7 +78,7 @@ class DashboardReader:
         with self.store.read() as tx:
             rows = tx.all(
                 f"SELECT i.*, s.title, {UNIT_NOW} AS unit_now FROM {ITEMS} i "
-                f"JOIN {SUBJECTS} s ON s.id = i.subject_id{where(clauses)}", params)
+                f"JOIN {SUBJECTS} s ON s.id = i.subject_id{where(DATED + clauses)}", params)
         rows = sorted([*rows, *extra], key=lambda r: (r["due"], r["seq"], r["id"]))
         return [{**public_item(row, today, self.calendar, cutoff), "unit": row["unit_now"]}
                 for row in rows]

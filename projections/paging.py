@@ -95,8 +95,8 @@ class LedgerReader:
             rows, count, next_cursor = keyset_page(tx, self.table, clauses, params, limit,
                                                    cursor, self.cursor_prefix)
             totals = self.totals(tx, clauses, params)
-        return LedgerPage(items=[self.public(r, today) for r in rows], count=count,
-                          next_cursor=next_cursor, totals=totals)
+            items = self.completed(tx, [self.public(r, today) for r in rows], filters)
+        return LedgerPage(items=items, count=count, next_cursor=next_cursor, totals=totals)
 
     def public(self, row: Row, today: str | None) -> Row:
         """A row as clients read it; `today` (ISO) is given to a dated ledger."""
@@ -106,3 +106,8 @@ class LedgerReader:
                ) -> dict[str, Any] | None:
         """The ledger's totals over the filtered rows, for a ledger that keeps any."""
         return None
+
+    def completed(self, tx: Tx, items: list[Row], filters: Mapping[str, Any]) -> list[Row]:
+        """The page's rows completed from the ledger's other tables, in the same snapshot
+        (a park's output of the year asked for); as they are for most ledgers."""
+        return items

@@ -24,7 +24,7 @@ COLUMNS = (
     "production_date", "terminated_on", "termination_reason", "funds_in_place",
     "latest_progress", "latest_progress_period", "latest_progress_on", "problems_open",
     "problems_total", "instructions_open", "instructions_total", "instructions_pending",
-    "key_years", "version", "updated_at",
+    "key_years", "park_id", "park_review_id", "version", "updated_at",
 )
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -38,7 +38,7 @@ DDL = (
         latest_progress_period TEXT, latest_progress_on TEXT, problems_open INTEGER NOT NULL,
         problems_total INTEGER NOT NULL, instructions_open INTEGER NOT NULL,
         instructions_total INTEGER NOT NULL, instructions_pending TEXT NOT NULL,
-        key_years TEXT NOT NULL, version INTEGER NOT NULL,
+        key_years TEXT NOT NULL, park_id TEXT, park_review_id TEXT, version INTEGER NOT NULL,
         updated_at TEXT NOT NULL)""",
     f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (responsible_unit, seq)",
@@ -72,6 +72,7 @@ class ProjectLedger(Projection):
     """Builds the project ledger from project events."""
 
     name = "project_ledger"
+    version = 2  # 2: the park a project is placed in (park_id, park_review_id)
     ddl = DDL
     tables = (TABLE,)
 
@@ -195,6 +196,17 @@ class ProjectLedger(Projection):
             row["key_years"] = _years_text(_years(row["key_years"]) - {e.year})
 
     @_apply.register
+    def _(self, e: Project.ParkLinked, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(park=e.park_name, park_id=str(e.park_id))
+
+    @_apply.register
+    def _(self, e: Project.ParkRegistered, b: _Batch) -> None:
+        if row := b.rows.changed(e):
+            row.update(park=e.park_name, park_id=str(e.park_id),
+                       park_review_id=str(e.review_id))
+
+    @_apply.register
     def _(self, e: Project.Commented | Project.DeadlineRecomputed, b: _Batch) -> None:
         b.rows.changed(e)  # no column of the ledger changes, but the row's version moves
 
@@ -208,6 +220,7 @@ _years_text = members_text
 # --- queries ------------------------------------------------------------------------------
 
 
+PARK_TEXT = "park IS NOT NULL AND park <> ''"
 FILTERS: dict[str, Filter] = {
     "id": Equals("id"),  # not a query parameter: what the application's own filters select
     "stage": Equals("stage"),
@@ -217,6 +230,8 @@ FILTERS: dict[str, Filter] = {
     "unit": Equals("responsible_unit"),
     "key": Flag("key_years <> ''", "key_years = ''"),  # a key project in any year
     "key_year": Member("key_years"),
+    "park_unlinked": Flag(f"({PARK_TEXT}) AND park_id IS NULL",
+                          f"NOT (({PARK_TEXT}) AND park_id IS NULL)"),
     "q": Text("name", "investor"),
     # Each stage's business date within a period (both ends included): 在谈/签约/开工/投产/终止.
     **{f"{prefix}_{end}": (AtLeast if end == "from" else AtMost)(column)

@@ -8,6 +8,8 @@ outcome; a signed project's planned start (计划开工) until it starts, and a 
 construction's planned production date (计划投产) until it produces. A row goes when the item
 is done. Whether an item is overdue or nearly due is decided at read time against today, so
 the view changes with the date without any event.
+Other case types add items, and undated flags (`flag`: a due date of NULL, never overdue),
+through `contributes`.
 
 Units: a complaint belongs to its assigned unit, or to the bureau (`BUREAU_UNIT`) while it
 awaits acceptance; a project item to the project's responsible unit at the time of reading
@@ -53,8 +55,8 @@ DDL = (
         seq BIGINT NOT NULL)""",
     f"""CREATE TABLE IF NOT EXISTS {ITEMS} (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL, number INTEGER,
-        unit TEXT, summary TEXT NOT NULL, started_on TEXT NOT NULL, base_due TEXT NOT NULL,
-        extended_due TEXT, requested_until TEXT, due TEXT NOT NULL,
+        unit TEXT, summary TEXT NOT NULL, started_on TEXT NOT NULL, base_due TEXT,
+        extended_due TEXT, requested_until TEXT, due TEXT,
         provisional INTEGER NOT NULL, seq BIGINT NOT NULL)""",
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_due ON {ITEMS} (due)",
     f"CREATE INDEX IF NOT EXISTS {ITEMS}_subject ON {ITEMS} (subject_id)",
@@ -115,6 +117,16 @@ def item(key: str, kind: str, subject: str, position: int, started: date,
             "unit": unit, "summary": summary[:SUMMARY_LIMIT], "started_on": started.isoformat(),
             "base_due": due.due.isoformat(), "extended_due": None, "requested_until": None,
             "due": due.due.isoformat(), "provisional": int(due.provisional), "seq": position}
+
+
+def flag(key: str, kind: str, subject: str, position: int, since: date, unit: str | None,
+         summary: str) -> dict[str, Any]:
+    """The row of an undated flag `key` of `subject` (入园未登记): no due date, so never
+    overdue; the view lists it apart, under the unit that must act, until it goes."""
+    return {"id": key, "kind": str(kind), "subject_id": subject, "number": None, "unit": unit,
+            "summary": summary[:SUMMARY_LIMIT], "started_on": since.isoformat(),
+            "base_due": None, "extended_due": None, "requested_until": None, "due": None,
+            "provisional": 0, "seq": position}
 
 
 def _complaint_item(e: Any) -> str:
@@ -188,7 +200,7 @@ class SupervisionItems(Projection):
     """Keeps the open deadline items of complaints, projects and enterprise requests."""
 
     name = "supervision"
-    version = 2  # 2: projects' planned start and production dates
+    version = 3  # 2: projects' planned start and production dates; 3: undated flags
     ddl = DDL
     tables = (SUBJECTS, ITEMS, PLANS)
 

@@ -41,32 +41,48 @@ class SupervisionReader:
                         extra: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
         """Overdue and nearly due items as of `today`, grouped by unit (of one unit, or any
         of a list, when `unit` or `scope_unit` is given): units with the most overdue items
-        first. An item is overdue when its due date is before today, nearly due when at most
+        first; each unit's undated flags (no due date) listed apart in `flags`. An item is
+        overdue when its due date is before today, nearly due when at most
         `nearly_due_days` working days remain until it (today's due included). `extra` are
         open items computed when read (rows of the same columns, with `title` and
         `unit_now`, already filtered by unit), judged alike."""
         cutoff = nearly_due_cutoff(self.calendar, today, nearly_due_days)
-        clauses, params = where_of(FILTERS, {"due_by": cutoff, "unit": unit,
-                                             "scope_unit": scope_unit})
+        units = {"unit": unit, "scope_unit": scope_unit}
+        clauses, params = where_of(FILTERS, {"due_by": cutoff, **units})
+        flagged, flag_params = where_of(FILTERS, units)
+        select = (f"SELECT i.*, s.title, {UNIT_NOW} AS unit_now FROM {ITEMS} i "
+                  f"JOIN {SUBJECTS} s ON s.id = i.subject_id")
         with self.store.read() as tx:
-            rows = tx.all(
-                f"SELECT i.*, s.title, {UNIT_NOW} AS unit_now FROM {ITEMS} i "
-                f"JOIN {SUBJECTS} s ON s.id = i.subject_id{where(clauses)} "
-                "ORDER BY i.due, i.seq, i.id", params)
+            rows = tx.all(f"{select}{where(clauses)} ORDER BY i.due, i.seq, i.id", params)
+            flags = tx.all(f"{select}{where(['i.due IS NULL', *flagged])} "
+                           "ORDER BY i.started_on, i.seq, i.id", flag_params)
         if extra:
             rows = sorted([*rows, *(r for r in extra if r["due"] <= cutoff.isoformat())],
                           key=lambda r: (r["due"], r["seq"], r["id"]))
         groups: dict[str, dict[str, Any]] = {}
+
+        def group_of(row: dict[str, Any]) -> dict[str, Any]:
+            return groups.setdefault(row["unit_now"], {"unit": row["unit_now"], "overdue": 0,
+                                                       "nearly_due": 0, "items": [],
+                                                       "flags": []})
+
         for row in rows:
             item = self._public(row, today)
-            group = groups.setdefault(row["unit_now"], {"unit": row["unit_now"], "overdue": 0,
-                                                         "nearly_due": 0, "items": []})
+            group = group_of(row)
             group[item["state"]] += 1
             group["items"].append(item)
+        for row in flags:  # undated: listed apart, never counted as overdue
+            group_of(row)["flags"].append(_flag(row))
         return sorted(groups.values(), key=lambda g: (-g["overdue"], g["unit"]))
 
     def _public(self, row: dict[str, Any], today: date) -> dict[str, Any]:
         return public_item(row, today, self.calendar)
+
+
+def _flag(row: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": row["kind"], "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+            "id": row["subject_id"], "title": row["title"], "summary": row["summary"],
+            "since": row["started_on"]}
 
 
 def public_item(row: dict[str, Any], today: date, calendar: WorkingCalendar,

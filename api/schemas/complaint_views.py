@@ -90,12 +90,24 @@ class SupervisionItemPublic(BaseModel):
         description="Working days from today to the due date (nearly due items only)")
 
 
+class SupervisionFlagPublic(BaseModel):
+    kind: str = Field(description="park_unregistered (入园未登记), …")
+    kind_label: str
+    id: UUID = Field(description="The item flagged (a project)")
+    title: str
+    summary: str
+    since: date = Field(description="Business date the flag was raised")
+
+
 class SupervisionUnitPublic(BaseModel):
     unit: str
     unit_name: str | None
     overdue: int
     nearly_due: int
     items: list[SupervisionItemPublic]
+    flags: list[SupervisionFlagPublic] = Field(
+        description="Undated flags of the unit (no due date: never overdue), such as a "
+        "project placed in a park without its park-entry registration (入园未登记)")
 
 
 class SupervisionPublic(BaseModel):
@@ -103,6 +115,7 @@ class SupervisionPublic(BaseModel):
     nearly_due_days: int = Field(description="临期: due within this many working days")
     overdue: int
     nearly_due: int
+    flags: int = Field(description="Undated flags, in all units")
     units: list[SupervisionUnitPublic] = Field(description="Units with the most overdue "
                                                "items first")
     position: int = Field(description="Global log position the view includes")

@@ -31,6 +31,7 @@ from application.requests import NewRequest
 from domain.complaint import Complainant, ComplaintDetails
 from domain.credit_code import complete_credit_code
 from domain.project import ProjectDetails
+from domain.shared import Role
 from tests.conftest import ROLE_ACCOUNTS
 
 LEADER = ROLE_ACCOUNTS["leader"][0]  # 覃市长
@@ -65,6 +66,9 @@ ORDER_RESPONDED_ON = date(2025, 10, 9)
 MEETING_ON = date(2025, 9, 20)
 ACTION_DUE = date(2025, 10, 31)
 ACTION_DONE_ON = date(2025, 10, 14)
+PARK_ON = date(2025, 1, 2)
+REVIEW_ON = date(2025, 2, 10)
+OPINION_ON = date(2025, 2, 20)
 
 _codes = itertools.count(1)
 
@@ -223,11 +227,28 @@ def _meeting(world: World, which: str) -> Item:
                      [], None).state
     c.add_item(bureau, state.id, UNIT_OF[which], "协调电力接入", ACTION_DUE, MEETING_ON)
     return Item(str(state.id))
+def _park(world: World, which: str) -> Item:
+    """A city park in the item's unit, which manages it (as its 管委会)."""
+    unit = UNIT_OF[which]
+    state = world.container.parks.register(
+        world.callers["park_office"], f"{which} 园区 {fresh_code()}", "city", unit, unit,
+        Decimal("3000"), ["汽车"], on=PARK_ON).state
+    return Item(str(state.id))
+
+
+def _park_entry_review(world: World, which: str) -> Item:
+    """The item's project reviewed for entering the item's park: its unit, the park's
+    managing unit, reviews it beside the configured reviewing units."""
+    review = world.container.park_entry_reviews.open(
+        world.callers["park_office"], UUID(world.items("project")[which].id),
+        UUID(world.items("park")[which].id), Decimal("80"), on=REVIEW_ON).state
+    return Item(str(review.id))
 
 
 BUILDERS: dict[str, Callable[[World, str], Item]] = {
     "project": _project, "complaint": _complaint, "enterprise": _enterprise,
     "request": _request, "order": _order, "meeting": _meeting,
+    "park": _park, "park_entry_review": _park_entry_review,
 }
 
 
@@ -301,6 +322,19 @@ def _responded_done(world: World, which: str, oid: UUID) -> None:
 
 def _action_done(world: World, which: str, mid: UUID) -> None:
     world.container.meetings.mark_done(world.unit(which), mid, 1, "已完成", ACTION_DONE_ON)
+def _opinions_given(world: World, which: str, rid: UUID) -> None:
+    """Every reviewing unit approves (accounts of units the matrix has none for act as
+    callers of those units)."""
+    reviews = world.container.park_entry_reviews
+    for unit in reviews.load(rid).reviewing_unit_codes:
+        reviewer = Caller(account_id=f"matrix-{unit}", name=unit, role=Role.unit, unit=unit)
+        reviews.give_opinion(reviewer, rid, "approve", on=OPINION_ON)
+
+
+def _review_approved(world: World, which: str, rid: UUID) -> None:
+    _opinions_given(world, which, rid)
+    world.container.park_entry_reviews.decide(world.callers["park_office"], rid, "approved",
+                                              "符合入园条件", on=OPINION_ON)
 
 
 GIVEN: dict[str, Given] = {
@@ -311,4 +345,5 @@ GIVEN: dict[str, Given] = {
     "extension_requested": _extension_requested, "replied": _replied,
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
     "responded_done": _responded_done, "action_done": _action_done,
+    "opinions_given": _opinions_given, "review_approved": _review_approved,
 }

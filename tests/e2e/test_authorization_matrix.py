@@ -54,6 +54,7 @@ ITEM_PARAMS = {
     "credit_code": ("enterprise", "code"), "receipt": ("complaint", "code"),
     "service_request_id": ("complaint", "code"),
     "order_id": ("order", "id"), "meeting_id": ("meeting", "id"),
+    "park_id": ("park", "id"), "review_id": ("park_entry_review", "id"),
 }
 # Path parameters that name no item.
 FIXED_PARAMS = {"number": "1", "fmt": "json", "service_code": "approval_service"}
@@ -112,6 +113,21 @@ def _request_body(world: World, item: Item | None) -> dict[str, Any]:
 ORDER_BODY = {"subject": None, "task": "协调解决用地指标", "unit": "liudong", "on": "2025-09-30"}
 MEETING_BODY = {"date": "2025-09-20", "title": "项目协调推进会", "chair": LEADER,
                 "units": ["liudong"], "projects": []}
+def _park_body(world: World, item: Item | None) -> dict[str, Any]:
+    return {"name": f"柳东新区某产业园 {fresh_code()}", "level": "district",
+            "county": "liudong", "managing_unit": "ldgwh", "area_mu": "5000",
+            "leading_industries": ["汽车", "new_energy"], "on": "2025-01-02"}
+
+
+def _review_body(world: World, item: Item | None) -> dict[str, Any]:
+    """Another review of the project and park an existing review names (`item`'s)."""
+    assert item is not None
+    which = next(w for w, i in world.items("park_entry_review").items() if i == item)
+    return {"project_id": world.items("project")[which].id,
+            "park_id": world.items("park")[which].id, "land_area_mu": "80",
+            "investment_intensity": "300", "on": "2025-02-10"}
+
+
 COMPLAINT = {"channel": "hotline", "category": "approval_service",
              "content": "施工许可审批超时两个月未办结", "respondent_unit": "xzspj",
              "received_on": "2025-09-26",
@@ -140,6 +156,13 @@ PROJECT_HANDLERS = f"{STAFF} unit:own"  # the responsible unit (责任单位)
 ORDER_READERS = f"{READ_ALL} unit:own"  # the unit the order is issued to
 MEETING_READERS = f"{READ_ALL} unit:own"  # the units taking part or with an action item
 MEETING_RECORDERS = f"{STAFF} leader"
+PARKS = "/api/v1/parks"
+PARK = f"{PARKS}/{{park_id}}"
+REVIEWS = "/api/v1/park-entry-reviews"
+REVIEW = f"{REVIEWS}/{{review_id}}"
+PARK_OFFICE = "admin park_office"  # 园区办 (and the administrator)
+PARK_READERS = f"{READ_ALL} park_office unit:own"  # a park's managing unit reads it
+REVIEW_READERS = f"{READ_ALL} park_office unit:own"  # a reviewing unit reads its reviews
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- meta ----------------------------------------------------------------------------
@@ -267,6 +290,29 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{MEETING}/items/{{number}}/reopen"): Rule(SUPERVISION, {"reason": "未完成"},
                                                          given="action_done"),
     ("GET", "/api/v1/ledgers/meetings"): Rule(f"{READ_ALL} unit"),
+    # --- 园区 and 入园联合论证 ------------------------------------------------------------
+    ("GET", "/api/v1/industries"): Rule(EVERYONE),
+    ("POST", PARKS): Rule(PARK_OFFICE, _park_body),
+    ("GET", PARK): Rule(PARK_READERS),
+    ("GET", f"{PARK}/history"): Rule(PARK_READERS),
+    ("POST", f"{PARK}/leading-industries"): Rule(PARK_OFFICE, {"industries": ["机械", "汽车"],
+                                                              "reason": "产业调整"}),
+    ("POST", f"{PARK}/output"): Rule(PARK_OFFICE, {
+        "year": 2025, "by_industry": [{"industry": "汽车", "output": "12000"}]}),
+    ("GET", "/api/v1/ledgers/parks"): Rule(f"{READ_ALL} park_office unit"),
+    # Opened for the project and park of a review already made (so nothing is built while
+    # the call is judged).
+    ("POST", REVIEWS): Rule(PARK_OFFICE, _review_body, item="park_entry_review"),
+    ("GET", REVIEW): Rule(REVIEW_READERS),
+    ("GET", f"{REVIEW}/history"): Rule(REVIEW_READERS),
+    # Only a reviewing unit gives an opinion, its own: the own review's park is managed by
+    # the `unit` account's unit, the other's by the `other_unit` account's.
+    ("POST", f"{REVIEW}/opinions"): Rule("unit:own", {"opinion": "approve"}),
+    ("POST", f"{REVIEW}/decide"): Rule(PARK_OFFICE, {"decision": "approved",
+                                                     "reason": "符合入园条件"},
+                                       given="opinions_given"),
+    ("POST", f"{REVIEW}/register"): Rule(PARK_OFFICE, {}, given="review_approved"),
+    ("GET", "/api/v1/ledgers/park-entry-reviews"): Rule(f"{READ_ALL} park_office unit"),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------

@@ -26,7 +26,7 @@ def portfolio(api: Api) -> dict[str, Any]:
                    park="柳东汽车城")
     b = api.create(name="柳江螺蛳粉产业园", investor="广西螺霸王", industry="食品",
                    total_investment="0.2", county="liujiang", responsible_unit="liujiang")
-    c = api.create(name="鹿寨木材加工", investor="柳东林业集团", industry="林业",
+    c = api.create(name="鹿寨木材加工", investor="柳东林业集团", industry="林产加工",
                    total_investment="100.0001", county="luzhai", responsible_unit="luzhai",
                    park="鹿寨经开区")
     d = api.create(name="阳和新材料", investor="宁德时代", industry="新能源",
@@ -82,7 +82,7 @@ FILTER_CASES: list[tuple[dict[str, Any], str]] = [
     ({"stage": "in_production"}, ""),
     ({"county": "liudong"}, "ae"),
     ({"park": "柳东汽车城"}, "ae"),
-    ({"industry": "汽车"}, "ae"),
+    ({"industry": "auto"}, "ae"),
     ({"unit": "liudong"}, "ad"),
     ({"unit": "liujiang"}, "be"),
     ({"key": "true"}, "ad"),
@@ -95,7 +95,7 @@ FILTER_CASES: list[tuple[dict[str, Any], str]] = [
     ({"q": "%"}, ""),  # LIKE wildcards are matched literally
     ({"q": "_"}, ""),
     ({"county": "liudong", "stage": "negotiating"}, "a"),
-    ({"unit": "liudong", "key": "true", "industry": "新能源"}, "d"),
+    ({"unit": "liudong", "key": "true", "industry": "new_energy"}, "d"),
 ]
 
 

@@ -40,7 +40,7 @@ def who(app: Container) -> dict[str, Caller]:
 def new_project(c: Container, county: str = "liujiang", unit: str = "liudong") -> UUID:
     """By default: liudong (the `unit` account) is responsible, liujiang (`other_unit`) is the
     county, so `other_unit` can read it but is not responsible for it."""
-    details = ProjectDetails(name="权限测试项目", investor="投资方", industry="制造",
+    details = ProjectDetails(name="权限测试项目", investor="投资方", industry="机械",
                              total_investment=Decimal("100"), county=county,
                              responsible_unit=unit)
     return c.projects.register(SYSTEM, details, date(2025, 1, 2)).state.id
@@ -125,7 +125,7 @@ def _check(c: Container, caller: Caller, pid: UUID, prep: Prep, act: Act,
 @pytest.mark.parametrize("key", ALL)
 def test_only_bureau_and_admin_may_register(app: Container, who: dict[str, Caller],
                                             key: str) -> None:
-    details = ProjectDetails(name="登记", investor="投资方", industry="制造",
+    details = ProjectDetails(name="登记", investor="投资方", industry="机械",
                              total_investment=Decimal("1"), county="liudong",
                              responsible_unit="liudong")
     head = app.ledger.head()

@@ -14,19 +14,32 @@ from eventsourcing.utils import get_topic
 
 from api.bootstrap import Container, all_projections
 from application.context import Caller
-from domain import complaint, enterprise, enterprise_request, meeting, order, project
+from domain import (
+    complaint,
+    enterprise,
+    enterprise_request,
+    meeting,
+    order,
+    park,
+    park_entry_review,
+    project,
+)
 from domain.complaint import Complaint
 from domain.credit_code import complete_credit_code
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from domain.meeting import Meeting
 from domain.order import Order
+from domain.park import Park
+from domain.park_entry_review import ParkEntryReview
 from domain.project import Project, ProjectDetails
 from projections.base import Projection, handled_events
 from projections.complaint_ledger import ComplaintLedger
 from projections.enterprise_ledger import EnterpriseLedger
 from projections.meeting_ledger import MeetingLedger
 from projections.order_ledger import OrderLedger
+from projections.park_entry_review_ledger import ParkEntryReviewLedger
+from projections.park_ledger import ParkLedger
 from projections.project_ledger import ProjectLedger
 from projections.request_ledger import RequestLedger
 from projections.supervision import KIND_LABELS, Batch, SupervisionItems, contributes
@@ -39,6 +52,8 @@ OWN_AGGREGATE: list[tuple[type[Projection], type, dict[str, str]]] = [
     (EnterpriseLedger, Enterprise, enterprise.EVENT_LABELS),
     (OrderLedger, Order, order.EVENT_LABELS),
     (MeetingLedger, Meeting, meeting.EVENT_LABELS),
+    (ParkLedger, Park, park.EVENT_LABELS),
+    (ParkEntryReviewLedger, ParkEntryReview, park_entry_review.EVENT_LABELS),
 ]
 
 

@@ -20,12 +20,15 @@ from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from domain.meeting import Meeting
 from domain.order import Order
+from domain.park import Park
+from domain.park_entry_review import ParkEntryReview
 from domain.project import Project
 from domain.shared import Audit
 from tests.unit.helpers.project import SIGNED_ON, register
 
 AGGREGATES: list[type[Aggregate]] = [Project, Complaint, EnterpriseRequest, Enterprise, Account,
-                                     TokenIndex, CalendarSchedule, Order, Meeting]
+                                     TokenIndex, CalendarSchedule, Order, Meeting,
+                                     Park, ParkEntryReview]
 
 # Every topic ever stored. Renaming or moving one strands the events already written: that
 # needs register_topic or an upcaster, not an edit here.
@@ -35,7 +38,7 @@ STORED_TOPICS = {
         "DetailsRevised", "UnitReassigned", "ProgressReported", "ProblemRaised",
         "ProblemResolved", "Commented", "InstructionGiven", "InstructionAnswered",
         "KeyProjectDesignated", "KeyProjectDropped", "DeadlineRecomputed", "Corrected",
-        "TerminationRevoked"],
+        "TerminationRevoked", "ParkLinked", "ParkRegistered"],
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
@@ -52,6 +55,9 @@ STORED_TOPICS = {
     "domain.order:Order": [
         "Issued", "Responded", "Returned", "Closed", "Urged", "Notified", "DueRecomputed"],
     "domain.meeting:Meeting": ["Recorded", "ItemAdded", "ItemDone", "ItemReopened"],
+    "domain.park:Park": ["Registered", "LeadingIndustriesChanged", "OutputReported"],
+    "domain.park_entry_review:ParkEntryReview": [
+        "Opened", "OpinionGiven", "Decided", "EntryRegistered"],
 }
 # Fields every event has from the library, not from the method that applies it.
 BASE_FIELDS = {f.name for f in dataclasses.fields(AggregateCreated)}

@@ -11,9 +11,11 @@ from pydantic import BaseModel, ValidationError
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
 from domain import order
+from domain import park_entry_review as review
 from domain.enterprise import LeaderLevel, VisitKind
 from domain.errors import InvalidValue
 from domain.meeting import ItemStatus
+from domain.park import Level as ParkLevel
 from domain.project_values import Correctable, ItemKind, Stage, StageDate
 from domain.reporting import Cadence, ReportStatus
 from domain.shared import Labelled, Role
@@ -26,6 +28,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     request.Source, request.Category, request.Outcome, request.Feedback, request.Correctable,
     VisitKind, LeaderLevel, Cadence, ReportStatus,
     order.Status, order.SubjectKind, ItemStatus,
+    ParkLevel, review.Status, review.Opinion, review.Decision,
 ]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -27,6 +28,9 @@ from tests.unit.helpers.project import (
 )
 
 # --- audit trail and replay -------------------------------------------------------------
+
+PARK_ID, REVIEW_ID = uuid4(), uuid4()
+
 
 
 def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project, list[Audit]]:
@@ -58,6 +62,8 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
         "2026-Q1", "主体施工", Decimal("1500.25"), on=BUILT_ON, audit=next_audit()
     )
     project.reassign("liudong", "属地管理", on=BUILT_ON, audit=next_audit())
+    project.link_park(PARK_ID, "柳东汽车城", "柳东 汽车城", True, on=BUILT_ON, audit=next_audit())
+    project.register_in_park(PARK_ID, "柳东汽车城", REVIEW_ID, on=BUILT_ON, audit=next_audit())
     project.comment("请按月报送", on=BUILT_ON, audit=next_audit())
     if final == "in_production":
         project.start_production(PRODUCED_ON, audit=next_audit())
@@ -73,7 +79,7 @@ def run_lifecycle(make_audit: Callable[..., Audit], final: str) -> tuple[Project
 def test_every_event_carries_the_audit_passed_in(make_audit: Callable[..., Audit]) -> None:
     project, audits = run_lifecycle(make_audit, "in_production")
     events: list[Any] = list(project.collect_events())
-    assert len(events) == len(audits) == 17
+    assert len(events) == len(audits) == 19
     assert [e.audit for e in events] == audits
     assert all(isinstance(e.audit, Audit) for e in events)
 
@@ -119,6 +125,8 @@ STATE_FIELDS = (
     "instructions",
     "comment_count",
     "key_years",
+    "park_id",
+    "park_review_id",
 )
 
 
@@ -143,6 +151,7 @@ def test_replaying_the_events_reproduces_the_same_state(
     assert copy.instructions[0]["answered_on"] == BUILT_ON
     assert copy.responsible_unit == "liudong"
     assert copy.total_investment == Decimal("60000.0000")
+    assert (copy.park, copy.park_id, copy.park_review_id) == ("柳东汽车城", PARK_ID, REVIEW_ID)
 
 
 def test_recomputing_a_provisional_problem_deadline_moves_its_due_date(audit: Audit) -> None:

@@ -1,0 +1,114 @@
+"""入园联合论证台账: one row per park-entry review, with the units whose opinion it awaits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import singledispatchmethod
+from typing import Any
+
+from domain.park_entry_review import Decision, ParkEntryReview, Status
+from projections.base import LedgerRows, Projection, handled_events
+from projections.filters import Equals, Filter, Flag, Member
+from projections.paging import LedgerReader, Row
+from projections.project_ledger import from_units, to_units
+from projections.request_ledger import unit_set, unit_text
+from projections.store import Tx
+
+TABLE = "park_entry_review_ledger"
+COLUMNS = ("id", "seq", "project_id", "project_name", "industry", "park_id", "park_name",
+           "status", "land_area_mu", "reviewing_units", "awaiting", "opinions", "rejections",
+           "industry_outside_leading", "opened_on", "decision", "decided_on", "registered_on",
+           "version", "updated_at")
+DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, project_id TEXT NOT NULL,
+        project_name TEXT NOT NULL, industry TEXT NOT NULL, park_id TEXT NOT NULL,
+        park_name TEXT NOT NULL, status TEXT NOT NULL, land_area_mu BIGINT NOT NULL,
+        reviewing_units TEXT NOT NULL, awaiting TEXT NOT NULL, opinions INTEGER NOT NULL,
+        rejections INTEGER NOT NULL, industry_outside_leading INTEGER NOT NULL,
+        opened_on TEXT NOT NULL, decision TEXT, decided_on TEXT, registered_on TEXT,
+        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_park ON {TABLE} (park_id, seq)",
+)
+
+
+class ParkEntryReviewLedger(Projection):
+    """Builds the park-entry review ledger."""
+
+    name = "park_entry_review_ledger"
+    ddl = DDL
+    tables = (TABLE,)
+
+    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+        rows = LedgerRows(tx, TABLE, COLUMNS)
+        rows.preload(str(e.originator_id) for _, e in events)
+        apply = self._apply
+        for position, e in events:
+            apply(e, rows, position)
+        rows.flush()
+
+    @singledispatchmethod
+    def _apply(self, e: object, rows: LedgerRows, position: int) -> None:
+        """An event this ledger has no handler for changes nothing."""
+
+    @_apply.register
+    def _(self, e: ParkEntryReview.Opened, rows: LedgerRows, position: int) -> None:
+        units = unit_text([u["code"] for u in e.reviewing_units])
+        rows.created(e, position, project_id=str(e.project_id), project_name=e.project_name,
+                     industry=e.industry, park_id=str(e.park_id), park_name=e.park_name,
+                     status=Status.reviewing.value, land_area_mu=to_units(e.land_area_mu),
+                     reviewing_units=units, awaiting=units, opinions=0, rejections=0,
+                     industry_outside_leading=int(e.industry_outside_leading),
+                     opened_on=e.on.isoformat())
+
+    @_apply.register
+    def _(self, e: ParkEntryReview.OpinionGiven, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row["awaiting"] = unit_text([u for u in unit_set(row["awaiting"]) if u != e.unit])
+            row["opinions"] += 1
+            row["rejections"] += int(e.opinion == "reject")
+
+    @_apply.register
+    def _(self, e: ParkEntryReview.Decided, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(decision=e.decision, decided_on=e.on.isoformat(),
+                       status=(Status.approved if e.decision == Decision.approved
+                               else Status.rejected).value)
+
+    @_apply.register
+    def _(self, e: ParkEntryReview.EntryRegistered, rows: LedgerRows, position: int) -> None:
+        if row := rows.changed(e):
+            row.update(status=Status.registered.value, registered_on=e.on.isoformat())
+
+    event_classes = handled_events(_apply)
+
+
+FILTERS: dict[str, Filter] = {
+    "status": Equals("status"),
+    "park": Equals("park_id"),
+    "project": Equals("project_id"),
+    "unit": Member("reviewing_units"),
+    "awaiting": Member("awaiting"),
+    "industry_outside_leading": Flag("industry_outside_leading = 1",
+                                     "industry_outside_leading = 0"),
+    "scope_unit": Member("reviewing_units"),  # a reviewing unit reads the reviews it is in
+}
+
+
+class ParkEntryReviewLedgerReader(LedgerReader):
+    """Reads the park-entry review ledger, newest first."""
+
+    projection = ParkEntryReviewLedger.name
+    table = TABLE
+    filters = FILTERS
+    cursor_prefix = "v"
+
+    def public(self, row: Row, today: str | None) -> Row:
+        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
+        out.update(land_area_mu=from_units(row["land_area_mu"]),
+                   reviewing_units=unit_set(row["reviewing_units"]),
+                   awaiting=unit_set(row["awaiting"]),
+                   industry_outside_leading=bool(row["industry_outside_leading"]),
+                   status_label=Status(row["status"]).label)
+        return out
