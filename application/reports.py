@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from application import policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
+from application.industries import Industries
 from application.queries import PERIOD, Param, Reads, words
 from application.units import Units
 
@@ -75,8 +76,10 @@ class Reports:
 
     def __init__(self, reads: Reads, readers: ReportReaders, clock: Clock, units: Units,
                  deadlines: DeadlinePolicy, nearly_due_days: int,
-                 open_items: Sequence[OpenItems] = ()) -> None:
+                 open_items: Sequence[OpenItems] = (),
+                 industries: Industries | None = None) -> None:
         self.reads = reads
+        self.industries = industries
         self.open_items = open_items
         self.readers = readers
         self.clock = clock
@@ -136,6 +139,9 @@ class Reports:
         figures = self._stats(caller, given, reader.projection, reader.stats)
         self._name_units(figures["by_county"])
         self._name_units(figures["by_unit"])
+        if self.industries is not None:  # codes named; a label recorded before the list stays
+            for row in figures["by_industry"]:
+                row["label"] = self.industries.name(row["code"])
         figures["summary"] = project_summary(figures)
         return figures
 

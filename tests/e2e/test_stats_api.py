@@ -63,7 +63,7 @@ def test_project_statistics_count_the_stages_of_a_period_with_their_amounts(
     assert [(r["code"], r["label"]) for r in body["by_county"]] == [
         ("liudong", "柳东新区(高新区)")]
     assert [(r["code"], r["label"]) for r in body["by_unit"]] == [("liudong", "柳东新区(高新区)")]
-    assert [(r["code"], r["label"]) for r in body["by_industry"]] == [("汽车", "汽车")]
+    assert [(r["code"], r["label"]) for r in body["by_industry"]] == [("auto", "汽车")]
     spring = read(api, PROJECT_STATS, "bureau", **{"from": "2025-02-01", "to": "2025-04-30"})
     assert (spring["registered"]["count"], spring["signed"]["count"]) == (2, 2)
     assert Decimal(spring["signed"]["contract_amount"]) == Decimal("10500")
