@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, AggregateCreated, decorated_funcs
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.account import Account, TokenIndex
+from domain.agency_case import AgencyCase, AgentCases
 from domain.calendar import CalendarSchedule
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
@@ -23,7 +24,7 @@ from domain.shared import Audit
 from tests.unit.helpers.project import SIGNED_ON, register
 
 AGGREGATES: list[type[Aggregate]] = [Project, Complaint, EnterpriseRequest, Enterprise, Account,
-                                     TokenIndex, CalendarSchedule]
+                                     TokenIndex, CalendarSchedule, AgencyCase, AgentCases]
 
 # Every topic ever stored. Renaming or moving one strands the events already written: that
 # needs register_topic or an upcaster, not an edit here.
@@ -45,6 +46,10 @@ STORED_TOPICS = {
     "domain.account:Account": ["Registered", "TokenIssued", "Deactivated"],
     "domain.account:TokenIndex": ["Indexed"],
     "domain.calendar:CalendarSchedule": ["Started", "Configured"],
+    "domain.agency_case:AgencyCase": [
+        "Opened", "ItemRecorded", "ItemCorrected", "ItemDueRecomputed", "MilestoneReached",
+        "AgentReassigned", "Closed"],
+    "domain.agency_case:AgentCases": ["Started", "CaseTaken", "CaseHandedOver"],
 }
 # Fields every event has from the library, not from the method that applies it.
 BASE_FIELDS = {f.name for f in dataclasses.fields(AggregateCreated)}
