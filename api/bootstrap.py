@@ -126,11 +126,11 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     views = view_store(settings, database)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
     reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
-                  [query for case in cases for query in case.ledgers])
+                  [query for case in cases for query in case.ledgers], calendar)
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
-    context = Context(store, units, clock, calendar, deadlines, reads)
+    context = Context(store, units, clock, calendar, deadlines, reads, settings)
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
@@ -30,11 +30,16 @@ from eventsourcing.utils import get_topic
 from application import idempotency, policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
+from application.errors import NotFound
 from application.history import HistoryEntry, history_entries, without_personal_data
 from application.queries import Reads
+from application.settings import Settings
 from application.store import Store, check_version
 from application.units import Units
+from domain.account import Account
 from domain.calendar import Deadline, WorkingCalendar
+from domain.errors import InvalidValue
+from domain.shared import Role
 
 A = TypeVar("A", bound=Aggregate)
 S = TypeVar("S")
@@ -50,6 +55,7 @@ class Context:
     calendar: WorkingCalendar
     deadlines: DeadlinePolicy
     reads: Reads
+    settings: Settings  # what a case type reads of its own (a catalogue file)
 
 
 def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:
@@ -116,11 +122,13 @@ class CaseService(Generic[A, S]):
         check_version(item, expected_version)
         return item
 
-    def saved(self, caller: Caller, item: A, number: int | None = None) -> Result[S]:
-        """The last step: save every pending event in one transaction, with the request's
-        Idempotency-Key when it came with one; the new state."""
-        position = self.store.save(item, idempotency.record(caller, item.id, item.version,
-                                                            number))
+    def saved(self, caller: Caller, item: A, number: int | None = None,
+              also: Sequence[Aggregate] = ()) -> Result[S]:
+        """The last step: save every pending event (of the item and of the aggregates `also`
+        changed with it) in one transaction, with the request's Idempotency-Key when it came
+        with one; the new state."""
+        position = self.store.save(item, *also, idempotency.record(caller, item.id,
+                                                                   item.version, number))
         return Result(self.state(caller, item), position,
                       {"number": number} if number is not None else {})
 
@@ -130,6 +138,20 @@ class CaseService(Generic[A, S]):
 
     def deadline(self, kind: str, start: date) -> Deadline:
         return self.context.deadlines.deadline(kind, start, self.calendar)
+
+    def active_account(self, account_id: str, role: Role, what: str) -> Account:
+        """The active account of `role` with this id (a leader to link, an agent to take a
+        case); anything else is bad input (422)."""
+        try:
+            account = self.store.load(Account, UUID(str(account_id).strip()))
+        except (ValueError, NotFound):
+            account = None
+        if account is None or account.role != role or not account.active:
+            msg = (f"{what}: {account_id!r} is not the account id of an active {role} account "
+                   f"(investledger accounts add --role {role} prints it) / "
+                   f"{what}须为在用的{role.label}账号")
+            raise InvalidValue(msg)
+        return account
 
     def state(self, caller: Caller, item: A) -> S:
         """The item as this caller may see it."""

@@ -49,6 +49,9 @@ class Settings(BaseSettings, WorkingDays):
                                  description="How often a follower polls when not woken.")
     units_file: Path | None = Field(None, description="Unit reference list (JSON); default: "
                                     "the bundled Liuzhou-like set.")
+    agency_items_file: Path | None = Field(
+        None, description="Permit items of agency cases (代办事项清单; JSON [{code, name}]); "
+        "default: the bundled list from 立项备案 to 竣工验收.")
     calendar_overrides_file: Path | None = Field(
         None, description="Official holiday schedules for years chinese-calendar lacks "
         "(JSON; see application/data/calendar-overrides.example.json). Setting it recomputes "

@@ -6,12 +6,27 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from domain.errors import InvalidValue
 
 UNIT_KINDS = ("department", "county", "zone", "park_office")
 KIND_LABELS = {"department": "市级部门", "county": "县区", "zone": "开发区",
                "park_office": "园区办"}
+
+
+def reference_list(bundled: str, path: Path | None = None) -> list[dict[str, Any]]:
+    """A reference list the deployment may replace (DESIGN.md 13): the JSON file at `path`
+    (a `LEDGER_*_FILE` setting), else the one bundled as application/data/`bundled`."""
+    if path is None:
+        text = resources.files("application").joinpath(f"data/{bundled}").read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    found = json.loads(text)
+    if not isinstance(found, list) or not all(isinstance(entry, dict) for entry in found):
+        msg = f"{path or bundled}: expected a JSON list of objects"
+        raise ValueError(msg)
+    return found
 
 
 @dataclass(frozen=True)
@@ -29,11 +44,8 @@ class Units:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Units:
-        if path is None:
-            text = resources.files("application").joinpath("data/units.json").read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        units = [Unit(code=u["code"], name=u["name"], kind=u["kind"]) for u in json.loads(text)]
+        units = [Unit(code=u["code"], name=u["name"], kind=u["kind"])
+                 for u in reference_list("units.json", path)]
         bad = [u.code for u in units if u.kind not in UNIT_KINDS]
         if bad:
             msg = f"units {', '.join(bad)} have an unknown kind; kinds are {', '.join(UNIT_KINDS)}"
