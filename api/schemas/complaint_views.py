@@ -64,8 +64,10 @@ class ComplaintLedgerPublic(BaseModel):
 
 
 class SupervisionItemPublic(BaseModel):
-    kind: Literal["complaint_acceptance", "complaint_reply", "complaint_callback",
-                  "project_problem", "project_instruction", "request"]
+    kind: str = Field(description="What the item waits for: complaint_acceptance, "
+                      "complaint_reply, complaint_callback, project_problem, "
+                      "project_instruction, request, or a kind another case type contributes "
+                      "(agency_item 代办事项)")
     kind_label: str
     id: UUID = Field(description="The complaint, project or enterprise request")
     number: int | None = Field(description="Problem or instruction number within the "

@@ -38,8 +38,12 @@ ITEMS = ("own", "other")
 # The unit of each item, and the account of that unit.
 UNIT_OF = {"own": "liudong", "other": "liujiang"}
 UNIT_ACCOUNT = {"own": "unit", "other": "other_unit"}
-# The item each account is related to (accounts not listed are related to neither).
-RELATED_ITEM = {"unit": "own", "other_unit": "other", "enterprise": "own", "leader": "own"}
+# The item each account is related to (accounts not listed are related to neither). The
+# `agent` account is the agent of the own agency case and of cases naming the own enterprise
+# and the own project.
+RELATED_ITEM = {"unit": "own", "other_unit": "other", "enterprise": "own", "leader": "own",
+                "agent": "own"}
+OTHER_AGENT = "李代办"
 
 # Business dates of the steps that build the items, all in the past.
 REGISTERED_ON = date(2025, 1, 6)
@@ -58,6 +62,8 @@ EXTENSION_ON = date(2025, 10, 20)
 EXTENSION_UNTIL = date(2025, 12, 31)
 REPLIED_ON = date(2025, 10, 21)
 CALLBACK_ON = date(2025, 10, 22)
+AGENCY_ON = date(2025, 2, 3)
+ITEM_ON = date(2025, 2, 10)
 
 _codes = itertools.count(1)
 
@@ -132,6 +138,15 @@ class World:
             self._items["leader"] = {"other": Item(str(opened.account_id))}
         return self._items["leader"]["other"].id
 
+    def agent_account(self, which: str) -> str:
+        """The `agent` account's id, or another agent's (opened once per world)."""
+        if which == "own":
+            return self.callers["agent"].account_id
+        if "agent" not in self._items:
+            opened = self.container.accounts.add(SYSTEM, OTHER_AGENT, "agent")
+            self._items["agent"] = {"other": Item(str(opened.account_id))}
+        return self._items["agent"]["other"].id
+
     def items(self, kind: str) -> dict[str, Item]:
         """The own and the other item of a case type ("project", "complaint", ...)."""
         if kind not in self._items:
@@ -161,6 +176,8 @@ def _project(world: World, which: str) -> Item:
                              industry="汽车", total_investment=Decimal("12000"), county=unit,
                              responsible_unit=unit)
     state = world.container.projects.register(world.callers["bureau"], details, PROJECT_ON).state
+    if which == "own":  # the `agent` account's case names it
+        _agency_case(world, which, project_id=state.id)
     return Item(str(state.id))
 
 
@@ -186,6 +203,10 @@ def _enterprise(world: World, which: str) -> Item:
     state = c.register(bureau, f"{which} 柳州某汽车零部件有限公司", code, "汽车", UNIT_OF[which],
                        [], REGISTERED_ON).state
     c.link_leader(bureau, state.id, world.leader_account(which), on=LINKED_ON)
+    if which == "own":  # the `agent` account's case names it
+        world.container.agency_cases.open_case(bureau, credit_code=state.credit_code,
+                                               agent=world.agent_account("own"),
+                                               opened_on=AGENCY_ON)
     return Item(str(state.id), state.credit_code)
 
 
@@ -200,9 +221,19 @@ def _request(world: World, which: str) -> Item:
     return Item(str(state.id), enterprise.code)
 
 
+def _agency_case(world: World, which: str, project_id: UUID | None = None) -> Item:
+    """For the item's enterprise, opened by the bureau for the `agent` account (own) or for
+    another agent (other)."""
+    enterprise = world.items("enterprise")[which]
+    state = world.container.agency_cases.open_case(
+        world.callers["bureau"], credit_code=enterprise.code, project_id=project_id,
+        agent=world.agent_account(which), opened_on=AGENCY_ON).state
+    return Item(str(state.id), enterprise.code)
+
+
 BUILDERS: dict[str, Callable[[World, str], Item]] = {
     "project": _project, "complaint": _complaint, "enterprise": _enterprise,
-    "request": _request,
+    "request": _request, "agency_case": _agency_case,
 }
 
 
@@ -262,10 +293,16 @@ def _confirmed(world: World, which: str, rid: UUID) -> None:
                                              on=FEEDBACK_ON)
 
 
+def _with_item(world: World, which: str, case_id: UUID) -> None:
+    world.container.agency_cases.record_item(world.callers["bureau"], case_id,
+                                             "project_filing", "submitted", on=ITEM_ON)
+
+
 GIVEN: dict[str, Given] = {
     "signed": _signed, "under_construction": _under_construction,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
     "key_project": _key_project, "acknowledged": _acknowledged,
     "extension_requested": _extension_requested, "replied": _replied,
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
+    "with_item": _with_item,
 }

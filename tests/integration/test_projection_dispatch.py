@@ -14,12 +14,14 @@ from eventsourcing.utils import get_topic
 
 from api.bootstrap import Container, all_projections
 from application.context import Caller
-from domain import complaint, enterprise, enterprise_request, project
+from domain import agency_case, complaint, enterprise, enterprise_request, project
+from domain.agency_case import AgencyCase
 from domain.complaint import Complaint
 from domain.credit_code import check_character
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from domain.project import Project, ProjectDetails
+from projections.agency_ledger import AgencyLedger
 from projections.base import Projection, handled_events
 from projections.complaint_ledger import ComplaintLedger
 from projections.enterprise_ledger import EnterpriseLedger
@@ -33,6 +35,7 @@ OWN_AGGREGATE: list[tuple[type[Projection], type, dict[str, str]]] = [
     (ComplaintLedger, Complaint, complaint.EVENT_LABELS),
     (RequestLedger, EnterpriseRequest, enterprise_request.EVENT_LABELS),
     (EnterpriseLedger, Enterprise, enterprise.EVENT_LABELS),
+    (AgencyLedger, AgencyCase, agency_case.EVENT_LABELS),
 ]
 
 
