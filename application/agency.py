@@ -62,9 +62,10 @@ class AgencyCaseState:
         items = sorted(case.items.values(), key=lambda i: catalogue.order(i["item"]))
         return state_of(
             cls, case, allowed_steps=case.allowed_steps(),
-            items=[{**i, "name": catalogue.name(i["item"]), "steps": list(i["steps"]),
-                    "overdue": case.is_open and i["status"] in OPEN_ITEM
-                    and i["due"] is not None and i["due"].due < today} for i in items],
+            items=[{**i, "name": catalogue.name(i["item"], i["name"]),
+                    "steps": list(i["steps"]), "overdue": case.is_open
+                    and i["status"] in OPEN_ITEM and i["due"] is not None
+                    and i["due"].due < today} for i in items],
             milestones=[{"milestone": m.value, "on": case.milestones[m]}
                         for m in MILESTONES if m in case.milestones])
 
@@ -167,7 +168,8 @@ class AgencyService(CaseService[AgencyCase, AgencyCaseState]):
         case = self.load_for(caller, "handle", case_id, expected_version)
         code = self.catalogue.require(item)
         day = self.day(on)
-        case.record_item(code, status, note, self.deadline(DEADLINE, day), day, caller.audit())
+        case.record_item(code, self.catalogue.name(code), status, note,
+                         self.deadline(DEADLINE, day), day, caller.audit())
         return self.saved(caller, case)
 
     def correct_item(self, caller: Caller, case_id: UUID, item: str, status: str,

@@ -41,10 +41,11 @@ class AgencyItems:
     def all(self) -> list[AgencyItem]:
         return list(self._by_code.values())
 
-    def name(self, code: str) -> str:
-        """The item's name; a code no longer listed keeps its code as its name."""
+    def name(self, code: str, recorded: str | None = None) -> str:
+        """The item's name; a code no longer listed keeps the name it was recorded with (or
+        its code)."""
         item = self._by_code.get(code)
-        return item.name if item else code
+        return item.name if item else recorded or code
 
     def order(self, code: str) -> int:
         """Where the item stands in the catalogue; codes no longer listed come last."""

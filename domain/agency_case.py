@@ -207,11 +207,12 @@ class AgencyCase(Aggregate):
 
     # --- permit items ---------------------------------------------------------------------
 
-    def record_item(self, item: str, status: str, note: str | None, due: Deadline, on: date,
-                    audit: Audit) -> None:
+    def record_item(self, item: str, name: str, status: str, note: str | None, due: Deadline,
+                    on: date, audit: Audit) -> None:
         """Record an item's next status (登记审批事项进展): a move `MOVES` allows, on a date
-        not before the item's previous step. `due` is the deadline counted from `on`, kept
-        when the item's clock starts now."""
+        not before the item's previous step. `name` is what the catalogue calls the item now
+        (kept for display); `due` is the deadline counted from `on`, kept when the item's
+        clock starts now."""
         self._require_open("record an item")
         code = require_text(item, "item", limit=60)
         wanted = ItemStatus.require(status, "status")
@@ -229,7 +230,8 @@ class AgencyCase(Aggregate):
         require_not_before(on, entry["since"] if entry else self.opened_on, "item date",
                            "item's previous step" if entry else "case's opening date",
                            ("事项日期", "该事项上一步日期" if entry else "受理代办日期"))
-        self._item_recorded(item=code, status=wanted.value, note=optional_text(note, "note"),
+        self._item_recorded(item=code, name=require_text(name, "name", limit=100),
+                            status=wanted.value, note=optional_text(note, "note"),
                             due=self._due_to_start(entry, wanted, due, on), on=on,
                             audit=audit)
 
@@ -237,6 +239,7 @@ class AgencyCase(Aggregate):
         """审批事项进展: an item reaches a status."""
 
         item: str
+        name: str
         status: str
         note: str | None
         due: Deadline | None
@@ -244,14 +247,14 @@ class AgencyCase(Aggregate):
         audit: Audit
 
     @event(ItemRecorded)
-    def _item_recorded(self, item: str, status: str, note: str | None, due: Deadline | None,
-                       on: date, audit: Audit) -> None:
+    def _item_recorded(self, item: str, name: str, status: str, note: str | None,
+                       due: Deadline | None, on: date, audit: Audit) -> None:
         entry = self.items.setdefault(item, {
-            "item": item, "status": None, "recorded_on": on, "submitted_on": None,
+            "item": item, "name": name, "status": None, "recorded_on": on, "submitted_on": None,
             "approved_on": None, "since": on, "due": None, "note": None, "steps": []})
         if status == ItemStatus.submitted and entry["submitted_on"] is None:
             entry["submitted_on"] = on
-        entry.update(status=status, since=on, note=note,
+        entry.update(name=name, status=status, since=on, note=note,
                      approved_on=on if status == ItemStatus.approved else None)
         if due is not None:
             entry["due"] = due
@@ -273,7 +276,8 @@ class AgencyCase(Aggregate):
             raise RuleViolation(msg)
         require_not_before(on, self.opened_on, "corrected date", "case's opening date",
                            ("更正日期", "受理代办日期"))
-        self._item_corrected(item=entry["item"], status=wanted.value, previous=entry["status"],
+        self._item_corrected(item=entry["item"], name=entry["name"], status=wanted.value,
+                             previous=entry["status"],
                              reason=why, due=self._due_to_start(entry, wanted, due, on),
                              on=on, audit=audit)
 
@@ -281,6 +285,7 @@ class AgencyCase(Aggregate):
         """更正审批事项: an item's status or date was wrongly recorded."""
 
         item: str
+        name: str
         status: str
         previous: str
         reason: str
@@ -289,7 +294,7 @@ class AgencyCase(Aggregate):
         audit: Audit
 
     @event(ItemCorrected)
-    def _item_corrected(self, item: str, status: str, previous: str, reason: str,
+    def _item_corrected(self, item: str, name: str, status: str, previous: str, reason: str,
                         due: Deadline | None, on: date, audit: Audit) -> None:
         entry = self.items[item]
         entry["submitted_on"] = first_submission(entry, status, on)

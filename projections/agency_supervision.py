@@ -29,8 +29,8 @@ def _key(e: Any) -> str:
     return f"{KIND}:{e.originator_id}:{e.item}"
 
 
-def _summary(code: str, status: str) -> str:
-    return f"代办事项 {code} · {ItemStatus(status).label}"
+def _summary(e: AgencyCase.ItemRecorded | AgencyCase.ItemCorrected) -> str:
+    return f"{e.name} · {ItemStatus(e.status).label}"
 
 
 def _moved(b: Batch, e: AgencyCase.ItemRecorded | AgencyCase.ItemCorrected) -> None:
@@ -40,9 +40,9 @@ def _moved(b: Batch, e: AgencyCase.ItemRecorded | AgencyCase.ItemCorrected) -> N
         b.items.delete(_key(e))
     elif e.due is not None:
         b.items.put(item(_key(e), KIND, str(e.originator_id), b.position, e.due.start, e.due,
-                         None, _summary(e.item, e.status)))
+                         None, _summary(e)))
     elif row := b.items.touch(_key(e)):
-        row["summary"] = _summary(e.item, e.status)
+        row["summary"] = _summary(e)
 
 
 @contributes({KIND: "代办事项"})

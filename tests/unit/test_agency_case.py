@@ -34,7 +34,7 @@ def case(audit: Audit) -> AgencyCase:
 def record(case: AgencyCase, audit: Audit, status: str, day: int,
            item: str = "project_filing") -> None:
     on = date(2025, 3, day)
-    case.record_item(item, status, None, due_from(on), on, audit)
+    case.record_item(item, item.replace("_", " "), status, None, due_from(on), on, audit)
 
 
 def events(case: AgencyCase) -> list[str]:
@@ -203,7 +203,8 @@ def test_a_closed_case_takes_no_more_steps(case: AgencyCase, audit: Audit) -> No
 
 def test_a_provisional_item_deadline_is_recomputed(case: AgencyCase, audit: Audit) -> None:
     provisional = replace(due_from(date(2025, 3, 4)), provisional=True)
-    case.record_item("project_filing", "pending", None, provisional, date(2025, 3, 4), audit)
+    case.record_item("project_filing", "立项备案", "pending", None, provisional,
+                     date(2025, 3, 4), audit)
     record(case, audit, "not_needed", 4, item="eia_approval")
     official = due_from(date(2025, 3, 4))
     with pytest.raises(RuleViolation, match="no running deadline"):
