@@ -217,3 +217,41 @@ def test_a_catalogue_with_a_repeated_or_missing_code_is_refused(tmp_path: Path) 
                                 {"name": "无代码"}]), "utf-8")
     with pytest.raises(ValueError, match="repeated: a"):
         AgencyItems.load(path)
+
+
+def test_configuring_2027_recomputes_open_item_deadlines(tmp_path: Path) -> None:
+    from application.settings import Settings
+    from tests.integration.test_calendar_sync import In2027, _override
+
+    url = f"sqlite:///{tmp_path}/a.db"
+    first = build(Settings(database_url=url, agency_item_days=3), clock=In2027())
+    try:
+        callers = {k: first.accounts.authenticate(t) for k, t in add_role_accounts(first).items()}
+        agency = Agency(first, callers)
+        agency.enterprise()
+        case = agency.open(on=date(2027, 3, 1)).id
+        agency.item(case, "project_filing", "submitted", date(2027, 3, 1))
+        agency.items(case, "eia_approval", ("submitted", date(2027, 3, 1)),
+                     ("approved", date(2027, 3, 1)))
+        state = first.agency_cases.get(SYSTEM, case)
+        assert [(i["due"].due, i["due"].provisional) for i in state.items] == [
+            (date(2027, 3, 4), True), (date(2027, 3, 4), True)]
+        first.sync_calendar()
+    finally:
+        first.close()
+
+    configured = build(Settings(database_url=url, agency_item_days=3,
+                                calendar_overrides_file=_override(tmp_path)), clock=In2027())
+    try:
+        assert configured.sync_calendar().recomputed == 1  # the approved item is left alone
+        filing = configured.agency_cases.get(SYSTEM, case).items[0]
+        assert (filing["due"].due, filing["due"].provisional) == (date(2027, 3, 5), False)
+        configured.follower.catch_up()
+        with configured.views.read() as tx:
+            row = tx.one("SELECT due, provisional FROM supervision_items WHERE id = ?",
+                         (f"agency_item:{case}:project_filing",))
+            ledger = tx.one("SELECT next_due FROM agency_ledger WHERE id = ?", (str(case),))
+        assert row == {"due": "2027-03-05", "provisional": 0}
+        assert ledger == {"next_due": "2027-03-05"}
+    finally:
+        configured.close()
