@@ -8,6 +8,7 @@ import re
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from domain import agency_case as agency
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
 from domain.enterprise import VisitKind
@@ -20,6 +21,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     Role, Stage, ItemKind, complaint.Status, complaint.Channel, complaint.Category,
     complaint.Satisfaction, complaint.DeadlineKind, request.Status, request.Source,
     request.Category, request.Outcome, request.Feedback, VisitKind,
+    agency.Status, agency.ItemStatus, agency.Milestone,
 ]
 
 
