@@ -135,14 +135,14 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     views = view_store(settings, database)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
     reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
-                  [query for case in cases for query in case.ledgers])
+                  [query for case in cases for query in case.ledgers], calendar)
     for case in cases:
         for name, make_reader in case.readers.items():
             reads.readers[name] = make_reader(views)
     review_units = tuple(units.require(code, "LEDGER_REVIEW_UNITS")
                          for code in settings.review_units)
     context = Context(store, units, clock, calendar, deadlines, reads,
-                      Industries.load(settings.industries_file), review_units)
+                      Industries.load(settings.industries_file), settings, review_units)
     reporting = KeyReporting(KeyReportingReader(views), Schedule(
         settings.report_period, settings.report_due_workday, calendar), clock)
     reads.columns["projects"] = reporting  # the project ledger's 信息报送 columns

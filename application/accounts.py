@@ -7,11 +7,13 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass, replace
+from functools import partial
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from application import policy
+from application.agency_index import agent_items
 from application.cases import originators
 from application.context import Caller
 from application.errors import NotFound, Unauthenticated
@@ -146,6 +148,9 @@ class AccountService:
         caller = self.tokens.get(digest)
         if caller is None:
             caller = self._load(digest)
+            if caller.role == Role.agent:
+                caller = replace(caller, agency_items=partial(agent_items, self.store,
+                                                              caller.account_id))
             self.tokens.put(digest, caller, loaded_at)
         return replace(caller, correlation_id=correlation_id)
 

@@ -242,8 +242,8 @@ class WorkingDays(BaseModel):
     """Working days allowed for each step that runs against a deadline: complaints' 受理
     acceptance, 签收 acknowledgement, 答复 reply and 回访 callback; an enterprise request's
     handling (诉求办理); a project problem's resolution (存在问题) and an instruction's answer
-    (批示落实). Declared once: `Settings` reads them from LEDGER_<KIND>_DAYS and
-    `DeadlinePolicy` applies them."""
+    (批示落实); an agency case's permit item (代办事项). Declared once: `Settings` reads them
+    from LEDGER_<KIND>_DAYS and `DeadlinePolicy` applies them."""
 
     acceptance_days: Days = Field(3, le=60, description="受理: decide within N working days "
                                   "of receipt")
@@ -261,6 +261,9 @@ class WorkingDays(BaseModel):
                                    "N working days")
     order_days: Days = Field(10, le=250, description="督办单: a supervision order is due N "
                              "working days after it is issued, unless the office names a date")
+    agency_item_days: Days = Field(20, le=250, description="代办事项: an agency case's permit "
+                                   "item still open (待办, 已报件 or 未通过) N working days after "
+                                   "it was first open joins the supervision view")
 
 
 DEADLINE_KINDS = tuple(name.removesuffix("_days") for name in WorkingDays.model_fields)
@@ -282,3 +285,14 @@ class DeadlinePolicy(WorkingDays):
     def deadline(self, kind: str, start: date, calendar: WorkingCalendar) -> Deadline:
         """The `kind` deadline counted from `start` (the step's business date)."""
         return calendar.add_working_days(start, self.days_for(kind))
+
+
+def latest_start(calendar: WorkingCalendar, end: date, working_days: int) -> date:
+    """The latest day from which at least `working_days` working days have passed by `end`
+    (`calendar.working_days_between(day, end) >= working_days`): something started on or
+    before it has been open that long."""
+    day, counted = end, 0
+    while counted < working_days:
+        counted += calendar.is_workday(day)
+        day -= _ONE_DAY
+    return day

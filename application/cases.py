@@ -30,12 +30,17 @@ from eventsourcing.utils import get_topic
 from application import idempotency, policy
 from application.calendar import DeadlinePolicy
 from application.context import Caller, Clock
+from application.errors import NotFound
 from application.history import HistoryEntry, history_entries, without_personal_data
 from application.industries import Industries
 from application.queries import Reads
+from application.settings import Settings
 from application.store import Store, check_version
 from application.units import Units
+from domain.account import Account
 from domain.calendar import Deadline, WorkingCalendar
+from domain.errors import InvalidValue
+from domain.shared import Role
 
 A = TypeVar("A", bound=Aggregate)
 S = TypeVar("S")
@@ -52,6 +57,7 @@ class Context:
     deadlines: DeadlinePolicy
     reads: Reads
     industries: Industries
+    settings: Settings  # what a case type reads of its own (a catalogue file)
     review_units: tuple[str, ...] = ()  # 入园联合论证: units reviewing every park entry
 
 
@@ -135,6 +141,20 @@ class CaseService(Generic[A, S]):
 
     def deadline(self, kind: str, start: date) -> Deadline:
         return self.context.deadlines.deadline(kind, start, self.calendar)
+
+    def active_account(self, account_id: str, role: Role, what: str) -> Account:
+        """The active account of `role` with this id (a leader to link, an agent to take a
+        case); anything else is bad input (422)."""
+        try:
+            account = self.store.load(Account, UUID(str(account_id).strip()))
+        except (ValueError, NotFound):
+            account = None
+        if account is None or account.role != role or not account.active:
+            msg = (f"{what}: {account_id!r} is not the account id of an active {role} account "
+                   f"(investledger accounts add --role {role} prints it) / "
+                   f"{what}须为在用的{role.label}账号")
+            raise InvalidValue(msg)
+        return account
 
     def state(self, caller: Caller, item: A) -> S:
         """The item as this caller may see it."""

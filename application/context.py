@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,6 +25,10 @@ class Caller:
     role: Role | None
     unit: str | None = None
     enterprise: str | None = None
+    # An agent's (代办员): ids of the enterprises and projects its agency cases name, looked
+    # up when a rule asks, since cases change while an authenticated caller is kept.
+    agency_items: Callable[[], frozenset[str]] = field(default=lambda: frozenset(),
+                                                       compare=False, repr=False)
     correlation_id: str = ""
     idempotency: Idempotency | None = None  # the request's Idempotency-Key, if any
     unit_name: str | None = None  # the unit's name, for messages (the code is recorded)

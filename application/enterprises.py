@@ -18,7 +18,6 @@ from application.store import Store
 from domain.account import Account
 from domain.credit_code import require_credit_code
 from domain.enterprise import EVENT_LABELS, Enterprise, LeaderLevel
-from domain.errors import InvalidValue
 from domain.key_list import KEY_ENTERPRISES
 from domain.shared import Role
 
@@ -146,7 +145,7 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
         """挂钩联系: `leader` is the account id of an active leader account; the link keeps
         the account (what permissions follow), its name (what people read) and its level."""
         enterprise = self.load_for(caller, "manage", enterprise_id, expected_version)
-        account = self._leader(leader)
+        account = self.active_account(leader, Role.leader, "leader")
         enterprise.link_leader(account.name, reason, self.day(on), caller.audit(),
                                leader_account=str(account.id),
                                leader_level=self._level(account))
@@ -157,18 +156,6 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
         leader is 县区级; a leader of the city (no unit, or a municipal department) 市级."""
         unit = self.units.get(account.unit) if account.unit else None
         return LeaderLevel.county if unit and unit.kind in AREA_KINDS else LeaderLevel.city
-
-    def _leader(self, account_id: str) -> Account:
-        """The active leader account with this id; anything else is bad input (422)."""
-        try:
-            account = self.store.load(Account, UUID(str(account_id).strip()))
-        except (ValueError, NotFound):
-            account = None
-        if account is None or account.role != Role.leader or not account.active:
-            msg = (f"leader: {account_id!r} is not the account id of an active leader account "
-                   "(investledger accounts add --role leader prints it) / 须为在用的领导账号")
-            raise InvalidValue(msg)
-        return account
 
     def unlink_leader(self, caller: Caller, enterprise_id: UUID, reason: str,
                       on: date | None = None, expected_version: int | None = None

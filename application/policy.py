@@ -18,6 +18,7 @@ from typing import Any
 
 from application.context import Caller
 from application.errors import Forbidden
+from domain.agency_case import AgencyCase
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
@@ -40,6 +41,8 @@ class Relation(StrEnum):
     enterprise = "enterprise"  # the item is the caller's enterprise, or raised by it
     linked_leader = "linked_leader"  # the caller is the leader linked to the enterprise
     reviewing_unit = "reviewing_unit"  # the caller's unit reviews the item (入园联合论证)
+    agent = "agent"  # the caller is the agent (代办员) of the agency case
+    agent_case = "agent_case"  # one of the caller's agency cases names the item
 
 
 ANY = frozenset({Relation.any})
@@ -78,6 +81,10 @@ _RELATED: dict[tuple[type, Relation], Callable[[Caller, Any], bool]] = {
     (Park, Relation.unit): lambda c, p: _is(p.managing_unit, c.unit),
     (ParkEntryReview, Relation.reviewing_unit): lambda c, r: c.unit is not None
     and c.unit in r.reviewing_unit_codes,
+    (AgencyCase, Relation.agent): lambda c, a: _is(a.agent, c.account_id),
+    (AgencyCase, Relation.enterprise): lambda c, a: _is(a.credit_code, c.enterprise),
+    (Project, Relation.agent_case): lambda c, p: str(p.id) in c.agency_items(),
+    (Enterprise, Relation.agent_case): lambda c, e: str(e.id) in c.agency_items(),
 }
 
 
@@ -105,8 +112,9 @@ R = Relation
 
 POLICY: dict[str, Rule] = {
     # 招商项目
-    "project.read": rule("read projects", *READERS, Role.park_office, Role.agent,
-                         this="read a project of another unit", unit=[R.unit, R.area]),
+    "project.read": rule("read projects", *READERS, Role.park_office,
+                         this="read a project of another unit or outside its agency cases",
+                         unit=[R.unit, R.area], agent=[R.agent_case]),
     "project.manage": rule("register or change projects", *STAFF),
     "project.handle": rule("handle projects", *STAFF, unit=[R.unit],
                            this="handle a project its unit is not responsible for"),
@@ -114,7 +122,7 @@ POLICY: dict[str, Rule] = {
     "project.correct": rule("correct a project's recorded stage facts (更正)", *STAFF),
     "project.revoke_termination": rule("revoke a project's termination (撤销终止)", *STAFF),
     "project.comment": rule("comment on projects", *READERS, Role.park_office,
-                            Role.agent, unit=[R.unit, R.area]),
+                            unit=[R.unit, R.area], agent=[R.agent_case]),
     "project.designate": rule("put projects on or off a key-project list (重点项目清单)",
                               *STAFF),
     # 营商环境投诉举报
@@ -133,8 +141,9 @@ POLICY: dict[str, Rule] = {
                                     Role.supervisor),
     # 企业
     "enterprise.read": rule("read enterprises", *READERS, unit=[R.area],
-                            enterprise=[R.enterprise],
-                            this="read another enterprise or one outside its county"),
+                            enterprise=[R.enterprise], agent=[R.agent_case],
+                            this="read another enterprise, one outside its county or "
+                            "outside its agency cases"),
     "enterprise.manage": rule("register or change enterprises", *STAFF),
     "enterprise.designate": rule("put enterprises on or off a key-enterprise list "
                                  "(重点企业名单)", *STAFF),
@@ -188,6 +197,17 @@ POLICY: dict[str, Rule] = {
                                       "part of; only the reviewing units may"),
     "park_entry_review.decide": rule("decide or register park-entry reviews (入园登记)",
                                      Role.admin, Role.park_office),
+    # 代办服务
+    "agency_case.read": rule("read agency cases", *READERS, agent=[R.agent],
+                             enterprise=[R.enterprise],
+                             this="read an agency case it is not the agent or enterprise of"),
+    "agency_case.open": rule("open agency cases (受理代办)", *STAFF, Role.agent),
+    "agency_case.handle": rule("record items and milestones of agency cases", *STAFF,
+                               agent=[R.agent],
+                               this="handle an agency case; only its agent (代办员) may"),
+    "agency_case.reassign": rule("hand agency cases to another agent", *STAFF),
+    "agency_case.close": rule("close agency cases (代办办结)", *STAFF, agent=[R.agent],
+                              this="close an agency case; only its agent (代办员) may"),
     # 台账、督办、统计、审计
     "supervision.read": rule("read the supervision view", *READERS, unit=[R.unit]),
     "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,
@@ -243,14 +263,19 @@ def require_role(caller: Caller, action: str) -> None:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which items of a list a caller may see: all (both None), its unit's, or its
-    enterprise's. What "its unit's" means is each ledger's `scope_unit` filter."""
+    """Which items of a list a caller may see: all (every field None), its unit's, its
+    enterprise's, or an agent's. What "its unit's" means is each ledger's `scope_unit`
+    filter; an agent sees its own cases (`scope_agent`) and the items they name
+    (`scope_items`)."""
 
     unit: str | None = None
     enterprise: str | None = None
+    agent: str | None = None  # an agent's own agency cases
+    items: frozenset[str] | None = None  # the items an agent's cases name (their ids)
 
-    def filters(self) -> dict[str, str]:
-        found = {"scope_unit": self.unit, "scope_enterprise": self.enterprise}
+    def filters(self) -> dict[str, Any]:
+        found = {"scope_unit": self.unit, "scope_enterprise": self.enterprise,
+                 "scope_agent": self.agent, "scope_items": self.items}
         return {k: v for k, v in found.items() if v is not None}
 
 
@@ -259,6 +284,10 @@ def scope(caller: Caller, action: str) -> Scope:
     relations = _grants(caller, action)
     if Relation.any in relations:
         return Scope()
+    if Relation.agent in relations:
+        return Scope(agent=caller.account_id)
+    if Relation.agent_case in relations:
+        return Scope(items=caller.agency_items())
     if Relation.enterprise in relations and caller.enterprise:
         return Scope(enterprise=caller.enterprise)
     if relations - {Relation.enterprise, Relation.linked_leader} and caller.unit:

@@ -19,8 +19,10 @@ from enum import Enum
 from typing import Any, Protocol
 
 from application import policy
+from application.calendar import latest_start
 from application.context import Caller, Clock
 from application.errors import NotReady
+from domain.calendar import WorkingCalendar
 from domain.errors import InvalidValue
 
 
@@ -201,6 +203,9 @@ class LedgerQuery:
     filters: Mapping[str, Param]
     dated: bool = False  # rows judged against today (overdue): the reader is given `today`
     periods: tuple[tuple[str, str], ...] = ()  # pairs of date filters that must not cross
+    # Filters given as "open more than N working days": the reader is given the latest day a
+    # start may fall on to be that old (see `latest_start`).
+    ages: tuple[str, ...] = ()
 
     @property
     def params(self) -> dict[str, Param]:
@@ -217,9 +222,11 @@ class Reads:
     """Scope, parameters and the bounded wait, for every read of a projection."""
 
     def __init__(self, head: Callable[[], int], positions: Positions, timeout: float,
-                 clock: Clock, ledgers: Sequence[LedgerQuery] = ()) -> None:
+                 clock: Clock, ledgers: Sequence[LedgerQuery],
+                 calendar: WorkingCalendar) -> None:
         self.head = head
         self.clock = clock
+        self.calendar = calendar
         self.positions = positions
         self.timeout = timeout
         self.ledgers = {q.name: q for q in ledgers}
@@ -249,6 +256,9 @@ class Reads:
             check_period(values.get(start), values.get(end))
         if query.dated:
             values["today"] = self.clock.today()
+        for age in query.ages:
+            if values.get(age) is not None:
+                values[age] = latest_start(self.calendar, self.clock.today(), values[age] + 1)
         reader = self.readers[name]
         minimum = values.pop("min_position", None)
         position = self.wait(reader.projection, minimum)

@@ -56,6 +56,9 @@ class Settings(BaseSettings, WorkingDays):
     review_units: Annotated[tuple[str, ...], NoDecode] = Field(
         ("gxj", "zrzyj", "sthjj", "fgw"), description="Units that review every park-entry "
         "project (入园联合论证) besides the park's managing unit: unit codes, comma separated.")
+    agency_items_file: Path | None = Field(
+        None, description="Permit items of agency cases (代办事项清单; JSON [{code, name}]); "
+        "default: the bundled list from 立项备案 to 竣工验收.")
     calendar_overrides_file: Path | None = Field(
         None, description="Official holiday schedules for years chinese-calendar lacks "
         "(JSON; see application/data/calendar-overrides.example.json). Setting it recomputes "

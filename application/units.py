@@ -15,16 +15,16 @@ KIND_LABELS = {"department": "市级部门", "county": "县区", "zone": "开发
                "park_office": "园区办", "park_committee": "园区管委会"}
 
 
-def reference_list(bundled: str, path: Path | None) -> list[dict[str, Any]]:
-    """A reference list (JSON array of objects): the deployment's file at `path`, else the
-    one bundled as application/data/`bundled`."""
+def reference_list(bundled: str, path: Path | None = None) -> list[dict[str, Any]]:
+    """A reference list the deployment may replace (DESIGN.md 13): the JSON file at `path`
+    (a `LEDGER_*_FILE` setting), else the one bundled as application/data/`bundled`."""
     if path is None:
         text = resources.files("application").joinpath(f"data/{bundled}").read_text("utf-8")
     else:
         text = Path(path).read_text("utf-8")
     found = json.loads(text)
-    if not isinstance(found, list) or not all(isinstance(x, dict) for x in found):
-        msg = f"{path or bundled} must hold a JSON array of objects"
+    if not isinstance(found, list) or not all(isinstance(entry, dict) for entry in found):
+        msg = f"{path or bundled}: expected a JSON list of objects"
         raise ValueError(msg)
     return found
 

@@ -268,12 +268,15 @@ def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind:
     return checked
 
 
-def require_not_before(later: date, earlier: date | None, what: str, earlier_what: str) -> None:
-    """Refuse a business date that comes before the step it follows."""
+def require_not_before(later: date, earlier: date | None, what: str, earlier_what: str,
+                       chinese: tuple[str, str] | None = None) -> None:
+    """Refuse a business date that comes before the step it follows; `chinese` names both
+    dates in Chinese where the glossary (`TERMS`) does not."""
     if earlier is not None and later < earlier:
+        what_zh, earlier_zh = chinese or (zh(what), zh(earlier_what))
         msg = (
             f"{what} {later.isoformat()} is before {earlier_what} {earlier.isoformat()}"
-            f" / {zh(what)}不能早于{zh(earlier_what)}"
+            f" / {what_zh}不能早于{earlier_zh}"
         )
         raise RuleViolation(msg)
 

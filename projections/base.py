@@ -75,15 +75,20 @@ class RowCache:
         self.dirty: set[str] = set()
         self.deleted: set[str] = set()
 
-    def preload(self, keys: Iterable[str]) -> None:
-        wanted = [k for k in set(keys) if k not in self.rows and k not in self.deleted]
+    def preload(self, keys: Iterable[str], by: str | None = None) -> None:
+        """Load the rows of `keys` not held yet; with `by`, another column, every row whose
+        `by` is among `keys` (all the items of some cases), rows already held kept as held."""
+        column = by or self.key
+        wanted = [k for k in set(keys)
+                  if by is not None or (k not in self.rows and k not in self.deleted)]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.tx.all(
-                f"SELECT * FROM {self.table} WHERE {self.key} IN ({marks})", chunk
+                f"SELECT * FROM {self.table} WHERE {column} IN ({marks})", chunk
             ):
-                self.rows[row[self.key]] = row
+                if row[self.key] not in self.rows and row[self.key] not in self.deleted:
+                    self.rows[row[self.key]] = row
 
     def get(self, key: str) -> dict[str, Any] | None:
         if key not in self.rows:

@@ -162,6 +162,7 @@ FILTERS: dict[str, Filter] = {
     "q": Text("name", "credit_code"),  # text in the name or the credit code
     "scope_unit": Equals("county"),  # a unit reads the enterprises of its county or zone
     "scope_enterprise": Equals("credit_code"),  # an enterprise reads itself
+    "scope_items": Equals("id"),  # an agent reads the enterprises its agency cases name
 }
 
 

@@ -241,6 +241,7 @@ FILTERS: dict[str, Filter] = {
        for end in ("from", "to")},
     # A unit account reads the projects it is responsible for and those in its county/zone.
     "scope_unit": AnyOf(Equals("responsible_unit"), Equals("county")),
+    "scope_items": Equals("id"),  # an agent reads the projects its agency cases name
 }
 
 

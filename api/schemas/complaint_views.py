@@ -68,7 +68,8 @@ class SupervisionItemPublic(BaseModel):
                       "complaint_reply, complaint_callback, project_problem, "
                       "project_instruction, project_planned_start, project_planned_production, "
                       "request, missing_report (信息报送), or a kind another case type "
-                      "contributes (order 督办单, meeting_item 会议议定事项, …)")
+                      "contributes (order 督办单, meeting_item 会议议定事项, "
+                      "agency_item 代办事项, …)")
     kind_label: str
     id: UUID = Field(description="The complaint, project, enterprise request, supervision "
                      "order or meeting")

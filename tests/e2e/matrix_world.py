@@ -40,8 +40,12 @@ ITEMS = ("own", "other")
 # The unit of each item, and the account of that unit.
 UNIT_OF = {"own": "liudong", "other": "liujiang"}
 UNIT_ACCOUNT = {"own": "unit", "other": "other_unit"}
-# The item each account is related to (accounts not listed are related to neither).
-RELATED_ITEM = {"unit": "own", "other_unit": "other", "enterprise": "own", "leader": "own"}
+# The item each account is related to (accounts not listed are related to neither). The
+# `agent` account is the agent of the own agency case and of cases naming the own enterprise
+# and the own project.
+RELATED_ITEM = {"unit": "own", "other_unit": "other", "enterprise": "own", "leader": "own",
+                "agent": "own"}
+OTHER_AGENT = "李代办"
 
 # Business dates of the steps that build the items, all in the past.
 REGISTERED_ON = date(2025, 1, 6)
@@ -69,6 +73,8 @@ ACTION_DONE_ON = date(2025, 10, 14)
 PARK_ON = date(2025, 1, 2)
 REVIEW_ON = date(2025, 2, 10)
 OPINION_ON = date(2025, 2, 20)
+AGENCY_ON = date(2025, 2, 3)
+ITEM_ON = date(2025, 2, 10)
 
 _codes = itertools.count(1)
 
@@ -142,6 +148,15 @@ class World:
             self._items["leader"] = {"other": Item(str(opened.account_id))}
         return self._items["leader"]["other"].id
 
+    def agent_account(self, which: str) -> str:
+        """The `agent` account's id, or another agent's (opened once per world)."""
+        if which == "own":
+            return self.callers["agent"].account_id
+        if "agent" not in self._items:
+            opened = self.container.accounts.add(SYSTEM, OTHER_AGENT, "agent")
+            self._items["agent"] = {"other": Item(str(opened.account_id))}
+        return self._items["agent"]["other"].id
+
     def items(self, kind: str) -> dict[str, Item]:
         """The own and the other item of a case type ("project", "complaint", ...)."""
         if kind not in self._items:
@@ -171,6 +186,8 @@ def _project(world: World, which: str) -> Item:
                              industry="汽车", total_investment=Decimal("12000"), county=unit,
                              responsible_unit=unit)
     state = world.container.projects.register(world.callers["bureau"], details, PROJECT_ON).state
+    if which == "own":  # the `agent` account's case names it
+        _agency_case(world, which, project_id=state.id)
     return Item(str(state.id))
 
 
@@ -196,6 +213,10 @@ def _enterprise(world: World, which: str) -> Item:
     state = c.register(bureau, f"{which} 柳州某汽车零部件有限公司", code, "汽车", UNIT_OF[which],
                        [], REGISTERED_ON).state
     c.link_leader(bureau, state.id, world.leader_account(which), on=LINKED_ON)
+    if which == "own":  # the `agent` account's case names it
+        world.container.agency_cases.open_case(bureau, credit_code=state.credit_code,
+                                               agent=world.agent_account("own"),
+                                               opened_on=AGENCY_ON)
     return Item(str(state.id), state.credit_code)
 
 
@@ -227,6 +248,8 @@ def _meeting(world: World, which: str) -> Item:
                      [], None).state
     c.add_item(bureau, state.id, UNIT_OF[which], "协调电力接入", ACTION_DUE, MEETING_ON)
     return Item(str(state.id))
+
+
 def _park(world: World, which: str) -> Item:
     """A city park in the item's unit, which manages it (as its 管委会)."""
     unit = UNIT_OF[which]
@@ -245,10 +268,21 @@ def _park_entry_review(world: World, which: str) -> Item:
     return Item(str(review.id))
 
 
+def _agency_case(world: World, which: str, project_id: UUID | None = None) -> Item:
+    """For the item's enterprise, opened by the bureau for the `agent` account (own) or for
+    another agent (other)."""
+    enterprise = world.items("enterprise")[which]
+    state = world.container.agency_cases.open_case(
+        world.callers["bureau"], credit_code=enterprise.code, project_id=project_id,
+        agent=world.agent_account(which), opened_on=AGENCY_ON).state
+    return Item(str(state.id), enterprise.code)
+
+
 BUILDERS: dict[str, Callable[[World, str], Item]] = {
     "project": _project, "complaint": _complaint, "enterprise": _enterprise,
     "request": _request, "order": _order, "meeting": _meeting,
     "park": _park, "park_entry_review": _park_entry_review,
+    "agency_case": _agency_case,
 }
 
 
@@ -322,6 +356,8 @@ def _responded_done(world: World, which: str, oid: UUID) -> None:
 
 def _action_done(world: World, which: str, mid: UUID) -> None:
     world.container.meetings.mark_done(world.unit(which), mid, 1, "已完成", ACTION_DONE_ON)
+
+
 def _opinions_given(world: World, which: str, rid: UUID) -> None:
     """Every reviewing unit approves (accounts of units the matrix has none for act as
     callers of those units)."""
@@ -337,6 +373,11 @@ def _review_approved(world: World, which: str, rid: UUID) -> None:
                                               "符合入园条件", on=OPINION_ON)
 
 
+def _with_item(world: World, which: str, case_id: UUID) -> None:
+    world.container.agency_cases.record_item(world.callers["bureau"], case_id,
+                                             "project_filing", "submitted", on=ITEM_ON)
+
+
 GIVEN: dict[str, Given] = {
     "signed": _signed, "under_construction": _under_construction, "terminated": _terminated,
     "with_problem": _with_problem, "with_instruction": _with_instruction,
@@ -346,4 +387,5 @@ GIVEN: dict[str, Given] = {
     "called_back": _called_back, "answered": _answered, "confirmed": _confirmed,
     "responded_done": _responded_done, "action_done": _action_done,
     "opinions_given": _opinions_given, "review_approved": _review_approved,
+    "with_item": _with_item,
 }

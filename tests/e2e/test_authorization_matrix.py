@@ -55,6 +55,7 @@ ITEM_PARAMS = {
     "service_request_id": ("complaint", "code"),
     "order_id": ("order", "id"), "meeting_id": ("meeting", "id"),
     "park_id": ("park", "id"), "review_id": ("park_entry_review", "id"),
+    "case_id": ("agency_case", "id"),
 }
 # Path parameters that name no item.
 FIXED_PARAMS = {"number": "1", "fmt": "json", "service_code": "approval_service"}
@@ -104,6 +105,16 @@ def _key_list(field: str) -> Callable[[World, Item | None], dict[str, Any]]:
     return body
 
 
+def _agency_body(world: World, item: Item | None) -> dict[str, Any]:
+    assert item is not None
+    return {"credit_code": item.code, "agent": world.agent_account("own"),
+            "opened_on": "2025-02-03"}
+
+
+def _another_agent(world: World, item: Item | None) -> dict[str, Any]:
+    return {"agent": world.agent_account("other"), "reason": "工作调整"}
+
+
 def _request_body(world: World, item: Item | None) -> dict[str, Any]:
     assert item is not None
     return {"credit_code": item.code, "source": "online", "category": "labour",
@@ -137,21 +148,25 @@ PUBLIC_COMPLAINT = {"category": "approval_service", "content": "窗口推诿",
 OPEN311_FORM = {"service_code": "approval_service", "description": "窗口推诿",
                 "last_name": "韦", "first_name": "先生"}
 
-P, C, E, R = ("/api/v1/projects", "/api/v1/complaints", "/api/v1/enterprises",
-              "/api/v1/requests")
+P, C, E, R, A = ("/api/v1/projects", "/api/v1/complaints", "/api/v1/enterprises",
+                 "/api/v1/requests", "/api/v1/agency-cases")
 PROJECT = f"{P}/{{project_id}}"
 COMPLAINT_ITEM = f"{C}/{{complaint_id}}"
 ENTERPRISE = f"{E}/{{enterprise_id}}"
 REQUEST = f"{R}/{{request_id}}"
+AGENCY = f"{A}/{{case_id}}"
 O311 = "/open311/v2"
 ORDERS, MEETINGS = "/api/v1/orders", "/api/v1/meetings"
 ORDER = f"{ORDERS}/{{order_id}}"
 MEETING = f"{MEETINGS}/{{meeting_id}}"
 
-PROJECT_READERS = f"{READ_ALL} park_office agent unit:own"
+# An agent reads the projects and enterprises its agency cases name.
+PROJECT_READERS = f"{READ_ALL} park_office agent:own unit:own"
 COMPLAINT_READERS = f"{READ_ALL} unit:own enterprise:own"
-ENTERPRISE_READERS = f"{READ_ALL} unit:own enterprise:own"
+ENTERPRISE_READERS = f"{READ_ALL} unit:own enterprise:own agent:own"
 REQUEST_READERS = f"{READ_ALL} unit:own enterprise:own"
+AGENCY_READERS = f"{READ_ALL} agent:own enterprise:own"
+AGENCY_HANDLERS = f"{STAFF} agent:own"  # the case's agent (代办员) and the bureau
 PROJECT_HANDLERS = f"{STAFF} unit:own"  # the responsible unit (责任单位)
 ORDER_READERS = f"{READ_ALL} unit:own"  # the unit the order is issued to
 MEETING_READERS = f"{READ_ALL} unit:own"  # the units taking part or with an action item
@@ -252,7 +267,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{ENTERPRISE}/drop-key"): Rule(STAFF, {"year": 2025, "reason": "调整"},
                                              given="key_enterprise"),
     ("POST", f"{E}/key-list"): Rule(STAFF, _key_list("enterprise_ids"), item="enterprise"),
-    ("GET", "/api/v1/ledgers/enterprises"): Rule(f"{READ_ALL} unit enterprise"),
+    ("GET", "/api/v1/ledgers/enterprises"): Rule(f"{READ_ALL} unit enterprise agent"),
     # --- 企业诉求 --------------------------------------------------------------------------
     # An enterprise raises requests for itself only (online); the item is the enterprise.
     ("POST", R): Rule(f"{STAFF} enterprise:own", _request_body, item="enterprise"),
@@ -313,6 +328,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
                                        given="opinions_given"),
     ("POST", f"{REVIEW}/register"): Rule(PARK_OFFICE, {}, given="review_approved"),
     ("GET", "/api/v1/ledgers/park-entry-reviews"): Rule(f"{READ_ALL} park_office unit"),
+    # --- 代办服务 --------------------------------------------------------------------------
+    # Bureau staff open a case for an agent; an agent opens its own, for any enterprise.
+    ("POST", A): Rule(f"{STAFF} agent", _agency_body, item="enterprise"),
+    ("GET", AGENCY): Rule(AGENCY_READERS),
+    ("GET", f"{AGENCY}/history"): Rule(AGENCY_READERS),
+    ("POST", f"{AGENCY}/items"): Rule(AGENCY_HANDLERS,
+                                      {"item": "project_filing", "status": "pending"}),
+    ("POST", f"{AGENCY}/correct-item"): Rule(AGENCY_HANDLERS, {
+        "item": "project_filing", "status": "pending", "reason": "误录为已报件"},
+        given="with_item"),
+    ("POST", f"{AGENCY}/milestones"): Rule(AGENCY_HANDLERS, {"milestone": "filing"}),
+    ("POST", f"{AGENCY}/reassign"): Rule(STAFF, _another_agent),
+    ("POST", f"{AGENCY}/close"): Rule(AGENCY_HANDLERS, {"summary": "代办完成"}),
+    ("GET", "/api/v1/ledgers/agency-cases"): Rule(f"{READ_ALL} agent enterprise"),
+    ("GET", "/api/v1/stats/agency"): Rule(READ_ALL),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------
@@ -615,6 +645,7 @@ class Refusable:
 
 ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R,
               "order": ORDERS, "meeting": MEETINGS}
+ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R, "agency_case": A}
 CHECK_ORDER: dict[str, list[Refusable]] = {
     "project": [
         Refusable("reassign", {"unit": "nowhere", "reason": "调整", "on": FUTURE},
@@ -648,6 +679,12 @@ CHECK_ORDER: dict[str, list[Refusable]] = {
     "meeting": [
         Refusable("items", {"unit": "nowhere", "task": "任务", "due": "2099-12-31"},
                   ("unit", "supervisor", "enterprise"), "leader"),
+    ],
+    "agency_case": [
+        Refusable("items", {"item": "nowhere", "status": "pending", "on": FUTURE},
+                  ("supervisor", "enterprise", "unit"), "agent"),
+        Refusable("reassign", {"agent": "nowhere", "reason": "调整", "on": FUTURE},
+                  ("agent", "supervisor", "enterprise"), "bureau"),
     ],
 }
 

@@ -13,7 +13,8 @@ from tests.e2e.helpers import SIGNED_ON, Api, assert_problem, position_of
 ROLES = tuple(ROLE_ACCOUNTS)
 MANAGERS = frozenset({"admin", "bureau"})
 HANDLERS = MANAGERS | {"unit"}  # the responsible unit (liudong) and the bureau
-READERS = frozenset({"admin", "bureau", "leader", "supervisor", "park_office", "agent", "unit"})
+# An agent reads (and comments on) only the projects its agency cases name: none here.
+READERS = frozenset({"admin", "bureau", "leader", "supervisor", "park_office", "unit"})
 
 
 def _nothing(api: Api, pid: str) -> int:

@@ -15,6 +15,7 @@ from eventsourcing.utils import get_topic
 from api.bootstrap import Container, all_projections
 from application.context import Caller
 from domain import (
+    agency_case,
     complaint,
     enterprise,
     enterprise_request,
@@ -24,6 +25,7 @@ from domain import (
     park_entry_review,
     project,
 )
+from domain.agency_case import AgencyCase
 from domain.complaint import Complaint
 from domain.credit_code import complete_credit_code
 from domain.enterprise import Enterprise
@@ -33,6 +35,7 @@ from domain.order import Order
 from domain.park import Park
 from domain.park_entry_review import ParkEntryReview
 from domain.project import Project, ProjectDetails
+from projections.agency_ledger import AgencyLedger
 from projections.base import Projection, handled_events
 from projections.complaint_ledger import ComplaintLedger
 from projections.enterprise_ledger import EnterpriseLedger
@@ -54,6 +57,7 @@ OWN_AGGREGATE: list[tuple[type[Projection], type, dict[str, str]]] = [
     (MeetingLedger, Meeting, meeting.EVENT_LABELS),
     (ParkLedger, Park, park.EVENT_LABELS),
     (ParkEntryReviewLedger, ParkEntryReview, park_entry_review.EVENT_LABELS),
+    (AgencyLedger, AgencyCase, agency_case.EVENT_LABELS),
 ]
 
 

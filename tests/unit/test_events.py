@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, AggregateCreated, decorated_funcs
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.account import Account, TokenIndex
+from domain.agency_case import AgencyCase, AgentCases
 from domain.calendar import CalendarSchedule
 from domain.complaint import Complaint
 from domain.enterprise import Enterprise
@@ -28,7 +29,7 @@ from tests.unit.helpers.project import SIGNED_ON, register
 
 AGGREGATES: list[type[Aggregate]] = [Project, Complaint, EnterpriseRequest, Enterprise, Account,
                                      TokenIndex, CalendarSchedule, Order, Meeting,
-                                     Park, ParkEntryReview]
+                                     Park, ParkEntryReview, AgencyCase, AgentCases]
 
 # Every topic ever stored. Renaming or moving one strands the events already written: that
 # needs register_topic or an upcaster, not an edit here.
@@ -58,6 +59,10 @@ STORED_TOPICS = {
     "domain.park:Park": ["Registered", "LeadingIndustriesChanged", "OutputReported"],
     "domain.park_entry_review:ParkEntryReview": [
         "Opened", "OpinionGiven", "Decided", "EntryRegistered"],
+    "domain.agency_case:AgencyCase": [
+        "Opened", "ItemRecorded", "ItemCorrected", "ItemDueRecomputed", "MilestoneReached",
+        "AgentReassigned", "Closed"],
+    "domain.agency_case:AgentCases": ["Started", "CaseTaken", "CaseHandedOver"],
 }
 # Fields every event has from the library, not from the method that applies it.
 BASE_FIELDS = {f.name for f in dataclasses.fields(AggregateCreated)}

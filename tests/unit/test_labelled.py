@@ -8,6 +8,7 @@ import re
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from domain import agency_case as agency
 from domain import complaint_values as complaint
 from domain import enterprise_request as request
 from domain import order
@@ -29,6 +30,7 @@ DOMAIN_ENUMS: list[type[Labelled]] = [
     VisitKind, LeaderLevel, Cadence, ReportStatus,
     order.Status, order.SubjectKind, ItemStatus,
     ParkLevel, review.Status, review.Opinion, review.Decision,
+    agency.Status, agency.ItemStatus, agency.Milestone,
 ]
 
 

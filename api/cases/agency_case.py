@@ -1,0 +1,23 @@
+"""代办服务 as a case type; its permit items join the supervision view
+(projections/agency_supervision.py)."""
+
+from __future__ import annotations
+
+from api.routers import agency_cases
+from application.agency import LEDGER, AgencyService
+from application.agency_stats import READER
+from application.cases import CaseType
+from domain.agency_case import EVENT_LABELS, AgencyCase, AgentCases
+from projections import agency_supervision  # noqa: F401  (registers its handlers)
+from projections.agency_ledger import AgencyLedger, AgencyLedgerReader
+from projections.agency_stats import AgencyStatsReader
+
+CASE = CaseType(
+    kind="agency_case", label="代办服务", aggregates=(AgencyCase, AgentCases),
+    event_labels={**EVENT_LABELS, "Started": "代办员名下", "CaseTaken": "接手代办",
+                  "CaseHandedOver": "移交代办"},
+    service=AgencyService, attribute="agency_cases", recomputes_deadlines=True,
+    routers=(agency_cases.router, agency_cases.ledgers, agency_cases.stats),
+    projections=(AgencyLedger,), ledgers=(LEDGER,),
+    readers={LEDGER.name: AgencyLedgerReader, READER: AgencyStatsReader},
+)
