@@ -644,8 +644,7 @@ class Refusable:
 
 
 ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R,
-              "order": ORDERS, "meeting": MEETINGS}
-ITEM_PATHS = {"project": P, "complaint": C, "enterprise": E, "request": R, "agency_case": A}
+              "order": ORDERS, "meeting": MEETINGS, "agency_case": A}
 CHECK_ORDER: dict[str, list[Refusable]] = {
     "project": [
         Refusable("reassign", {"unit": "nowhere", "reason": "调整", "on": FUTURE},
