@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -75,13 +76,31 @@ def refusals(why: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": text} for status, text in why.items()}
 
 
+# What a refusal means, in Chinese, for a message that has no Chinese of its own: every
+# `detail` reads in both languages.
+CHINESE = {400: "请求无效", 401: "未登录或令牌无效", 403: "无权进行此项操作",
+           404: "未找到所请求的对象", 405: "不支持此请求方法",
+           409: "与该事项的当前状态或业务规则冲突",
+           412: "该事项已被他人修改，请刷新后重试", 413: "请求内容过大", 415: "不支持的内容类型",
+           422: "输入内容不正确", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+           503: "服务暂时不可用，请稍后重试"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def bilingual(status: int, detail: str) -> str:
+    """`detail` with the Chinese meaning of `status` added when it has no Chinese."""
+    if _CJK.search(detail):
+        return detail
+    return f"{detail} / {CHINESE.get(status, '请求未能完成')}"
+
+
 def problem(status: int, detail: str, request: Request | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://investledger.example/problems/{status}",
         "title": TITLES.get(status, "Error"),
         "status": status,
-        "detail": detail,
+        "detail": bilingual(status, detail),
     }
     if request is not None:
         body["instance"] = request.url.path

@@ -5,6 +5,7 @@ Everything goes through the FastAPI app with bearer tokens, as a real client wou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,9 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert problem["title"]
     assert isinstance(problem["detail"], str)
     assert problem["detail"]
+    # Every refusal reads in Chinese and in English.
+    assert re.search(r"[\u4e00-\u9fff]", problem["detail"]), problem["detail"]
+    assert re.search(r"[A-Za-z]{3}", problem["detail"]), problem["detail"]
     return problem
 
 

@@ -27,8 +27,8 @@ def test_a_key_project_list_is_recorded_whole_and_read_back_from_the_ledger(api:
 
 def test_a_refused_project_is_named_in_a_409_and_nothing_is_recorded(api: Api) -> None:
     first, listed = (api.create(name=name) for name in ("甲项目", "已列入项目"))
-    api.do("bureau", listed["id"], "designate-key", {"year": 2025, "reason": "先行列入"})
-    head = api.ledger()["position"]
+    head = api.do("bureau", listed["id"], "designate-key",
+                  {"year": 2025, "reason": "先行列入"})["_position"]  # the log's last event
 
     response = api.client.post(f"{PROJECTS}/key-list",
                                json={**LIST, "project_ids": [first["id"], listed["id"]]},
