@@ -40,6 +40,7 @@ from application.units import Units
 from domain.account import Account
 from domain.calendar import Deadline, WorkingCalendar
 from domain.errors import InvalidValue
+from domain.instructions import Instructed
 from domain.shared import Role
 
 A = TypeVar("A", bound=Aggregate)
@@ -142,6 +143,36 @@ class CaseService(Generic[A, S]):
     def deadline(self, kind: str, start: date) -> Deadline:
         return self.context.deadlines.deadline(kind, start, self.calendar)
 
+    # --- leaders' instructions (批示), for case types that take them --------------------
+
+    answer_action: ClassVar[str] = "answer_instruction"  # the policy action of answering
+
+    def instruction_deadline(self, day: date, due: date | None) -> Deadline:
+        """The answer's deadline of an instruction given on `day`: the date the leader named
+        (its working days counted for information), else the configured working days."""
+        if due is None:
+            return self.deadline("instruction", day)
+        return Deadline(start=day, working_days=self.calendar.working_days_between(day, due),
+                        due=due, calendar_version=self.calendar.version, named=True)
+
+    def instruct(self, caller: Caller, item_id: UUID, text: str, on: date | None = None,
+                 due: date | None = None, expected_version: int | None = None) -> Result[S]:
+        """批示: a leader's written instruction, to be answered by `due` (or the configured
+        working days); the result's `number` is the instruction's."""
+        item = self.load_for(caller, "instruct", item_id, expected_version)
+        day = self.day(on)
+        number = _instructed(item).instruct(text, day, caller.audit(),
+                                            self.instruction_deadline(day, due))
+        return self.saved(caller, item, number)
+
+    def answer_instruction(self, caller: Caller, item_id: UUID, number: int, text: str,
+                           on: date | None = None, expected_version: int | None = None
+                           ) -> Result[S]:
+        """落实情况: the handling unit's answer to instruction `number`."""
+        item = self.load_for(caller, self.answer_action, item_id, expected_version)
+        _instructed(item).answer_instruction(number, text, self.day(on), caller.audit())
+        return self.saved(caller, item)
+
     def active_account(self, account_id: str, role: Role, what: str) -> Account:
         """The active account of `role` with this id (a leader to link, an agent to take a
         case); anything else is bad input (422)."""
@@ -199,6 +230,13 @@ class CaseService(Generic[A, S]):
     def ids(self) -> Iterator[UUID]:
         """Ids of every item of this case type, in log order."""
         return originators(self.store, self.created_event)
+
+
+def _instructed(item: Aggregate) -> Instructed:
+    if not isinstance(item, Instructed):
+        msg = f"{type(item).__name__} takes no instructions (批示)"
+        raise TypeError(msg)
+    return item
 
 
 def originators(store: Store, created_event: type) -> Iterator[UUID]:

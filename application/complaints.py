@@ -81,6 +81,7 @@ class ComplaintState:
     allowed_steps: list[str]
     assignments: list[dict[str, Any]]
     extensions: list[dict[str, Any]]
+    instructions: list[dict[str, Any]]  # 批示 and their answers (domain.instructions)
     created_at: datetime
     modified_at: datetime
 

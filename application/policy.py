@@ -137,6 +137,11 @@ POLICY: dict[str, Rule] = {
     "complaint.supervise": rule("decide extensions, urge, call back or close",
                                 Role.admin, Role.supervisor),
     "complaint.correct": rule("correct a complaint's intake record (更正)", *STAFF),
+    # 批示: leaders instruct; the unit handling the complaint answers (落实情况), as staff may
+    "complaint.instruct": rule("give instructions (批示)", Role.admin, Role.leader),
+    "complaint.answer_instruction": rule(
+        "answer instructions (批示落实反馈)", *STAFF, unit=[R.unit],
+        this="answer an instruction on a complaint: only the unit it is assigned to may"),
     "complaint.personal_data": rule("see complainants' contact details", Role.bureau,
                                     Role.supervisor),
     # 企业
@@ -163,6 +168,10 @@ POLICY: dict[str, Rule] = {
     "request.feedback": rule("give feedback on requests", *STAFF, enterprise=[R.enterprise],
                              this="give feedback on another enterprise's request"),
     "request.correct": rule("correct a request's intake record (更正)", *STAFF),
+    "request.instruct": rule("give instructions (批示)", Role.admin, Role.leader),
+    "request.answer_instruction": rule(
+        "answer instructions (批示落实反馈)", *STAFF, unit=[R.lead_unit],
+        this="answer an instruction on a request; only the lead unit (牵头单位) may"),
     "request.close": rule("close requests (办结)", *STAFF, Role.supervisor),
     # 督办单: the supervision office issues and pursues; the unit it is issued to responds
     "order.read": rule("read supervision orders", *READERS, unit=[R.unit],

@@ -88,6 +88,7 @@ class ProjectService(KeyListed[Project, ProjectState]):
     created_event = Project.Registered
     kind = "project"
     event_labels = EVENT_LABELS
+    answer_action = "handle"  # the responsible unit answers instructions (落实情况)
 
     def state(self, caller: Caller, item: Project) -> ProjectState:
         return ProjectState.of(item)
@@ -192,21 +193,6 @@ class ProjectService(KeyListed[Project, ProjectState]):
                         ) -> ProjectResult:
         project = self.load_for(caller, "handle", project_id, expected_version)
         project.resolve_problem(number, resolution, self.day(on), caller.audit())
-        return self.saved(caller, project)
-
-    def instruct(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,
-                 expected_version: int | None = None) -> ProjectResult:
-        project = self.load_for(caller, "instruct", project_id, expected_version)
-        day = self.day(on)
-        number = project.instruct(text, day, caller.audit(),
-                                  self.deadline("instruction", day))
-        return self.saved(caller, project, number)
-
-    def answer_instruction(self, caller: Caller, project_id: UUID, number: int, text: str,
-                           on: date | None = None, expected_version: int | None = None
-                           ) -> ProjectResult:
-        project = self.load_for(caller, "handle", project_id, expected_version)
-        project.answer_instruction(number, text, self.day(on), caller.audit())
         return self.saved(caller, project)
 
     def comment(self, caller: Caller, project_id: UUID, text: str, on: date | None = None,

@@ -67,6 +67,7 @@ class RequestState:
     feedback_on: date | None
     closed_on: date | None
     close_reason: str | None
+    instructions: list[dict[str, Any]]  # 批示 and their answers (domain.instructions)
     allowed_steps: list[str]
     created_at: datetime
     modified_at: datetime

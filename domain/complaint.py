@@ -24,6 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import instructions
 from domain.complaint_values import (
     ALLOWED,
     CORRECTABLE,
@@ -40,6 +41,7 @@ from domain.complaint_values import (
     Status,
 )
 from domain.errors import InvalidValue, RuleViolation
+from domain.instructions import Instructed
 from domain.shared import (
     Audit,
     Correction,
@@ -61,13 +63,13 @@ __all__ = ["ALLOWED", "EVENT_LABELS", "FINAL_STATUSES", "Category", "Channel", "
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
 
 
-class Complaint(Aggregate):
+class Complaint(Aggregate, Instructed):
     """营商环境投诉举报: a complaint about the business environment and each handling step.
 
     Version 2 of the state keeps the date of the first urge (`first_urged_on`), which a
-    corrected date received may not follow."""
+    corrected date received may not follow; version 3 the leaders' instructions (批示)."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -76,6 +78,10 @@ class Complaint(Aggregate):
         urges = state.get("urge_count", 0)
         state.setdefault("first_urged_on", state.get("last_urged_on") if urges == 1
                          else state.get("received_on") if urges else None)
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state.setdefault("instructions", [])
 
     class Received(Aggregate.Created):
         """登记: a complaint is registered, with its acceptance deadline."""
@@ -124,6 +130,7 @@ class Complaint(Aggregate):
         self.urge_count = 0
         self.first_urged_on: date | None = None
         self.last_urged_on: date | None = None
+        self.instructions: list[dict[str, Any]] = []
 
     @staticmethod
     def create_id(receipt: str) -> UUID:
@@ -148,9 +155,10 @@ class Complaint(Aggregate):
 
     def allowed_steps(self) -> list[str]:
         pending = self.pending_extension is not None
-        return [s for s in ALLOWED[self.status]
-                if not (s == "request-extension" and pending)
-                and not (s in EXTENSION_STEPS[1:] and not pending)]
+        return [*(s for s in ALLOWED[self.status]
+                  if not (s == "request-extension" and pending)
+                  and not (s in EXTENSION_STEPS[1:] and not pending)),
+                *self._instruction_steps()]
 
     def _refused(self, step: str, why: str = "") -> RuleViolation:
         allowed = ", ".join(self.allowed_steps()) or "none"
@@ -462,6 +470,34 @@ class Complaint(Aggregate):
         self.urge_count += 1
         self.first_urged_on = on if self.first_urged_on is None else min(on, self.first_urged_on)
         self.last_urged_on = on if self.last_urged_on is None else max(on, self.last_urged_on)
+
+    # --- leaders' instructions (批示): domain.instructions ----------------------------------
+
+    noun = "complaint"
+
+    def _instruction_steps(self) -> list[str]:
+        # A leader instructs on an unfinished complaint; an instruction given is answered
+        # even once the complaint is finished, so its supervision item can go.
+        given = [] if self.status in FINAL_STATUSES else ["instruct"]
+        return [*given, *self.instruction_steps()]
+
+    def _check_instruction(self, step: str, on: date | None) -> None:
+        if on is None:
+            return
+        if self.status in FINAL_STATUSES:
+            raise self._refused(step)
+        # Like urges, instructions are side notes, not steps of the flow.
+        require_not_before(on, self.received_on, "instruction date", "date received")
+
+    class InstructionGiven(instructions.InstructionGiven):
+        """批示 on a complaint, with the deadline for its answer."""
+
+    _instructed = event(InstructionGiven)(instructions.instructed)
+
+    class InstructionAnswered(instructions.InstructionAnswered):
+        """落实情况: the handling unit's answer to a leader's instruction."""
+
+    _answered = event(InstructionAnswered)(instructions.answered)
 
     # --- corrections (更正) --------------------------------------------------------------
 

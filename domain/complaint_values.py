@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain import instructions
 from domain.credit_code import normalize_credit_code, require_credit_code
 from domain.errors import InvalidValue
 from domain.shared import (
@@ -177,5 +178,6 @@ EVENT_LABELS = {
     "ExtensionRefused": "不同意延期",
     "Urged": "催办",
     "DeadlineRecomputed": "重算期限",
+    **instructions.EVENT_LABELS,
     **correction_labels(Correctable),
 }

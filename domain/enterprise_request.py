@@ -17,9 +17,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import instructions
 from domain.credit_code import require_credit_code
 from domain.enterprise import Enterprise
 from domain.errors import InvalidValue, RuleViolation
+from domain.instructions import Instructed
 from domain.shared import (
     Audit,
     Checker,
@@ -153,8 +155,16 @@ def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
                           most=MAX_CO_UNITS, limit=40, refuse=not_the_lead)
 
 
-class EnterpriseRequest(Aggregate):
-    """企业诉求: one request of one enterprise and every step of its handling."""
+class EnterpriseRequest(Aggregate, Instructed):
+    """企业诉求: one request of one enterprise and every step of its handling.
+
+    Version 2 of the state holds the leaders' instructions (批示)."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.setdefault("instructions", [])
 
     class Raised(Aggregate.Created):
         """提出诉求: an enterprise raises a request."""
@@ -196,6 +206,7 @@ class EnterpriseRequest(Aggregate):
         self.closed_on: date | None = None
         self.close_reason: str | None = None
         self.last_step_on = on
+        self.instructions: list[dict[str, Any]] = []
 
     @classmethod
     def raise_request(cls, enterprise_id: UUID, credit_code: str, project_id: UUID | None,
@@ -247,7 +258,10 @@ class EnterpriseRequest(Aggregate):
 
     def allowed_steps(self) -> list[str]:
         """The steps the request takes now, named as its API paths."""
-        return [STEP_PATHS[step] for step in ALLOWED[self.status] if step in STEP_PATHS]
+        steps = [STEP_PATHS[step] for step in ALLOWED[self.status] if step in STEP_PATHS]
+        # A leader instructs on an open request; an instruction given is answered even once
+        # the request is closed, so its supervision item can go.
+        return [*steps, *(["instruct"] if self.is_open else []), *self.instruction_steps()]
 
     def _require_step(self, step: str) -> None:
         allowed = ALLOWED[self.status]
@@ -259,6 +273,28 @@ class EnterpriseRequest(Aggregate):
 
     def _require_after_last_step(self, on: date, what: str) -> None:
         require_not_before(on, self.last_step_on, what, "previous step's date")
+
+    # --- leaders' instructions (批示): domain.instructions ----------------------------------
+
+    noun = "request"
+
+    def _check_instruction(self, step: str, on: date | None) -> None:
+        if on is None:
+            return
+        if not self.is_open:
+            msg = f"cannot {step}: request is closed ({Status.closed.label}) / 诉求已办结，不能批示"
+            raise RuleViolation(msg)
+        require_not_before(on, self.raised_on, "instruction date", "raised_on")
+
+    class InstructionGiven(instructions.InstructionGiven):
+        """批示 on an enterprise request, with the deadline for its answer."""
+
+    _instructed = event(InstructionGiven)(instructions.instructed)
+
+    class InstructionAnswered(instructions.InstructionAnswered):
+        """落实情况: the lead unit's answer to a leader's instruction."""
+
+    _answered = event(InstructionAnswered)(instructions.answered)
 
     # --- handling -----------------------------------------------------------------------
 
@@ -502,5 +538,6 @@ EVENT_LABELS = {
     "FeedbackRecorded": "企业反馈",
     "Closed": "办结",
     "DueRecomputed": "重算办理期限",
+    **instructions.EVENT_LABELS,
     **correction_labels(Correctable),
 }

@@ -9,7 +9,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import instructions
 from domain.errors import InvalidValue, RuleViolation
+from domain.instructions import Instructed
 from domain.key_list import (
     KEY_PROJECTS,
     UNRECORDED,
@@ -53,9 +55,9 @@ __all__ = ["EVENT_LABELS", "Correctable", "ItemKind", "Project", "ProjectDetails
 
 
 class _ItemAdded(Aggregate.Event):
-    """What recording a numbered handling item of a project says: a problem (存在问题) or a
-    leader's instruction (批示), each answered by its own later event. Version 2 added `due`,
-    the working-day deadline of its answer."""
+    """What recording a numbered problem (存在问题) of a project says, answered by its own later
+    event. Version 2 added `due`, the working-day deadline of its resolution. (Instructions,
+    批示, have the same shape: domain.instructions.)"""
 
     class_version = 2
     number: int
@@ -69,7 +71,7 @@ class _ItemAdded(Aggregate.Event):
         state["due"] = None
 
 
-class Project(Aggregate):
+class Project(Aggregate, Instructed):
     """招商项目: an investment project and every step of its handling.
 
     Version 2 of the state gave problems and instructions a `due` date, version 3 the
@@ -200,9 +202,7 @@ class Project(Aggregate):
             steps.append("drop-key")
         if any(p["resolved_on"] is None for p in self.problems):
             steps.append("problems/resolve")
-        if self.instructions:
-            steps.append("instructions/answer")
-        return [*steps, *correct]
+        return [*steps, *self.instruction_steps(), *correct]
 
     def _refuse_if_terminated(self, step: str) -> None:
         if self.current_stage is Stage.terminated:
@@ -512,48 +512,25 @@ class Project(Aggregate):
     def _commented(self, text: str, on: date, audit: Audit) -> None:
         self.comment_count += 1
 
-    def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
-        number, text = self._new_item(ItemKind.instruction, text, on, due,
-                                      "give an instruction", "instruction date")
-        self._instructed(number=number, text=text, on=on, due=due, audit=audit)
-        return number
+    # --- leaders' instructions (批示): domain.instructions ----------------------------------
 
-    class InstructionGiven(_ItemAdded):
+    noun = "project"
+
+    def _check_instruction(self, step: str, on: date | None) -> None:
+        self._refuse_if_terminated(step)
+        if on is not None:
+            self._not_before_registration(on, "instruction date")
+
+    class InstructionGiven(instructions.InstructionGiven):
         """批示 given, with the working-day deadline for its answer."""
 
-    @event(InstructionGiven)
-    def _instructed(self, number: int, text: str, on: date, due: Deadline | None,
-                    audit: Audit) -> None:
-        self.instructions.append({"number": number, "text": text, "given_on": on,
-                                  "leader": audit.actor_name, "due": due.due if due else None,
-                                  "deadline": due, "answered_on": None, "answer": None,
-                                  "answers": []})
+    _instructed = event(InstructionGiven)(instructions.instructed)
 
-    def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
-        self._refuse_if_terminated("answer an instruction")
-        instruction = self._numbered(self.instructions, number, "instruction (批示)")
-        require_not_before(on, instruction["given_on"], "answer date", "instruction date")
-        self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
-
-    class InstructionAnswered(Aggregate.Event):
+    class InstructionAnswered(instructions.InstructionAnswered):
         """落实情况: an answer to a leader's instruction; an instruction may be answered again
         as its implementation goes on."""
 
-        number: int
-        text: str
-        on: date
-        audit: Audit
-
-    @event(InstructionAnswered)
-    def _answered(self, number: int, text: str, on: date, audit: Audit) -> None:
-        # Every answer is kept, in order; the first one answered the instruction (its
-        # deadline stops there), so `answered_on` and `answer` stay those of the first.
-        instruction = self.instructions[number - 1]
-        instruction["answers"].append({"text": text, "on": on, "by": audit.actor_name,
-                                       "unit": audit.unit})
-        if instruction["answered_on"] is None:
-            instruction["answered_on"] = on
-            instruction["answer"] = text
+    _answered = event(InstructionAnswered)(instructions.answered)
 
     def designate_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("designate it a key project")

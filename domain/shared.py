@@ -115,7 +115,9 @@ class Deadline:
 
     `provisional` is true when any year the count touched had no official holiday schedule
     (weekends and statutory holidays by rule only, no 调休); such deadlines are recomputed
-    once the year's schedule is configured.
+    once the year's schedule is configured. `named` is true for a due date a person named
+    (a leader's 批示 "answer by"): its working days are counted for information only, and it
+    is never provisional, so never recomputed.
     """
 
     start: date
@@ -123,14 +125,17 @@ class Deadline:
     due: date
     calendar_version: str
     provisional: bool = False
+    named: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        # `named` is written only when set, so counted deadlines keep their stored shape.
         return {
             "start": self.start.isoformat(),
             "working_days": self.working_days,
             "due": self.due.isoformat(),
             "calendar_version": self.calendar_version,
             "provisional": self.provisional,
+            **({"named": True} if self.named else {}),
         }
 
     @classmethod
@@ -141,6 +146,7 @@ class Deadline:
             due=date.fromisoformat(data["due"]),
             calendar_version=str(data["calendar_version"]),
             provisional=bool(data.get("provisional", False)),
+            named=bool(data.get("named", False)),
         )
 
 
@@ -395,11 +401,22 @@ def check_deadline(deadline: object, starts: date, what: str) -> Deadline:
     if not isinstance(deadline, Deadline):
         msg = f"{what} must be a working-day Deadline, got {deadline!r} / 期限须按工作日计算"
         raise InvalidValue(msg)
+    if deadline.named:
+        return _check_named(deadline, starts, what)
     if deadline.start != starts or deadline.working_days < 1 or deadline.due <= deadline.start:
         msg = (f"{what} must count at least one working day from {starts.isoformat()} and end "
                f"after its start; got {deadline.working_days} working days from "
                f"{deadline.start.isoformat()} to {deadline.due.isoformat()}"
                f" / {what}须自{starts.isoformat()}起计算至少一个工作日")
+        raise InvalidValue(msg)
+    return deadline
+
+
+def _check_named(deadline: Deadline, starts: date, what: str) -> Deadline:
+    """A named due date: from the step's date, not before it."""
+    if deadline.start != starts or deadline.due < starts:
+        msg = (f"{what} {deadline.due.isoformat()} must not be before the step's date "
+               f"{starts.isoformat()} / 期限{deadline.due.isoformat()}不能早于{starts.isoformat()}")
         raise InvalidValue(msg)
     return deadline
 

@@ -210,6 +210,11 @@ class ComplaintLedger(Projection):
             row["last_urged_on"] = _later(row["last_urged_on"], e.on.isoformat())
 
     @_apply.register
+    def _(self, e: Complaint.InstructionGiven | Complaint.InstructionAnswered, b: _Batch
+          ) -> None:
+        b.rows.changed(e)  # 批示: only the row's version moves; the ledger shows none
+
+    @_apply.register
     def _(self, e: Complaint.Corrected, b: _Batch) -> None:
         if row := b.rows.changed(e):
             row[e.field] = e.value.isoformat() if isinstance(e.value, date) else e.value

@@ -166,6 +166,11 @@ class RequestLedger(Projection):
             row.update(status="closed", closed_on=e.on.isoformat())
 
     @_apply.register
+    def _(self, e: EnterpriseRequest.InstructionGiven | EnterpriseRequest.InstructionAnswered,
+          b: _Batch) -> None:
+        b.rows.changed(e)  # 批示: only the row's version moves; the ledger shows none
+
+    @_apply.register
     def _(self, e: EnterpriseRequest.Corrected, b: _Batch) -> None:
         if row := b.rows.changed(e):
             value = e.value  # raised_on, category or project_id, as the Raised handler keeps it

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
+from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.schemas.complaint_views import ComplaintLedgerPublic
 from api.schemas.complaints import (
     AssignBody,
@@ -53,6 +54,7 @@ STEPS = (
          body_optional=True),
     Step("/refuse-extension", "refuse_extension", DeclineBody, "不同意延期"),
     Step("/urge", "urge", UrgeBody, "催办"),
+    *INSTRUCTION_STEPS,
     Step("/correct", "correct", ComplaintCorrection,
          "更正: correct an intake fact recorded wrongly",
          description="Bureau staff, in any status: the date received, channel, category or "

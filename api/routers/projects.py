@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.routers.key_lists import key_list_route
 from api.schemas.key_lists import KeyYearBody, ProjectListBody
 from api.schemas.projects import (
@@ -49,9 +50,7 @@ STEPS = (
     Step("/raise-problem", "raise_problem", TextBody, "Raise a problem (存在问题)"),
     Step("/problems/{number}/resolve", "resolve_problem", ResolveBody, "Resolve a problem"),
     Step("/comment", "comment", TextBody, "Leave a comment (沟通留言)"),
-    Step("/instruct", "instruct", TextBody, "Leader's written instruction (批示)"),
-    Step("/instructions/{number}/answer", "answer_instruction", TextBody,
-         "Answer an instruction (落实情况)"),
+    *INSTRUCTION_STEPS,
     Step("/designate-key", "designate_key", KeyYearBody,
          "Put on a year's key-project list (重点项目清单)"),
     Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-project list"),

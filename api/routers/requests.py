@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.schemas.enterprises import (
     AssignBody,
     CloseBody,
@@ -26,6 +27,7 @@ CREATE = Create("raise_request", RequestCreate, "Raise a request (提出诉求)"
                 "project and visit named must exist (422 otherwise).")
 
 STEPS = (
+    *INSTRUCTION_STEPS,
     Step("/assign", "assign", AssignBody, "Assign (交办) to a lead unit and co-units",
          description="Bureau staff. The due date counts the configured request_days "
          "working days from `on`."),

@@ -17,6 +17,7 @@ from api.schemas.common import (
     labels,
     public_schema,
 )
+from api.schemas.instructions import InstructionPublic
 from application.complaints import ComplaintState, PublicStatus
 from domain.complaint import (
     Category,
@@ -130,6 +131,7 @@ ComplaintPublic = public_schema("ComplaintPublic", ComplaintState, base=labels(s
                                 acceptance_deadline=DeadlinePublic,
                                 reply_deadline=DeadlinePublic | None,
                                 callback_deadline=DeadlinePublic | None,
+                                instructions=list[InstructionPublic],
                                 complainant=Annotated[dict[str, Any] | None, Field(
                                     description="Shown to bureau and supervision staff only")])
 

@@ -21,6 +21,7 @@ from api.schemas.common import (
     public_schema,
     revision_of,
 )
+from api.schemas.instructions import InstructionPublic
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
 from domain.enterprise import LeaderLevel, VisitKind
@@ -196,7 +197,7 @@ RequestCorrection = correction_body("RequestCorrection", Correctable, {
 RequestPublic = public_schema(
     "RequestPublic", RequestState,
     base=labels(source=Source, category=Category, status=Status, outcome=Outcome | None),
-    due=DeadlinePublic | None,
+    due=DeadlinePublic | None, instructions=list[InstructionPublic],
     overdue=Annotated[bool, Field(description="超期: being handled and past its due date")])
 
 

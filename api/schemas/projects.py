@@ -18,6 +18,7 @@ from api.schemas.common import (
     public_schema,
     revision_of,
 )
+from api.schemas.instructions import InstructionPublic
 from api.schemas.key_lists import REPORT_COLUMNS
 from application.projects import ProjectState
 from domain.project import Correctable, ProjectDetails, Stage
@@ -98,26 +99,6 @@ class ProblemPublic(BaseModel):
     due: date | None = Field(None, description="Resolve by (working days, 工作日)")
     resolved_on: date | None
     resolution: str | None
-
-
-class AnswerPublic(BaseModel):
-    text: str
-    on: date
-    by: str | None = Field(description="Who recorded it (none for answers recorded before "
-                           "answers were kept one by one)")
-    unit: str | None
-
-
-class InstructionPublic(BaseModel):
-    number: int
-    text: str
-    given_on: date
-    leader: str
-    due: date | None = Field(None, description="Answer by (working days, 工作日)")
-    answered_on: date | None = Field(description="Date of the first answer, which answered "
-                                     "the instruction")
-    answer: str | None = Field(description="The first answer")
-    answers: list[AnswerPublic] = Field(description="Every answer (落实情况), in order")
 
 
 ProjectPublic = public_schema("ProjectPublic", ProjectState, base=labels(stage=Stage),

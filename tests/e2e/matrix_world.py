@@ -312,6 +312,13 @@ def _with_instruction(world: World, which: str, pid: UUID) -> None:
     world.container.projects.instruct(world.callers["leader"], pid, "务必年内开工")
 
 
+def _instructed_by_leader(service: str) -> Given:
+    """批示 on a complaint or request (the container's `service`) by the leader."""
+    def given(world: World, which: str, item_id: UUID) -> None:
+        getattr(world.container, service).instruct(world.callers["leader"], item_id, "请督办")
+    return given
+
+
 def _key_project(world: World, which: str, pid: UUID) -> None:
     world.container.projects.designate_key(world.callers["bureau"], pid, 2025, "市重点")
 
@@ -388,4 +395,6 @@ GIVEN: dict[str, Given] = {
     "responded_done": _responded_done, "action_done": _action_done,
     "opinions_given": _opinions_given, "review_approved": _review_approved,
     "with_item": _with_item,
+    "complaint_instruction": _instructed_by_leader("complaints"),
+    "request_instruction": _instructed_by_leader("requests"),
 }

@@ -239,6 +239,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{COMPLAINT_ITEM}/refuse-extension"): Rule(SUPERVISION, {"reason": "理由不充分"},
                                                          given="extension_requested"),
     ("POST", f"{COMPLAINT_ITEM}/urge"): Rule(SUPERVISION, {"text": "请加快办理"}),
+    # 批示: leaders (and the administrator) instruct; the assigned unit or staff answer.
+    ("POST", f"{COMPLAINT_ITEM}/instruct"): Rule("admin leader", {"text": "依法妥善处理"}),
+    ("POST", f"{COMPLAINT_ITEM}/instructions/{{number}}/answer"): Rule(
+        f"{STAFF} unit:own", {"text": "已落实"}, given="complaint_instruction"),
     ("POST", f"{COMPLAINT_ITEM}/callback"): Rule(SUPERVISION, {"satisfaction": "satisfied"},
                                                  given="replied"),
     ("POST", f"{COMPLAINT_ITEM}/close"): Rule(SUPERVISION, {}, given="called_back"),
@@ -280,6 +284,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{REQUEST}/outcome"): Rule(f"{STAFF} unit:own", {"outcome": "resolved"}),
     ("POST", f"{REQUEST}/feedback"): Rule(f"{STAFF} enterprise:own", {"feedback": "satisfied"},
                                           given="answered"),
+    # 批示: leaders (and the administrator) instruct; the lead unit or staff answer.
+    ("POST", f"{REQUEST}/instruct"): Rule("admin leader", {"text": "协调解决用工"}),
+    ("POST", f"{REQUEST}/instructions/{{number}}/answer"): Rule(
+        f"{STAFF} unit:own", {"text": "已落实"}, given="request_instruction"),
     ("POST", f"{REQUEST}/close"): Rule(f"{STAFF} supervisor", {}, given="confirmed"),
     ("GET", "/api/v1/ledgers/requests"): Rule(f"{READ_ALL} unit enterprise"),
     ("GET", "/api/v1/stats/requests"): Rule(READ_ALL),

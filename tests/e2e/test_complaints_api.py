@@ -53,7 +53,7 @@ def test_filing_returns_201_with_receipt_location_etag_position_and_acceptance_d
     assert body["acceptance_deadline"]["working_days"] == ACCEPTANCE_DAYS
     assert body["acceptance_deadline"]["provisional"] is False
     assert body["acceptance_deadline"]["calendar_version"].startswith("chinese-calendar")
-    assert body["allowed_steps"] == ["accept", "decline", "urge"]
+    assert body["allowed_steps"] == ["accept", "decline", "urge", "instruct"]
     got = complaints.client.get(response.headers["Location"],
                                 headers=complaints.headers("supervisor"))
     assert got.status_code == 200
@@ -104,14 +104,16 @@ def test_a_complaint_goes_from_filing_to_closing(complaints: ComplaintApi) -> No
     accepted, assigned, acknowledged, replied, called_back, closed = states
     assert accepted["accepted_on"] == ACCEPTED_ON
     assert assigned["assigned_unit"] == "liudong"
-    assert assigned["allowed_steps"] == ["acknowledge", "return", "request-extension", "urge"]
+    assert assigned["allowed_steps"] == ["acknowledge", "return", "request-extension", "urge",
+                                         "instruct"]
     assert acknowledged["assignments"][0]["acknowledged_on"] == ACKNOWLEDGED_ON
-    assert acknowledged["allowed_steps"] == ["reply", "return", "request-extension", "urge"]
+    assert acknowledged["allowed_steps"] == ["reply", "return", "request-extension", "urge",
+                                             "instruct"]
     assert (replied["reply_text"], replied["replied_on"]) == ("已协调审批局加快办理", REPLIED_ON)
-    assert replied["allowed_steps"] == ["callback", "urge"]
+    assert replied["allowed_steps"] == ["callback", "urge", "instruct"]
     assert (called_back["satisfaction"], called_back["callback_on"]) == ("satisfied",
                                                                          CALLBACK_ON)
-    assert called_back["allowed_steps"] == ["close", "urge"]
+    assert called_back["allowed_steps"] == ["close", "urge", "instruct"]
     assert (closed["status_label"], closed["closed_on"]) == ("办结", CLOSED_ON)
     assert closed["allowed_steps"] == []
     assert closed["open_deadlines"] == []

@@ -154,7 +154,7 @@ def test_feedback_reopens_or_confirms_and_close_ends_it(firms: Firms,
     confirmed = firms.handle("bureau", rid, "feedback", {"feedback": "satisfied"})
     for who in ("unit", "enterprise", "leader"):
         assert_problem(firms.step(who, rid, "close", {}), 403)
-    assert confirmed["allowed_steps"] == ["close"]
+    assert confirmed["allowed_steps"] == ["close", "instruct"]
     # A step that needs no input takes no body at all.
     closing = firms.api.client.post(f"{REQUESTS}/{rid}/close",
                                     headers=firms.api.headers("supervisor"))

@@ -39,7 +39,8 @@ def test_numbered_and_key_steps_appear_when_there_is_something_to_act_on(
 
 def test_a_request_offers_the_steps_of_its_status(
         request_at: Callable[[str], EnterpriseRequest]) -> None:
-    assert request_at("raised").allowed_steps() == ["assign"]
-    assert request_at("assigned").allowed_steps() == ["progress", "outcome"]
-    assert request_at("answered").allowed_steps() == ["feedback", "close"]
+    # A leader may instruct (批示) on any open request.
+    assert request_at("raised").allowed_steps() == ["assign", "instruct"]
+    assert request_at("assigned").allowed_steps() == ["progress", "outcome", "instruct"]
+    assert request_at("answered").allowed_steps() == ["feedback", "close", "instruct"]
     assert request_at("closed").allowed_steps() == []

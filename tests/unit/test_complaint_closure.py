@@ -41,7 +41,7 @@ def test_a_satisfied_callback_makes_the_complaint_closable(
     assert complaint.callback_on == CALLED_BACK_ON
     assert complaint.assignments[0]["satisfaction"] == satisfaction
     assert complaint.open_deadlines() == []
-    assert complaint.allowed_steps() == ["close", "urge"]
+    assert complaint.allowed_steps() == ["close", "urge", "instruct"]
 
 
 def test_an_unsatisfied_callback_reopens_the_complaint(
@@ -51,7 +51,7 @@ def test_an_unsatisfied_callback_reopens_the_complaint(
     assert complaint.satisfaction == "unsatisfied"
     assert complaint.assigned_unit is None
     assert complaint.open_deadlines() == []
-    assert complaint.allowed_steps() == ["assign", "urge"]
+    assert complaint.allowed_steps() == ["assign", "urge", "instruct"]
 
 
 def test_a_reopened_complaint_must_be_assigned_again(

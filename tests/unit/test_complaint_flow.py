@@ -105,7 +105,8 @@ def test_a_pending_extension_swaps_request_for_approve_and_refuse(
 
 def test_an_illegal_step_names_the_status_and_the_allowed_steps(complaint: Complaint,
                                                                 audit: Audit) -> None:
-    expected = "cannot reply: complaint is received (登记); allowed: accept, decline, urge"
+    expected = ("cannot reply: complaint is received (登记); "
+                "allowed: accept, decline, urge, instruct")
     with pytest.raises(RuleViolation, match=f"^{re.escape(expected)}$"):
         complaint.reply("已答复", deadline(LATER, 5), on=LATER, audit=audit)
     assert event_names(complaint) == ["Received"]

@@ -191,7 +191,7 @@ def test_a_unit_must_acknowledge_before_replying(complaint_at: Callable[[str], C
                                                  audit: Audit) -> None:
     complaint = complaint_at("assigned")
     expected = ("cannot reply: complaint is assigned (交办); "
-                "allowed: acknowledge, return, request-extension, urge")
+                "allowed: acknowledge, return, request-extension, urge, instruct")
     with pytest.raises(RuleViolation, match=f"^{re.escape(expected)}$"):
         complaint.reply("已答复", deadline(REPLIED_ON, 5), on=REPLIED_ON, audit=audit)
 

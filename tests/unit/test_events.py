@@ -43,10 +43,11 @@ STORED_TOPICS = {
     "domain.complaint:Complaint": [
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
-        "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected"],
+        "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected", "InstructionGiven",
+        "InstructionAnswered"],
     "domain.enterprise_request:EnterpriseRequest": [
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
-        "DueRecomputed", "Corrected"],
+        "DueRecomputed", "Corrected", "InstructionGiven", "InstructionAnswered"],
     "domain.enterprise:Enterprise": [
         "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded",
         "KeyEnterpriseDesignated", "KeyEnterpriseDropped"],

@@ -1,0 +1,126 @@
+"""批示: a leader's written instructions on an item, and the answers (落实情况) of the unit
+handling it — one piece for every case type that takes them (Project, Complaint,
+EnterpriseRequest).
+
+An aggregate mixes in `Instructed`, declares its own event classes on these bases (their
+topic, e.g. `domain.complaint:Complaint.InstructionGiven`, is what is stored) and binds them
+to the shared mutators, as `Correction`/`corrected` do:
+
+    class InstructionGiven(instructions.InstructionGiven): ...
+    _instructed = event(InstructionGiven)(instructions.instructed)
+
+Instructions are numbered from 1 in the order given. Each may carry the deadline of its
+answer (counted in working days, or a date the leader named). An instruction may be
+answered again as its implementation goes on: every answer is kept, and the first one
+answered it (its deadline stops there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import RuleViolation
+from domain.shared import Audit, Deadline, check_deadline, require_not_before, require_text
+
+# History and journal labels of the events, for case types that take instructions.
+EVENT_LABELS = {"InstructionGiven": "批示", "InstructionAnswered": "批示落实反馈"}
+
+
+class InstructionGiven(Aggregate.Event):
+    """批示 given, with the deadline for its answer (none: no deadline). Version 2 added
+    `due` (projects' instructions recorded before had none)."""
+
+    class_version = 2
+    number: int
+    text: str
+    on: date
+    due: Deadline | None
+    audit: Audit
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["due"] = None
+
+
+class InstructionAnswered(Aggregate.Event):
+    """落实情况: an answer to a leader's instruction."""
+
+    number: int
+    text: str
+    on: date
+    audit: Audit
+
+
+def instructed(self: Any, number: int, text: str, on: date, due: Deadline | None,
+               audit: Audit) -> None:
+    """What an InstructionGiven event does to its aggregate."""
+    self.instructions.append({"number": number, "text": text, "given_on": on,
+                              "leader": audit.actor_name, "due": due.due if due else None,
+                              "deadline": due, "answered_on": None, "answer": None,
+                              "answers": []})
+
+
+def answered(self: Any, number: int, text: str, on: date, audit: Audit) -> None:
+    """What an InstructionAnswered event does: the answer joins the list; the first one
+    answered the instruction, so `answered_on` and `answer` stay those of the first."""
+    instruction = self.instructions[number - 1]
+    instruction["answers"].append({"text": text, "on": on, "by": audit.actor_name,
+                                   "unit": audit.unit})
+    if instruction["answered_on"] is None:
+        instruction["answered_on"] = on
+        instruction["answer"] = text
+
+
+class Instructed:
+    """The instruction list of an aggregate: giving, numbering and answering.
+
+    The aggregate provides `instructions` (a list, empty when created), binds `_instructed`
+    and `_answered` to its own event classes, and says when it takes an instruction
+    (`_check_instruction`)."""
+
+    instructions: list[dict[str, Any]]
+    noun: str = "item"  # how refusals name the aggregate: "project", "complaint"
+
+    def _check_instruction(self, step: str, on: date | None) -> None:
+        """Refuse `step` ("give an instruction", "answer an instruction") in the aggregate's
+        present state, and a business date `on` (for a new instruction) too early."""
+
+    # Bound by each aggregate to its own event classes.
+    _instructed: Callable[..., None]
+    _answered: Callable[..., None]
+
+    def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
+        """批示 on business date `on`, to be answered by `due`; its number."""
+        self._check_instruction("give an instruction", on)
+        text = require_text(text, "text")
+        if due is not None:
+            check_deadline(due, on, "instruction deadline")
+        number = len(self.instructions) + 1
+        self._instructed(number=number, text=text, on=on, due=due, audit=audit)
+        return number
+
+    def answer_instruction(self, number: int, text: str, on: date, audit: Audit) -> None:
+        """落实情况: answer instruction `number` (again, as its implementation goes on)."""
+        self._check_instruction("answer an instruction", None)
+        instruction = self.instruction(number)
+        require_not_before(on, instruction["given_on"], "answer date", "instruction date")
+        self._answered(number=number, text=require_text(text, "text"), on=on, audit=audit)
+
+    def instruction(self, number: int) -> dict[str, Any]:
+        """Instruction `number`, or a refusal naming how many there are."""
+        if not 1 <= number <= len(self.instructions):
+            msg = (f"{self.noun} has no instruction (批示) #{number}; it has "
+                   f"{len(self.instructions)} / 无第{number}号批示")
+            raise RuleViolation(msg)
+        return self.instructions[number - 1]
+
+    def instruction_steps(self) -> list[str]:
+        """`instructions/answer` once there is an instruction to answer."""
+        return ["instructions/answer"] if self.instructions else []
+
+    def unanswered_instructions(self) -> list[dict[str, Any]]:
+        return [i for i in self.instructions if i["answered_on"] is None]
