@@ -29,7 +29,8 @@ from domain.shared import Labelled
 ITEMS = "/api/v1/supervision/items"
 STATES = ("open", "overdue", "nearly_due")
 PROJECTS = "/api/v1/ledgers/projects"
-AWAITING_ANSWER = ("project_instruction", "order")
+AWAITING_ANSWER = ("project_instruction", "complaint_instruction", "request_instruction",
+                   "order")
 """Item kinds that wait for an answer: a leader's instruction (批示), a supervision order
 (督办单, contributed by its own case type)."""
 

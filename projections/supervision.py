@@ -79,6 +79,8 @@ class ItemKind(StrEnum):
     project_planned_start = "project_planned_start"
     project_planned_production = "project_planned_production"
     request = "request"
+    complaint_instruction = "complaint_instruction"
+    request_instruction = "request_instruction"
 
     @property
     def label(self) -> str:
@@ -200,7 +202,7 @@ class SupervisionItems(Projection):
     """Keeps the open deadline items of complaints, projects and enterprise requests."""
 
     name = "supervision"
-    version = 3  # 2: projects' planned start and production dates; 3: undated flags
+    version = 4  # 2: planned dates; 3: undated flags; 4: instructions on complaints, requests
     ddl = DDL
     tables = (SUBJECTS, ITEMS, PLANS)
 
@@ -232,8 +234,8 @@ class SupervisionItems(Projection):
     def _(self, e: Complaint.Received, b: Batch) -> None:
         key = str(e.originator_id)
         title = f"投诉举报 · {Category(e.category).label} · 被投诉单位 {e.respondent_unit}"
-        b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": None,
-                        "seq": b.position})
+        b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": BUREAU_UNIT,
+                        "seq": b.position})  # the unit its instructions' answers fall to
         b.items.put(item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,
                           e.on, e.acceptance_deadline, BUREAU_UNIT,
                           f"{DeadlineKind.acceptance.label} · "
@@ -241,6 +243,8 @@ class SupervisionItems(Projection):
 
     @_apply.register
     def _(self, e: Complaint.Assigned, b: Batch) -> None:
+        if subject := b.subjects.touch(str(e.originator_id)):
+            subject["unit"] = e.unit  # its instructions' answers fall to the assigned unit
         b.items.put(item(_complaint_item(e), ItemKind.complaint_reply, str(e.originator_id),
                           b.position, e.on, e.reply_deadline, e.unit,
                           DeadlineKind.reply.label))
@@ -395,10 +399,12 @@ class SupervisionItems(Projection):
     def _(self, e: EnterpriseRequest.Raised, b: Batch) -> None:
         title = f"企业诉求 · {RequestCategory(e.category).label} · {Source(e.source).label}"
         b.subjects.put({"id": str(e.originator_id), "kind": "request", "title": title,
-                        "unit": None, "seq": b.position})
+                        "unit": BUREAU_UNIT, "seq": b.position})
 
     @_apply.register
     def _(self, e: EnterpriseRequest.Assigned, b: Batch) -> None:
+        if subject := b.subjects.touch(str(e.originator_id)):
+            subject["unit"] = e.lead_unit  # its instructions' answers fall to the lead unit
         b.items.put(item(_request_item(e), ItemKind.request, str(e.originator_id), b.position,
                           e.on, e.due, e.lead_unit, f"诉求办理期限 · 第{e.number}次交办",
                           e.number))
@@ -420,6 +426,23 @@ class SupervisionItems(Projection):
     def _(self, e: EnterpriseRequest.DueRecomputed, b: Batch) -> None:
         if row := b.items.touch(_request_item(e)):
             _recomputed(row, e.deadline)
+
+    # --- leaders' instructions on complaints and requests: an item while unanswered --------
+
+    @_apply.register
+    def _(self, e: Complaint.InstructionGiven | EnterpriseRequest.InstructionGiven,
+          b: Batch) -> None:
+        if e.due is not None:
+            key = str(e.originator_id)
+            kind = (ItemKind.complaint_instruction if isinstance(e, Complaint.Event)
+                    else ItemKind.request_instruction)
+            b.items.put(item(f"instruction:{key}:{e.number}", kind, key, b.position, e.on,
+                             e.due, None, e.text, e.number))
+
+    @_apply.register
+    def _(self, e: Complaint.InstructionAnswered | EnterpriseRequest.InstructionAnswered,
+          b: Batch) -> None:
+        b.items.delete(f"instruction:{e.originator_id}:{e.number}")
 
     @property
     def event_classes(self) -> tuple[type, ...]:  # type: ignore[override]
