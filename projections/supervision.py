@@ -93,7 +93,8 @@ KIND_LABELS: dict[str, str] = {
     "complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
     "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
     "project_instruction": "领导批示落实", "project_planned_start": "计划开工",
-    "project_planned_production": "计划投产", "request": "企业诉求办理"}
+    "project_planned_production": "计划投产", "request": "企业诉求办理",
+    "complaint_instruction": "领导批示落实", "request_instruction": "领导批示落实"}
 # The planned date a project works towards in each stage, and the kind of its item.
 PLANNED = {Stage.signed: ("planned_start", ItemKind.project_planned_start),
            Stage.under_construction: ("planned_production", ItemKind.project_planned_production)}

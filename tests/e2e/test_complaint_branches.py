@@ -31,7 +31,7 @@ def test_a_returned_case_waits_for_reassignment_to_another_unit(
 
     assert (returned["status"], returned["status_label"]) == ("returned", "退单")
     assert returned["assigned_unit"] is None
-    assert returned["allowed_steps"] == ["assign", "urge"]
+    assert returned["allowed_steps"] == ["assign", "urge", "instruct"]
     assert returned["open_deadlines"] == []
     first = returned["assignments"][0]
     assert (first["unit"], first["returned"], first["returned_on"], first["return_reason"]) == (
@@ -60,7 +60,7 @@ def test_an_unsatisfied_callback_reopens_the_case_for_a_new_assignment(
     assert (reopened["status"], reopened["status_label"]) == ("reopened", "重办")
     assert reopened["satisfaction"] == "unsatisfied"
     assert reopened["assigned_unit"] is None
-    assert reopened["allowed_steps"] == ["assign", "urge"]
+    assert reopened["allowed_steps"] == ["assign", "urge", "instruct"]
     assert "reopened" in assert_problem(refused_close, 409)["detail"]
     assert again["status"] == "assigned"
     assert len(again["assignments"]) == 2
@@ -105,7 +105,7 @@ def test_an_approved_extension_moves_the_effective_reply_due_date(
                              {"comment": "同意", "on": "2025-10-21"}, version=4)
 
     assert pending["allowed_steps"] == ["acknowledge", "return", "approve-extension",
-                                        "refuse-extension", "urge"]
+                                        "refuse-extension", "urge", "instruct"]
     assert pending["extensions"][0]["outcome"] is None
     assert pending["open_deadlines"][0]["due"] == original_due
     assert approved["extended_due"] == "2025-11-14"

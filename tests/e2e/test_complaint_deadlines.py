@@ -53,4 +53,6 @@ def test_the_reply_deadline_spans_national_day_and_the_tiaoxiu_saturday(
     assert deadline["due"] == expected.isoformat()
     assert deadline["provisional"] is False
     assert deadline["calendar_version"] == assigned["acceptance_deadline"]["calendar_version"]
-    assert complaints.history(assigned["id"])[2]["data"]["reply_deadline"] == deadline
+    # The history also says whether a person named the due date (never, for a reply).
+    recorded = complaints.history(assigned["id"])[2]["data"]["reply_deadline"]
+    assert recorded == {**deadline, "named": False}

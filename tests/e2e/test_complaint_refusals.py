@@ -27,36 +27,36 @@ from tests.e2e.helpers import FUTURE, Api, assert_problem, without
 EXTENSION = {"reason": "需延期", "until": "2025-12-31"}
 ILLEGAL: dict[str, tuple[str, list[tuple[str, str, dict[str, Any], str]]]] = {
     # status: (allowed steps by the contract, [(who, action, body, extra words)])
-    "received": ("accept, decline, urge", [
+    "received": ("accept, decline, urge, instruct", [
         ("bureau", "assign", {"unit": "liudong"}, ""),
         ("supervisor", "callback", {"satisfaction": "satisfied"}, ""),
         ("supervisor", "close", {}, ""),
         ("supervisor", "approve-extension", {}, "no extension request is pending"),
     ]),
-    "accepted": ("assign, urge", [
+    "accepted": ("assign, urge, instruct", [
         ("bureau", "accept", {}, ""),
         ("bureau", "decline", {"reason": "重复投诉"}, ""),
         ("supervisor", "close", {}, ""),
     ]),
-    "assigned": ("acknowledge, return, request-extension, urge", [
+    "assigned": ("acknowledge, return, request-extension, urge, instruct", [
         ("unit", "reply", {"text": "未签收先答复"}, ""),
         ("bureau", "assign", {"unit": "liujiang"}, ""),
         ("supervisor", "refuse-extension", {"reason": "无"}, "no extension request is pending"),
     ]),
-    "extension_pending": ("acknowledge, return, approve-extension, refuse-extension, urge", [
+    "extension_pending": ("acknowledge, return, approve-extension, refuse-extension, urge, instruct", [
         ("unit", "request-extension", EXTENSION, "already pending"),
     ]),
-    "acknowledged": ("reply, return, request-extension, urge", [
+    "acknowledged": ("reply, return, request-extension, urge, instruct", [
         ("unit", "acknowledge", {}, ""),
         ("supervisor", "callback", {"satisfaction": "satisfied"}, ""),
     ]),
-    "replied": ("callback, urge", [
+    "replied": ("callback, urge, instruct", [
         ("unit", "return", {"reason": "答复后退单"}, ""),
         ("unit", "request-extension", EXTENSION, ""),
         ("unit", "reply", {"text": "再答复"}, ""),
         ("supervisor", "close", {}, ""),
     ]),
-    "called_back": ("close, urge", [
+    "called_back": ("close, urge, instruct", [
         ("supervisor", "callback", {"satisfaction": "satisfied"}, ""),
         ("bureau", "assign", {"unit": "liudong"}, ""),
     ]),

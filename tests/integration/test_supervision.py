@@ -197,7 +197,8 @@ def test_kinds_and_states_carry_their_labels() -> None:
         "complaint_acceptance": "投诉受理", "complaint_reply": "投诉答复",
         "complaint_callback": "投诉回访", "project_problem": "项目存在问题",
         "project_instruction": "领导批示落实", "project_planned_start": "计划开工",
-        "project_planned_production": "计划投产", "request": "企业诉求办理"}
+        "project_planned_production": "计划投产", "request": "企业诉求办理",
+        "complaint_instruction": "领导批示落实", "request_instruction": "领导批示落实"}
     assert (ItemState.overdue.label, ItemState.nearly_due.label) == ("超期", "临期")
 
 
