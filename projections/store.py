@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# First key of pg_advisory_lock(int, int) for investledger's locks; the second names the lock
+# within the current schema (see projections.worker.LOCK_KEY).
+LOCK_NAMESPACE = 0x1E6E
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
     " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
@@ -155,7 +158,8 @@ class ViewStore:
         concurrent CREATE TABLE IF NOT EXISTS can both try to create the table."""
         with self.transaction() as tx:
             if self.dialect == "postgres":
-                tx.execute("SELECT pg_advisory_xact_lock(7790, 0)")
+                tx.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))",
+                           (LOCK_NAMESPACE,))
             yield tx
 
     def close(self) -> None:

@@ -11,9 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from projections.follower import Follower, is_connection_error
+from projections.store import LOCK_NAMESPACE
 
 log = logging.getLogger(__name__)
-LOCK_NAMESPACE = 0x1E6E  # first key of pg_advisory_lock(int, int): investledger's locks
+
+# The second key names the lock within this deployment's schema, so that deployments (or
+# test runs) sharing one database in different schemas never wait on each other's locks.
+LOCK_KEY = "hashtext(current_schema() || '.' || %s)"
 
 
 @contextmanager
@@ -26,12 +30,12 @@ def advisory_locks(conninfo: str, names: list[str], on_wait: Callable[[str], Non
     conn = psycopg.connect(conninfo, autocommit=True)
     try:
         for name in names:
-            got = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+            got = conn.execute(f"SELECT pg_try_advisory_lock(%s, {LOCK_KEY})",
                                (LOCK_NAMESPACE, name)).fetchone()
             if not (got and got[0]):
                 if on_wait:
                     on_wait(name)
-                conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, name))
+                conn.execute(f"SELECT pg_advisory_lock(%s, {LOCK_KEY})", (LOCK_NAMESPACE, name))
         yield conn
     finally:
         conn.close()

@@ -88,11 +88,15 @@ def test_the_worker_reconnects_after_its_connection_is_terminated(postgres_url: 
     import psycopg
 
     from application.persistence import Database
-    from projections.worker import LOCK_NAMESPACE, run_worker
+    from projections.worker import LOCK_KEY, LOCK_NAMESPACE, run_worker
     from tests.conftest import postgres_settings
 
     c = build(postgres_settings(postgres_url, follow_in_process=False, poll_interval=0.2))
     conninfo = Database.parse(postgres_url).conninfo()
+    # Only this test's locks: other tests run beside it in other schemas of the same server.
+    own_locks = ("locktype = 'advisory' AND database = (SELECT oid FROM pg_database "
+                 "WHERE datname = current_database()) AND classid = %s AND objid IN "
+                 f"(SELECT ({LOCK_KEY.replace('%s', 'n')})::oid FROM unnest(%s::text[]) n)")
     stop = threading.Event()
     worker = threading.Thread(target=run_worker, kwargs={
         "follower": c.follower, "conninfo": conninfo, "poll_interval": 0.2, "stop": stop,
@@ -103,8 +107,8 @@ def test_the_worker_reconnects_after_its_connection_is_terminated(postgres_url: 
         assert c.follower.wait_for(ProjectLedger.name, first, timeout=10)
         with psycopg.connect(conninfo, autocommit=True) as admin:
             pids = [r[0] for r in admin.execute(
-                "SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' "
-                "AND classid = %s", (LOCK_NAMESPACE,))]
+                f"SELECT DISTINCT pid FROM pg_locks WHERE {own_locks}",
+                (LOCK_NAMESPACE, list(c.follower.projections)))]
             assert pids
             for pid in pids:
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
@@ -116,8 +120,8 @@ def test_the_worker_reconnects_after_its_connection_is_terminated(postgres_url: 
         while time.monotonic() < deadline:  # the locks are taken again
             with psycopg.connect(conninfo, autocommit=True) as other:
                 held = other.execute(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND classid = %s AND granted", (LOCK_NAMESPACE,)).fetchone()
+                    f"SELECT count(*) FROM pg_locks WHERE {own_locks} AND granted",
+                    (LOCK_NAMESPACE, list(c.follower.projections))).fetchone()
             if held and held[0] == len(c.follower.projections):
                 break
             time.sleep(0.1)

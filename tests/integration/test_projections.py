@@ -161,7 +161,7 @@ def test_postgres_worker_follows_by_notify_and_holds_its_lock(postgres_url: str)
     import psycopg
 
     from application.persistence import Database
-    from projections.worker import LOCK_NAMESPACE, run_worker
+    from projections.worker import LOCK_KEY, LOCK_NAMESPACE, run_worker
     from tests.conftest import postgres_settings
 
     settings = postgres_settings(postgres_url, follow_in_process=False, poll_interval=30)
@@ -180,7 +180,7 @@ def test_postgres_worker_follows_by_notify_and_holds_its_lock(postgres_url: str)
         # The poll interval is 30 s, so catching up within 10 s needs the NOTIFY.
         assert c.follower.wait_for(ProjectLedger.name, result.position, timeout=10)
         with psycopg.connect(conninfo, autocommit=True) as other:
-            got = other.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+            got = other.execute(f"SELECT pg_try_advisory_lock(%s, {LOCK_KEY})",
                                 (LOCK_NAMESPACE, ProjectLedger.name)).fetchone()
         assert got is not None and got[0] is False
     finally:
