@@ -213,6 +213,21 @@ class CaseService(Generic[A, S]):
     def recompute_deadline(self, caller: Caller, item: A, key: Any, fresh: Deadline) -> None:
         raise NotImplementedError
 
+    @staticmethod
+    def instruction_deadlines(item: Any) -> list[tuple[Any, Deadline]]:
+        """The provisional deadlines of an item's unanswered instructions (批示), keyed
+        ("instruction", number) for `recompute_instruction`."""
+        return [(("instruction", number), deadline)
+                for number, deadline in item.provisional_instruction_deadlines()]
+
+    def recompute_instruction(self, caller: Caller, item: Any, key: Any,
+                              fresh: Deadline) -> bool:
+        """Recount an instruction's deadline if `key` names one; whether it did."""
+        if not (isinstance(key, tuple) and key[0] == "instruction"):
+            return False
+        item.recompute_instruction_due(key[1], fresh, self.clock.today(), caller.audit())
+        return True
+
     def recompute_provisional(self, caller: Caller, item_ids: list[UUID]) -> int:
         """Recompute the running provisional deadlines of these items with the current
         calendar, each change as a new event. Returns how many changed."""

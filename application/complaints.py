@@ -340,13 +340,17 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
     # --- calendar -----------------------------------------------------------------------
 
     def provisional_deadlines(self, item: Complaint) -> list[tuple[Any, Deadline]]:
+        instructions = self.instruction_deadlines(item)  # answerable after the case ends
         if item.status in FINAL_STATUSES:
-            return []
+            return instructions
         running = ((kind, getattr(item, f"{kind}_deadline"))
                    for kind in ("acceptance", "reply", "callback"))
-        return [(kind, d) for kind, d in running if d is not None and d.provisional]
+        return [(kind, d) for kind, d in running if d is not None and d.provisional] \
+            + instructions
 
     def recompute_deadline(self, caller: Caller, item: Complaint, key: Any,
                            fresh: Deadline) -> None:
+        if self.recompute_instruction(caller, item, key, fresh):
+            return
         item.recompute_deadline(key, fresh, max(self.clock.today(), item.received_on),
                                 caller.audit())

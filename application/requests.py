@@ -283,12 +283,15 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
 
     def provisional_deadlines(self, item: EnterpriseRequest) -> list[tuple[Any, Deadline]]:
         current = item.due
+        instructions = self.instruction_deadlines(item)
         if current is None or not current.provisional \
                 or "recompute_due" not in ALLOWED[item.status]:
-            return []
-        return [("due", current)]
+            return instructions
+        return [("due", current), *instructions]
 
     def recompute_deadline(self, caller: Caller, item: EnterpriseRequest, key: Any,
                            fresh: Deadline) -> None:
+        if self.recompute_instruction(caller, item, key, fresh):
+            return
         on = max(self.clock.today(), item.assignments[-1]["assigned_on"])
         item.recompute_due(fresh, on, caller.audit())

@@ -499,6 +499,11 @@ class Complaint(Aggregate, Instructed):
 
     _answered = event(InstructionAnswered)(instructions.answered)
 
+    class InstructionDueRecomputed(instructions.InstructionDueRecomputed):
+        """An instruction's provisional deadline recounted with the official calendar."""
+
+    _instruction_due_recomputed = event(InstructionDueRecomputed)(instructions.due_recomputed)
+
     # --- corrections (更正) --------------------------------------------------------------
 
     def correct(self, field: str, value: Any, reason: str, on: date, audit: Audit,

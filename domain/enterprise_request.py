@@ -296,6 +296,11 @@ class EnterpriseRequest(Aggregate, Instructed):
 
     _answered = event(InstructionAnswered)(instructions.answered)
 
+    class InstructionDueRecomputed(instructions.InstructionDueRecomputed):
+        """An instruction's provisional deadline recounted with the official calendar."""
+
+    _instruction_due_recomputed = event(InstructionDueRecomputed)(instructions.due_recomputed)
+
     # --- handling -----------------------------------------------------------------------
 
     def assign(self, lead_unit: str, co_units: Sequence[str] | None, due: Deadline, on: date,

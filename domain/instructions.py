@@ -24,10 +24,18 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import RuleViolation
-from domain.shared import Audit, Deadline, check_deadline, require_not_before, require_text
+from domain.shared import (
+    Audit,
+    Deadline,
+    check_deadline,
+    check_recomputed_deadline,
+    require_not_before,
+    require_text,
+)
 
 # History and journal labels of the events, for case types that take instructions.
-EVENT_LABELS = {"InstructionGiven": "批示", "InstructionAnswered": "批示落实反馈"}
+EVENT_LABELS = {"InstructionGiven": "批示", "InstructionAnswered": "批示落实反馈",
+                "InstructionDueRecomputed": "重算批示落实期限"}
 
 
 class InstructionGiven(Aggregate.Event):
@@ -55,6 +63,17 @@ class InstructionAnswered(Aggregate.Event):
     audit: Audit
 
 
+class InstructionDueRecomputed(Aggregate.Event):
+    """An unanswered instruction's provisional deadline (counted past the calendar known when
+    it was given) recounted once the year's official calendar is known."""
+
+    number: int
+    deadline: Deadline
+    previous_due: date
+    on: date
+    audit: Audit
+
+
 def instructed(self: Any, number: int, text: str, on: date, due: Deadline | None,
                audit: Audit) -> None:
     """What an InstructionGiven event does to its aggregate."""
@@ -75,6 +94,14 @@ def answered(self: Any, number: int, text: str, on: date, audit: Audit) -> None:
         instruction["answer"] = text
 
 
+def due_recomputed(self: Any, number: int, deadline: Deadline, previous_due: date, on: date,
+                   audit: Audit) -> None:
+    """What an InstructionDueRecomputed event does: the instruction is due at the new date."""
+    instruction = self.instructions[number - 1]
+    instruction["deadline"] = deadline
+    instruction["due"] = deadline.due
+
+
 class Instructed:
     """The instruction list of an aggregate: giving, numbering and answering.
 
@@ -92,6 +119,7 @@ class Instructed:
     # Bound by each aggregate to its own event classes.
     _instructed: Callable[..., None]
     _answered: Callable[..., None]
+    _instruction_due_recomputed: Callable[..., None]  # where provisional dues are recounted
 
     def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
         """批示 on business date `on`, to be answered by `due`; its number."""
@@ -121,6 +149,24 @@ class Instructed:
     def instruction_steps(self) -> list[str]:
         """`instructions/answer` once there is an instruction to answer."""
         return ["instructions/answer"] if self.instructions else []
+
+    def provisional_instruction_deadlines(self) -> list[tuple[int, Deadline]]:
+        """(number, deadline) of each unanswered instruction whose deadline is provisional."""
+        return [(i["number"], i["deadline"]) for i in self.unanswered_instructions()
+                if i["deadline"] is not None and i["deadline"].provisional]
+
+    def recompute_instruction_due(self, number: int, fresh: Deadline, on: date,
+                                  audit: Audit) -> None:
+        """Recount instruction `number`'s provisional deadline with the official calendar."""
+        instruction = self.instruction(number)
+        current = instruction["deadline"]
+        if current is None or instruction["answered_on"] is not None:
+            msg = (f"instruction #{number} has no running deadline to recompute / "
+                   f"第{number}号批示没有需要重算的期限")
+            raise RuleViolation(msg)
+        checked = check_recomputed_deadline(fresh, current, "instruction deadline")
+        self._instruction_due_recomputed(number=number, deadline=checked,
+                                         previous_due=current.due, on=on, audit=audit)
 
     def unanswered_instructions(self) -> list[dict[str, Any]]:
         return [i for i in self.instructions if i["answered_on"] is None]

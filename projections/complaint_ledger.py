@@ -210,7 +210,8 @@ class ComplaintLedger(Projection):
             row["last_urged_on"] = _later(row["last_urged_on"], e.on.isoformat())
 
     @_apply.register
-    def _(self, e: Complaint.InstructionGiven | Complaint.InstructionAnswered, b: _Batch
+    def _(self, e: (Complaint.InstructionGiven | Complaint.InstructionAnswered
+                    | Complaint.InstructionDueRecomputed), b: _Batch
           ) -> None:
         b.rows.changed(e)  # 批示: only the row's version moves; the ledger shows none
 

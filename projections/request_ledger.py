@@ -166,7 +166,8 @@ class RequestLedger(Projection):
             row.update(status="closed", closed_on=e.on.isoformat())
 
     @_apply.register
-    def _(self, e: EnterpriseRequest.InstructionGiven | EnterpriseRequest.InstructionAnswered,
+    def _(self, e: (EnterpriseRequest.InstructionGiven | EnterpriseRequest.InstructionAnswered
+                    | EnterpriseRequest.InstructionDueRecomputed),
           b: _Batch) -> None:
         b.rows.changed(e)  # 批示: only the row's version moves; the ledger shows none
 

@@ -445,6 +445,12 @@ class SupervisionItems(Projection):
           b: Batch) -> None:
         b.items.delete(f"instruction:{e.originator_id}:{e.number}")
 
+    @_apply.register
+    def _(self, e: (Complaint.InstructionDueRecomputed
+                    | EnterpriseRequest.InstructionDueRecomputed), b: Batch) -> None:
+        if row := b.items.touch(f"instruction:{e.originator_id}:{e.number}"):
+            _recomputed(row, e.deadline)
+
     @property
     def event_classes(self) -> tuple[type, ...]:  # type: ignore[override]
         return handled_events(_HANDLERS)

@@ -43,7 +43,8 @@ ILLEGAL: dict[str, tuple[str, list[tuple[str, str, dict[str, Any], str]]]] = {
         ("bureau", "assign", {"unit": "liujiang"}, ""),
         ("supervisor", "refuse-extension", {"reason": "无"}, "no extension request is pending"),
     ]),
-    "extension_pending": ("acknowledge, return, approve-extension, refuse-extension, urge, instruct", [
+    "extension_pending": ("acknowledge, return, approve-extension, refuse-extension, urge, "
+                          "instruct", [
         ("unit", "request-extension", EXTENSION, "already pending"),
     ]),
     "acknowledged": ("reply, return, request-extension, urge, instruct", [

@@ -105,3 +105,41 @@ def test_configuring_2027_recomputes_open_project_problem_deadlines(tmp_path: Pa
         assert SupervisionItems.name in configured.follower.projections
     finally:
         configured.close()
+
+
+def test_configuring_2027_recomputes_a_complaint_instructions_deadline(tmp_path: Path) -> None:
+    """An unanswered instruction (批示) on a complaint, due 3 working days on, is recounted
+    with the official calendar like the complaint's own deadlines, in the supervision view
+    too."""
+    url = f"sqlite:///{tmp_path}/i.db"
+    first = build(Settings(database_url=url, instruction_days=3), clock=In2027())
+    try:
+        bureau = first.accounts.authenticate(first.accounts.add(SYSTEM, "投促局", "bureau").token)
+        leader = first.accounts.authenticate(first.accounts.add(SYSTEM, "覃市长", "leader").token)
+        cid = first.complaints.file(bureau, ComplaintDetails(
+            channel="hotline", category="conduct", content="态度差", respondent_unit="scjgj",
+            complainant=Complainant("张三")), date(2027, 3, 1)).state.id
+        first.complaints.instruct(leader, cid, "请限期办结", date(2027, 3, 1))
+        (instruction,) = first.store.load(Complaint, cid).instructions
+        assert instruction["due"] == date(2027, 3, 4)
+        assert instruction["deadline"].provisional
+    finally:
+        first.close()
+
+    configured = build(Settings(database_url=url, instruction_days=3,
+                                calendar_overrides_file=_override(tmp_path)), clock=In2027())
+    try:
+        assert configured.sync_calendar().recomputed == 2  # acceptance and the instruction
+        (instruction,) = configured.store.load(Complaint, cid).instructions
+        assert instruction["due"] == date(2027, 3, 5)
+        assert not instruction["deadline"].provisional
+        history = configured.complaints.history(bureau, cid)
+        assert "InstructionDueRecomputed" in [h.type for h in history]
+        configured.follower.catch_up()
+        with configured.views.read() as tx:
+            row = tx.one("SELECT due, provisional FROM supervision_items WHERE id = ?",
+                         (f"instruction:{cid}:1",))
+        assert row == {"due": "2027-03-05", "provisional": 0}
+        assert configured.sync_calendar().recomputed == 0
+    finally:
+        configured.close()

@@ -44,10 +44,11 @@ STORED_TOPICS = {
         "Received", "Accepted", "Declined", "Assigned", "Acknowledged", "Returned", "Replied",
         "CallbackRecorded", "Closed", "ExtensionRequested", "ExtensionApproved",
         "ExtensionRefused", "Urged", "DeadlineRecomputed", "Corrected", "InstructionGiven",
-        "InstructionAnswered"],
+        "InstructionAnswered", "InstructionDueRecomputed"],
     "domain.enterprise_request:EnterpriseRequest": [
         "Raised", "Assigned", "ProgressNoted", "OutcomeRecorded", "FeedbackRecorded", "Closed",
-        "DueRecomputed", "Corrected", "InstructionGiven", "InstructionAnswered"],
+        "DueRecomputed", "Corrected", "InstructionGiven", "InstructionAnswered",
+        "InstructionDueRecomputed"],
     "domain.enterprise:Enterprise": [
         "Registered", "DetailsRevised", "LeaderLinked", "LeaderUnlinked", "VisitRecorded",
         "KeyEnterpriseDesignated", "KeyEnterpriseDropped"],
