@@ -201,10 +201,12 @@ def test_a_terminated_project_refuses_everything_but_comments(
     pid = project["id"]
     api.do("bureau", pid, "terminate", {"reason": "撤资"})
 
-    for who, action, body in [("bureau", "sign", {"date": SIGNED_ON, "contract_amount": "1"}),
-                              ("unit", "report-progress", {"period": "2025", "text": "无"}),
-                              ("leader", "instruct", {"text": "继续"}),
-                              ("bureau", "designate-key", {"year": 2025, "reason": "市重点"})]:
+    refused: list[tuple[str, str, dict[str, Any]]] = [
+        ("bureau", "sign", {"date": SIGNED_ON, "contract_amount": "1"}),
+        ("unit", "report-progress", {"period": "2025", "text": "无"}),
+        ("leader", "instruct", {"text": "继续"}),
+        ("bureau", "designate-key", {"year": 2025, "reason": "市重点"})]
+    for who, action, body in refused:
         problem = assert_problem(api.post(who, pid, action, body), 409)
         assert "terminated" in problem["detail"]
     assert api.do("unit", pid, "comment", {"text": "已归档"})["version"] == 3

@@ -12,6 +12,7 @@ from application.context import SYSTEM, Caller
 from application.errors import NotFound, Unauthenticated
 from domain.account import Account, TokenIndex
 from domain.errors import InvalidValue, RuleViolation
+from domain.shared import Role
 
 
 def stored_states(c: Container) -> list[bytes]:
@@ -49,7 +50,7 @@ def test_reissued_token_is_not_stored_either(container: Container) -> None:
 def test_authenticate_returns_the_caller_of_the_token(container: Container) -> None:
     new = container.accounts.add(SYSTEM, "柳东新区", "unit", "liudong")
     caller = container.accounts.authenticate(new.token, "req-42")
-    assert caller == Caller(account_id=str(new.account_id), name="柳东新区", role="unit",
+    assert caller == Caller(account_id=str(new.account_id), name="柳东新区", role=Role.unit,
                             unit="liudong", enterprise=None, correlation_id="req-42",
                             unit_name="柳东新区(高新区)")
 

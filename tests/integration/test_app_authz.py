@@ -15,6 +15,7 @@ from api.bootstrap import Container, build
 from application.context import SYSTEM, Caller
 from application.errors import Forbidden
 from domain.project import ProjectDetails
+from domain.shared import Role
 from tests.conftest import ROLE_ACCOUNTS, add_role_accounts, sqlite_settings
 
 ALL = tuple(ROLE_ACCOUNTS)  # admin leader supervisor bureau unit other_unit park_office agent ...
@@ -77,7 +78,7 @@ def _problem(c: Container, pid: UUID) -> None:
 
 
 def _instruction(c: Container, pid: UUID) -> None:
-    leader = Caller(account_id="l", name="领导", role="leader", correlation_id="prep")
+    leader = Caller(account_id="l", name="领导", role=Role.leader, correlation_id="prep")
     c.projects.instruct(leader, pid, "尽快解决", date(2025, 2, 1))
 
 
@@ -249,7 +250,7 @@ def test_enterprise_may_not_read_any_project(app: Container, who: dict[str, Call
 
 def test_a_unit_role_without_a_unit_reads_nothing(app: Container) -> None:
     """Defence in depth: a Caller of role unit and no unit is refused, never read-all."""
-    stray = Caller(account_id="x", name="无单位", role="unit", unit=None)
+    stray = Caller(account_id="x", name="无单位", role=Role.unit, unit=None)
     with pytest.raises(Forbidden):
         app.projects.get(stray, new_project(app))
 

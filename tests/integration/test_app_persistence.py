@@ -19,10 +19,11 @@ from application.persistence import Database
 from application.projects import ProjectState
 from application.settings import Settings
 from domain.project import ProjectDetails
+from domain.shared import Role
 from tests.conftest import on_every_backend, sqlite_settings
 
-LEADER = Caller(account_id="leader-1", name="覃市长", role="leader", correlation_id="c-leader")
-UNIT = Caller(account_id="unit-1", name="柳东新区", role="unit", unit="liudong",
+LEADER = Caller(account_id="leader-1", name="覃市长", role=Role.leader, correlation_id="c-leader")
+UNIT = Caller(account_id="unit-1", name="柳东新区", role=Role.unit, unit="liudong",
               correlation_id="c-unit")
 MARKER = "PlaintextMarkerProject"
 

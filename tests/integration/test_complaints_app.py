@@ -24,10 +24,11 @@ from application.errors import Forbidden
 from application.settings import Settings
 from domain.complaint import Complainant, ComplaintDetails
 from domain.errors import InvalidValue
+from domain.shared import Role
 
 TODAY = date(2027, 3, 1)  # a Monday in a year chinese_calendar 1.11 has no schedule for
-BUREAU = Caller(account_id="bureau-1", name="投促局", role="bureau", correlation_id="t-bureau")
-SUPERVISOR = Caller(account_id="supervisor-1", name="督查室", role="supervisor")
+BUREAU = Caller(account_id="bureau-1", name="投促局", role=Role.bureau, correlation_id="t-bureau")
+SUPERVISOR = Caller(account_id="supervisor-1", name="督查室", role=Role.supervisor)
 
 # A made-up official schedule for 2027 (not the real one): Spring Festival Feb 5-12 off,
 # Saturday Feb 20 worked, and Saturday Mar 6 worked so the reply count in March changes too.

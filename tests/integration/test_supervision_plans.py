@@ -28,7 +28,7 @@ def clock(backend_container: Container, monkeypatch: pytest.MonkeyPatch) -> Any:
     return at
 
 
-def _project(c: Container, bureau: Caller, name: str, **planned: date) -> UUID:
+def _project(c: Container, bureau: Caller, name: str, **planned: Any) -> UUID:
     details = ProjectDetails(name=name, investor="投资方", industry="汽车",
                              total_investment=Decimal("100"), county="liudong",
                              responsible_unit="liudong", **planned)

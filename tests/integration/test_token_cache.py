@@ -4,6 +4,7 @@ at once in every process sharing the store."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,8 +57,12 @@ def test_a_cached_token_answers_without_loading_the_account_again(tmp_path: Path
         container.accounts.authenticate(new.token, "first")
         loads: list[object] = []
         original = container.store.load
-        monkeypatch.setattr(container.store, "load",
-                            lambda *a, **k: loads.append(a) or original(*a, **k))
+
+        def counted(*a: Any, **k: Any) -> Any:
+            loads.append(a)
+            return original(*a, **k)
+
+        monkeypatch.setattr(container.store, "load", counted)
 
         caller = container.accounts.authenticate(new.token, "second")
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -205,7 +205,7 @@ def test_revoking_a_termination_returns_to_the_stage_it_left(
 
     assert project.stage == stage
     assert (project.terminated_on, project.termination_reason) == (None, None)
-    (event,) = project.collect_events()
+    (event,) = cast("list[Any]", project.collect_events())
     assert type(event).__name__ == "TerminationRevoked"
     assert (event.stage, event.reason, event.terminated_on) == (stage, "终止系误录",
                                                                TERMINATED_ON)
@@ -239,7 +239,7 @@ def test_a_revocation_carries_the_open_items_that_run_a_deadline_again(
 
     project.revoke_termination("终止系误录", LATER, audit)
 
-    (event,) = project.collect_events()
+    (event,) = cast("list[Any]", project.collect_events())
     assert event.open_items == [
         {"kind": "problem", "number": 1, "text": "用地未落实", "on": SIGNED_ON, "deadline": due},
         {"kind": "instruction", "number": 1, "text": "加快推进", "on": SIGNED_ON,

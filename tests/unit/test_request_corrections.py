@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 import pytest
@@ -43,7 +43,7 @@ def test_an_intake_fact_is_corrected_in_any_status(
     request.correct(field, value, "登记有误", LATER, audit)
 
     assert getattr(request, field) == stored
-    (event,) = request.collect_events()
+    (event,) = cast("list[Any]", request.collect_events())
     assert (type(event).__name__, event.field, event.value, event.previous, event.reason) == (
         "Corrected", field, stored, previous, "登记有误")
     assert (request.status, request.due) == ("closed", DUE)  # no deadline counts from it
