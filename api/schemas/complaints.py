@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from api.schemas.common import (
     DATE_VALUE,
@@ -87,8 +87,16 @@ class DeclineBody(StepBody):
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class CommentBody(StepBody):
-    comment: str | None = Field(None, max_length=4000)
+class NoteBody(StepBody):
+    """A step with an optional remark by the staff taking it: `note`, as on every case type
+    (`comment` is still read, for clients written before the names were made one)."""
+
+    note: str | None = Field(None, max_length=4000,
+                             validation_alias=AliasChoices("note", "comment"),
+                             description="备注: an optional remark recorded with the step")
+
+    def arguments(self) -> dict[str, Any]:
+        return {"comment": self.note, "on": self.on}
 
 
 class AssignBody(StepBody):

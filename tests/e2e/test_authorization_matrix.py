@@ -221,7 +221,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", f"{COMPLAINT_ITEM}/history"): Rule(COMPLAINT_READERS),
     ("GET", "/api/v1/complaints/by-receipt/{receipt}"): Rule(COMPLAINT_READERS),
     # Intake is the bureau's; both items are already assigned, so it answers 409 to them.
-    ("POST", f"{COMPLAINT_ITEM}/accept"): Rule(STAFF, {"comment": "受理"}),
+    ("POST", f"{COMPLAINT_ITEM}/accept"): Rule(STAFF, {"note": "受理"}),
     ("POST", f"{COMPLAINT_ITEM}/decline"): Rule(STAFF, {"reason": "不属于受理范围"}),
     ("POST", f"{COMPLAINT_ITEM}/assign"): Rule(STAFF, {"unit": "fgw"}),
     ("POST", f"{COMPLAINT_ITEM}/correct"): Rule(STAFF, {"field": "channel", "value": "mailbox",

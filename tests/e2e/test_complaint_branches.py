@@ -88,7 +88,7 @@ def test_a_basically_satisfied_callback_lets_the_case_close(complaints: Complain
 
     called = complaints.do("supervisor", cid, "callback",
                            {"satisfaction": "basically_satisfied", "on": CALLBACK_ON})
-    closed = complaints.do("supervisor", cid, "close", {"comment": "归档", "on": CLOSED_ON})
+    closed = complaints.do("supervisor", cid, "close", {"note": "归档", "on": CLOSED_ON})
 
     assert called["status"] == "called_back"
     assert (closed["status"], closed["satisfaction"]) == ("closed", "basically_satisfied")
@@ -102,7 +102,7 @@ def test_an_approved_extension_moves_the_effective_reply_due_date(
     original_due = working_days_after(date.fromisoformat(ASSIGNED_ON), REPLY_DAYS).isoformat()
 
     approved = complaints.do("supervisor", cid, "approve-extension",
-                             {"comment": "同意", "on": "2025-10-21"}, version=4)
+                             {"note": "同意", "on": "2025-10-21"}, version=4)
 
     assert pending["allowed_steps"] == ["acknowledge", "return", "approve-extension",
                                         "refuse-extension", "urge", "instruct"]

@@ -226,6 +226,20 @@ def test_steps_without_required_fields_need_no_body(complaints: ComplaintApi) ->
     assert closed.json()["status"] == "closed"
 
 
+def test_a_steps_remark_is_a_note_and_the_older_name_is_still_read(
+        complaints: ComplaintApi) -> None:
+    first, second = complaints.create()["id"], complaints.create()["id"]
+
+    complaints.do("bureau", first, "accept", {"note": "材料齐全"})
+    complaints.do("bureau", second, "accept", {"comment": "旧客户端"})
+
+    assert complaints.history(first)[-1]["data"]["comment"] == "材料齐全"
+    assert complaints.history(second)[-1]["data"]["comment"] == "旧客户端"
+    document = complaints.client.get("/openapi.json").json()["components"]["schemas"]
+    assert "note" in document["NoteBody"]["properties"]
+    assert "comment" not in document["NoteBody"]["properties"]
+
+
 def test_accept_needs_no_body(complaints: ComplaintApi) -> None:
     cid = complaints.create()["id"]
 
