@@ -122,6 +122,7 @@ class Dashboard:
         rows = [r for r in rows if wanted is None or r["state"] in wanted]
         for row in rows:
             row["unit_name"] = self.units.name(row["unit"])
+            row["title"] = self.units.render(row["title"])
         return {"today": today, "nearly_due_days": self.nearly_due_days, "items": rows,
                 "count": len(rows), "position": position}
 

@@ -105,6 +105,8 @@ class Reports:
         groups = reader.overdue_by_unit(today, self.nearly_due_days, **units, extra=extra)
         for group in groups:
             group["unit_name"] = self._unit_name(group["unit"])
+            for row in (*group["items"], *group["flags"]):
+                row["title"] = self.units.render(row["title"])
         return {"today": today, "nearly_due_days": self.nearly_due_days, "units": groups,
                 "position": position, "overdue": sum(g["overdue"] for g in groups),
                 "nearly_due": sum(g["nearly_due"] for g in groups),

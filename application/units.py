@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from domain.errors import InvalidValue
+from domain.shared import UNIT_REFERENCE
 
 UNIT_KINDS = ("department", "county", "zone", "park_office", "park_committee")
 KIND_LABELS = {"department": "市级部门", "county": "县区", "zone": "开发区",
@@ -62,6 +64,15 @@ class Units:
         """The unit's name (a code no longer listed keeps its code)."""
         unit = self._by_code.get(code) if code else None
         return unit.name if unit else code
+
+    def render(self, text: str) -> str:
+        """`text` with each unit reference (domain.shared.unit_reference) as the unit's
+        name (a code no longer listed as the code)."""
+        def name(match: re.Match[str]) -> str:
+            unit = self._by_code.get(match.group(1))
+            return unit.name if unit else match.group(1)
+
+        return UNIT_REFERENCE.sub(name, text)
 
     def require(self, code: str, field: str, kinds: tuple[str, ...] = UNIT_KINDS) -> str:
         unit = self._by_code.get(code)

@@ -186,6 +186,16 @@ TERMS: dict[str, str] = {
 }
 
 
+# A unit named inside a read model's text (e.g. a supervision item's title) is kept as this
+# reference, so that readers show the unit's current name from the reference list, never a code.
+UNIT_REFERENCE = re.compile(r"\{unit:([^{}\s]+)\}")
+
+
+def unit_reference(code: str) -> str:
+    """The reference standing for unit `code` in stored text; see UNIT_REFERENCE."""
+    return f"{{unit:{code}}}"
+
+
 def zh(term: str) -> str:
     """The Chinese name of a field or date a message speaks of (the term itself if none)."""
     return TERMS.get(term, term)

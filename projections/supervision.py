@@ -38,6 +38,7 @@ from domain.complaint import Category, Channel, Complaint, DeadlineKind
 from domain.enterprise_request import Category as RequestCategory
 from domain.enterprise_request import EnterpriseRequest, Source
 from domain.project import Project, Stage
+from domain.shared import unit_reference
 from projections.base import Projection, RowCache, handled_events
 from projections.store import Tx
 
@@ -147,7 +148,7 @@ def _corrected_title(title: str, field: str, value: str) -> str:
     if field == "category":
         category = Category(value).label
     else:
-        unit = f"被投诉单位 {value}"
+        unit = f"被投诉单位 {unit_reference(value)}"
     return " · ".join((head, category, unit))
 
 
@@ -203,7 +204,9 @@ class SupervisionItems(Projection):
     """Keeps the open deadline items of complaints, projects and enterprise requests."""
 
     name = "supervision"
-    version = 4  # 2: planned dates; 3: undated flags; 4: instructions on complaints, requests
+    # 2: planned dates; 3: undated flags; 4: instructions on complaints, requests;
+    # 5: units in titles as references, shown by name when read
+    version = 5
     ddl = DDL
     tables = (SUBJECTS, ITEMS, PLANS)
 
@@ -234,7 +237,8 @@ class SupervisionItems(Projection):
     @_apply.register
     def _(self, e: Complaint.Received, b: Batch) -> None:
         key = str(e.originator_id)
-        title = f"投诉举报 · {Category(e.category).label} · 被投诉单位 {e.respondent_unit}"
+        title = (f"投诉举报 · {Category(e.category).label} · "
+                 f"被投诉单位 {unit_reference(e.respondent_unit)}")
         b.subjects.put({"id": key, "kind": "complaint", "title": title, "unit": BUREAU_UNIT,
                         "seq": b.position})  # the unit its instructions' answers fall to
         b.items.put(item(_complaint_item(e), ItemKind.complaint_acceptance, key, b.position,

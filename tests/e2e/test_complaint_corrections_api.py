@@ -89,7 +89,7 @@ def test_a_corrected_respondent_unit_and_channel_reach_the_ledger(
     assert (row["respondent_unit"], row["channel"]) == ("fgw", "mailbox")
     view = get(api, SUPERVISION, min_position=state["_position"])
     assert [i["title"] for g in view["units"] for i in g["items"] if i["id"] == cid] == [
-        "投诉举报 · 审批服务 · 被投诉单位 fgw"]
+        "投诉举报 · 审批服务 · 被投诉单位 柳州市发展和改革委员会"]
 
 
 @pytest.mark.parametrize(("body", "status", "detail"), [

@@ -77,7 +77,9 @@ def test_reply_deadline_over_national_day_turns_nearly_due_then_overdue(
     item = view(backend_container)[key]
     assert brief(item) == ("liudong", "overdue", "2025-10-23", 2)
     assert (item["state_label"], item["kind_label"]) == ("超期", "投诉答复")
-    assert item["title"] == "投诉举报 · 审批服务 · 被投诉单位 zjj"
+    assert item["title"] == "投诉举报 · 审批服务 · 被投诉单位 {unit:zjj}"  # named when read
+    assert backend_container.units.render(item["title"]) == (
+        "投诉举报 · 审批服务 · 被投诉单位 柳州市住房和城乡建设局")
     f.steps(cid, ("acknowledge", 10, 27), ("reply", 10, 27))
     callback = ("complaint_callback", str(cid), None)
     items = view(backend_container)
