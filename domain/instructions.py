@@ -27,6 +27,7 @@ from domain.errors import RuleViolation
 from domain.shared import (
     Audit,
     Deadline,
+    NumberedItemAdded,
     check_deadline,
     check_recomputed_deadline,
     require_not_before,
@@ -38,20 +39,9 @@ EVENT_LABELS = {"InstructionGiven": "批示", "InstructionAnswered": "批示落�
                 "InstructionDueRecomputed": "重算批示落实期限"}
 
 
-class InstructionGiven(Aggregate.Event):
+class InstructionGiven(NumberedItemAdded):
     """批示 given, with the deadline for its answer (none: no deadline). Version 2 added
     `due` (projects' instructions recorded before had none)."""
-
-    class_version = 2
-    number: int
-    text: str
-    on: date
-    due: Deadline | None
-    audit: Audit
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["due"] = None
 
 
 class InstructionAnswered(Aggregate.Event):

@@ -37,6 +37,7 @@ from domain.shared import (
     Audit,
     Correction,
     Deadline,
+    NumberedItemAdded,
     Revised,
     check_deadline,
     check_recomputed_deadline,
@@ -52,23 +53,6 @@ from domain.shared import (
 )
 
 __all__ = ["EVENT_LABELS", "Correctable", "ItemKind", "Project", "ProjectDetails", "Stage"]
-
-
-class _ItemAdded(Aggregate.Event):
-    """What recording a numbered problem (存在问题) of a project says, answered by its own later
-    event. Version 2 added `due`, the working-day deadline of its resolution. (Instructions,
-    批示, have the same shape: domain.instructions.)"""
-
-    class_version = 2
-    number: int
-    text: str
-    on: date
-    due: Deadline | None
-    audit: Audit
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["due"] = None
 
 
 class Project(Aggregate, Instructed):
@@ -462,7 +446,7 @@ class Project(Aggregate, Instructed):
         self._problem_raised(number=number, text=text, on=on, due=due, audit=audit)
         return number
 
-    class ProblemRaised(_ItemAdded):
+    class ProblemRaised(NumberedItemAdded):
         """存在问题 raised, with the working-day deadline to resolve it."""
 
     @event(ProblemRaised)

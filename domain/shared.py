@@ -402,6 +402,28 @@ def require_correction(field: Labelled, value: Any, previous: Any) -> None:
         raise RuleViolation(msg)
 
 
+# --- numbered items -------------------------------------------------------------------
+
+
+class NumberedItemAdded(Aggregate.Event):
+    """What recording a numbered item that a later event answers says — a project's problem
+    (存在问题), a leader's instruction (批示): its number, text and business date, and the
+    working-day deadline of its answer (none: no deadline). Each aggregate declares its own
+    subclass (its topic is what is stored). Version 2 added `due`; items recorded before
+    had none."""
+
+    class_version = 2
+    number: int
+    text: str
+    on: date
+    due: Deadline | None
+    audit: Audit
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["due"] = None
+
+
 # --- working-day deadlines ------------------------------------------------------------
 
 
