@@ -24,7 +24,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import instructions
 from domain.complaint_values import (
     ALLOWED,
     CORRECTABLE,
@@ -41,7 +40,7 @@ from domain.complaint_values import (
     Status,
 )
 from domain.errors import InvalidValue, RuleViolation
-from domain.instructions import Instructed
+from domain.instructions import InstructedRecounted
 from domain.shared import (
     Audit,
     Correction,
@@ -63,7 +62,7 @@ __all__ = ["ALLOWED", "EVENT_LABELS", "FINAL_STATUSES", "Category", "Channel", "
 _RECEIPT_NAMESPACE = uuid5(NAMESPACE_URL, "https://investledger/complaint-receipt")
 
 
-class Complaint(Aggregate, Instructed):
+class Complaint(InstructedRecounted, Aggregate):
     """营商环境投诉举报: a complaint about the business environment and each handling step.
 
     Version 2 of the state keeps the date of the first urge (`first_urged_on`), which a
@@ -488,21 +487,6 @@ class Complaint(Aggregate, Instructed):
             raise self._refused(step)
         # Like urges, instructions are side notes, not steps of the flow.
         require_not_before(on, self.received_on, "instruction date", "date received")
-
-    class InstructionGiven(instructions.InstructionGiven):
-        """批示 on a complaint, with the deadline for its answer."""
-
-    _instructed = event(InstructionGiven)(instructions.instructed)
-
-    class InstructionAnswered(instructions.InstructionAnswered):
-        """落实情况: the handling unit's answer to a leader's instruction."""
-
-    _answered = event(InstructionAnswered)(instructions.answered)
-
-    class InstructionDueRecomputed(instructions.InstructionDueRecomputed):
-        """An instruction's provisional deadline recounted with the official calendar."""
-
-    _instruction_due_recomputed = event(InstructionDueRecomputed)(instructions.due_recomputed)
 
     # --- corrections (更正) --------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from domain import instructions
 from domain.credit_code import require_credit_code
 from domain.enterprise import Enterprise
 from domain.errors import InvalidValue, RuleViolation
-from domain.instructions import Instructed
+from domain.instructions import InstructedRecounted
 from domain.shared import (
     Audit,
     Checker,
@@ -155,7 +155,7 @@ def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
                           most=MAX_CO_UNITS, limit=40, refuse=not_the_lead)
 
 
-class EnterpriseRequest(Aggregate, Instructed):
+class EnterpriseRequest(InstructedRecounted, Aggregate):
     """企业诉求: one request of one enterprise and every step of its handling.
 
     Version 2 of the state holds the leaders' instructions (批示)."""
@@ -285,21 +285,6 @@ class EnterpriseRequest(Aggregate, Instructed):
             msg = f"cannot {step}: request is closed ({Status.closed.label}) / 诉求已办结，不能批示"
             raise RuleViolation(msg)
         require_not_before(on, self.raised_on, "instruction date", "raised_on")
-
-    class InstructionGiven(instructions.InstructionGiven):
-        """批示 on an enterprise request, with the deadline for its answer."""
-
-    _instructed = event(InstructionGiven)(instructions.instructed)
-
-    class InstructionAnswered(instructions.InstructionAnswered):
-        """落实情况: the lead unit's answer to a leader's instruction."""
-
-    _answered = event(InstructionAnswered)(instructions.answered)
-
-    class InstructionDueRecomputed(instructions.InstructionDueRecomputed):
-        """An instruction's provisional deadline recounted with the official calendar."""
-
-    _instruction_due_recomputed = event(InstructionDueRecomputed)(instructions.due_recomputed)
 
     # --- handling -----------------------------------------------------------------------
 

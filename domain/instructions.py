@@ -2,12 +2,10 @@
 handling it — one piece for every case type that takes them (Project, Complaint,
 EnterpriseRequest).
 
-An aggregate mixes in `Instructed`, declares its own event classes on these bases (their
-topic, e.g. `domain.complaint:Complaint.InstructionGiven`, is what is stored) and binds them
-to the shared mutators, as `Correction`/`corrected` do:
-
-    class InstructionGiven(instructions.InstructionGiven): ...
-    _instructed = event(InstructionGiven)(instructions.instructed)
+An aggregate mixes in `Instructed` (or `InstructedRecounted`, which also recounts provisional
+deadlines) and says when it takes an instruction (`_check_instruction`). The mixin gives it
+its own event classes, as if declared in the aggregate: their topic, e.g.
+`domain.complaint:Complaint.InstructionGiven`, is what is stored.
 
 Instructions are numbered from 1 in the order given. Each may carry the deadline of its
 answer (counted in working days, or a date the leader named). An instruction may be
@@ -19,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar, TypeAlias
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolation
 from domain.shared import (
@@ -92,24 +90,47 @@ def due_recomputed(self: Any, number: int, deadline: Deadline, previous_due: dat
     instruction["due"] = deadline.due
 
 
+Recorded = tuple[type[Aggregate.Event], str, Callable[..., None]]
+
+
 class Instructed:
     """The instruction list of an aggregate: giving, numbering and answering.
 
-    The aggregate provides `instructions` (a list, empty when created), binds `_instructed`
-    and `_answered` to its own event classes, and says when it takes an instruction
-    (`_check_instruction`)."""
+    The aggregate provides `instructions` (a list, empty when created) and says when it takes
+    an instruction (`_check_instruction`). When its class is made, it is given its own
+    subclass of each event class in `instruction_events`, named and placed as if declared
+    in it, recorded by the method named beside it and applied by the shared mutator."""
 
     instructions: list[dict[str, Any]]
     noun: str = "item"  # how refusals name the aggregate: "project", "complaint"
 
+    # The base of each of the aggregate's own event classes, for type checkers and readers.
+    InstructionGiven: TypeAlias = InstructionGiven
+    InstructionAnswered: TypeAlias = InstructionAnswered
+
+    # The base of each event, the method recording it and the mutator applying it.
+    instruction_events: ClassVar[tuple[Recorded, ...]] = (
+        (InstructionGiven, "_instructed", instructed),
+        (InstructionAnswered, "_answered", answered))
+    _instructed: Callable[..., None]
+    _answered: Callable[..., None]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The aggregate's own classes are made before the library reads it (in super(), so
+        # the mixin comes first among the bases): the library lets a class serve one @event
+        # method only, and triggers the class that method names. The mixins record nothing.
+        if issubclass(cls, Aggregate):
+            for base, method, mutator in cls.instruction_events:
+                own = type(base.__name__, (base,), {
+                    "__module__": cls.__module__,
+                    "__qualname__": f"{cls.__qualname__}.{base.__name__}"})
+                setattr(cls, base.__name__, own)
+                setattr(cls, method, event(own)(mutator))
+        super().__init_subclass__(**kwargs)
+
     def _check_instruction(self, step: str, on: date | None) -> None:
         """Refuse `step` ("give an instruction", "answer an instruction") in the aggregate's
         present state, and a business date `on` (for a new instruction) too early."""
-
-    # Bound by each aggregate to its own event classes.
-    _instructed: Callable[..., None]
-    _answered: Callable[..., None]
-    _instruction_due_recomputed: Callable[..., None]  # where provisional dues are recounted
 
     def instruct(self, text: str, on: date, audit: Audit, due: Deadline | None = None) -> int:
         """批示 on business date `on`, to be answered by `due`; its number."""
@@ -140,6 +161,22 @@ class Instructed:
         """`instructions/answer` once there is an instruction to answer."""
         return ["instructions/answer"] if self.instructions else []
 
+    def unanswered_instructions(self) -> list[dict[str, Any]]:
+        return [i for i in self.instructions if i["answered_on"] is None]
+
+
+class InstructedRecounted(Instructed):
+    """Instructions whose provisional deadlines the aggregate recounts, each recount an
+    InstructionDueRecomputed event of its own (a project recounts its instructions' with its
+    problems', by its DeadlineRecomputed)."""
+
+    InstructionDueRecomputed: TypeAlias = InstructionDueRecomputed
+
+    instruction_events = (
+        *Instructed.instruction_events,
+        (InstructionDueRecomputed, "_instruction_due_recomputed", due_recomputed))
+    _instruction_due_recomputed: Callable[..., None]
+
     def provisional_instruction_deadlines(self) -> list[tuple[int, Deadline]]:
         """(number, deadline) of each unanswered instruction whose deadline is provisional."""
         return [(i["number"], i["deadline"]) for i in self.unanswered_instructions()
@@ -157,6 +194,3 @@ class Instructed:
         checked = check_recomputed_deadline(fresh, current, "instruction deadline")
         self._instruction_due_recomputed(number=number, deadline=checked,
                                          previous_due=current.due, on=on, audit=audit)
-
-    def unanswered_instructions(self) -> list[dict[str, Any]]:
-        return [i for i in self.instructions if i["answered_on"] is None]

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import instructions
 from domain.errors import InvalidValue, RuleViolation
 from domain.instructions import Instructed
 from domain.key_list import (
@@ -55,7 +54,7 @@ from domain.shared import (
 __all__ = ["EVENT_LABELS", "Correctable", "ItemKind", "Project", "ProjectDetails", "Stage"]
 
 
-class Project(Aggregate, Instructed):
+class Project(Instructed, Aggregate):
     """招商项目: an investment project and every step of its handling.
 
     Version 2 of the state gave problems and instructions a `due` date, version 3 the
@@ -504,17 +503,6 @@ class Project(Aggregate, Instructed):
         self._refuse_if_terminated(step)
         if on is not None:
             self._not_before_registration(on, "instruction date")
-
-    class InstructionGiven(instructions.InstructionGiven):
-        """批示 given, with the working-day deadline for its answer."""
-
-    _instructed = event(InstructionGiven)(instructions.instructed)
-
-    class InstructionAnswered(instructions.InstructionAnswered):
-        """落实情况: an answer to a leader's instruction; an instruction may be answered again
-        as its implementation goes on."""
-
-    _answered = event(InstructionAnswered)(instructions.answered)
 
     def designate_key(self, year: int, reason: str, on: date, audit: Audit) -> None:
         self._refuse_if_terminated("designate it a key project")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from domain.calendar import Deadline
 from domain.complaint import EVENT_LABELS as COMPLAINT_LABELS
@@ -116,3 +117,15 @@ def test_the_events_are_each_aggregates_own_and_labelled(audit: Audit) -> None:
     given = list(complaint.collect_events())[-1]
     assert type(given).__qualname__ == "Complaint.InstructionGiven"
     assert Project.InstructionGiven.__qualname__ == "Project.InstructionGiven"
+
+
+def test_each_case_type_records_instructions_by_event_classes_of_its_own(
+        item: Instructed, audit: Audit) -> None:
+    item.instruct("加快推进", DAY, audit, counted(DAY))
+    item.answer_instruction(1, "已落实", DAY + timedelta(days=1), audit)
+
+    aggregate: Any = type(item)
+    recorded = [type(e) for e in list(aggregate.collect_events(item))[-2:]]
+    assert recorded == [aggregate.InstructionGiven, aggregate.InstructionAnswered]
+    assert [get_topic(c) for c in recorded] == [
+        f"{get_topic(aggregate)}.InstructionGiven", f"{get_topic(aggregate)}.InstructionAnswered"]
