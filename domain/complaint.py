@@ -45,10 +45,11 @@ from domain.shared import (
     Audit,
     Correction,
     Deadline,
+    check_correction,
     check_deadline,
     check_recomputed_deadline,
+    intake_corrected,
     optional_text,
-    require_correction,
     require_not_before,
     require_text,
 )
@@ -498,10 +499,7 @@ class Complaint(InstructedRecounted, Aggregate):
         comes with the acceptance deadline counted again from it, which is recorded as a
         DeadlineRecomputed of the acceptance deadline."""
         reason = require_text(reason, "reason")
-        which = Correctable.require(field, "field")
-        checked = CORRECTABLE[which](value, which.value)
-        previous = getattr(self, which)
-        require_correction(which, checked, previous)
+        which, checked, previous = check_correction(self, Correctable, CORRECTABLE, field, value)
         receipt = which is Correctable.received_on
         deadline = self._check_receipt_date(checked, acceptance_deadline) if receipt else None
         require_not_before(on, checked if receipt else self.received_on, "correction date",
@@ -516,12 +514,9 @@ class Complaint(InstructedRecounted, Aggregate):
     class Corrected(Correction):
         """更正: an intake fact put right, with the value it replaces."""
 
-    @event(Corrected)
-    def _corrected(self, field: str, value: Any, previous: Any, reason: str, on: date,
-                   audit: Audit) -> None:
-        setattr(self, field, value)
-        if field == Correctable.received_on and self.status == Status.received:
-            self.last_step_on = value  # no step after receipt yet: the next one counts from it
+    _corrected = event(Corrected)(intake_corrected)
+    # Until a step follows receipt, the next one counts from the date received.
+    intake_date, intake_status = Correctable.received_on, Status.received
 
     def _check_receipt_date(self, day: date, deadline: Deadline | None) -> Deadline:
         """The acceptance deadline of a corrected date received `day`, which must not follow

@@ -28,12 +28,13 @@ from domain.shared import (
     Correction,
     Deadline,
     Labelled,
+    check_correction,
     check_deadline,
     check_recomputed_deadline,
     correction_labels,
     distinct_texts,
+    intake_corrected,
     optional_text,
-    require_correction,
     require_day,
     require_not_before,
     require_text,
@@ -463,10 +464,7 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
         project concerned), in any status. A corrected date raised may not follow the first
         assignment; deadlines count from assignments, so none changes."""
         reason = require_text(reason, "reason")
-        which = Correctable.require(field, "field")
-        checked = CORRECTABLE[which](value, which.value)
-        previous = getattr(self, which)
-        require_correction(which, checked, previous)
+        which, checked, previous = check_correction(self, Correctable, CORRECTABLE, field, value)
         raised = checked if which is Correctable.raised_on else self.raised_on
         if which is Correctable.raised_on and self.assignments:
             first = self.assignments[0]["assigned_on"]
@@ -482,12 +480,9 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
     class Corrected(Correction):
         """更正: an intake fact put right, with the value it replaces."""
 
-    @event(Corrected)
-    def _corrected(self, field: str, value: Any, previous: Any, reason: str, on: date,
-                   audit: Audit) -> None:
-        setattr(self, field, value)
-        if field == Correctable.raised_on and self.status == Status.raised:
-            self.last_step_on = value  # not assigned yet: the assignment counts from it
+    _corrected = event(Corrected)(intake_corrected)
+    # Until the request is assigned, the assignment counts from the date raised.
+    intake_date, intake_status = Correctable.raised_on, Status.raised
 
     def recompute_due(self, deadline: Deadline, on: date, audit: Audit) -> None:
         """Replace a provisional deadline once its year's official calendar is configured.

@@ -38,6 +38,7 @@ from domain.shared import (
     Deadline,
     NumberedItemAdded,
     Revised,
+    check_correction,
     check_deadline,
     check_recomputed_deadline,
     check_revision,
@@ -45,7 +46,6 @@ from domain.shared import (
     optional_text,
     require_amount,
     require_changes,
-    require_correction,
     require_not_before,
     require_text,
     revised,
@@ -288,15 +288,12 @@ class Project(Instructed, Aggregate):
         keep their order: a corrected date neither precedes the stage before it nor follows
         the stage after it (or the termination)."""
         reason = require_text(reason, "reason")
-        which = Correctable.require(field, "field")
-        checked = CORRECTABLE[which](value, which.value)
-        previous = getattr(self, which)
+        which, checked, previous = check_correction(self, Correctable, CORRECTABLE, field, value)
         if previous is None:
             stage = self.current_stage
             msg = (f"cannot correct {which} ({which.label}): project is {stage} ({stage.label})"
                    f" and has none yet / 项目尚无{which.label}，无从更正")
             raise RuleViolation(msg)
-        require_correction(which, checked, previous)
         if isinstance(checked, date):
             self._keep_stage_order(StageDate(which), checked)
         self._not_before_registration(on, "correction date")

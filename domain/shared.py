@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
 
@@ -387,6 +387,18 @@ def corrected(self: Any, field: str, value: Any, previous: Any, reason: str, on:
     setattr(self, field, value)
 
 
+def intake_corrected(self: Any, field: str, value: Any, previous: Any, reason: str, on: date,
+                     audit: Audit) -> None:
+    """Applies a correction of a case's intake facts (a complaint's, an enterprise request's),
+    as the aggregate's method `_corrected = event(Corrected)(intake_corrected)`: the field
+    takes its right value, and a corrected intake date (the aggregate's `intake_date`) of a
+    case no step has followed yet (still in its `intake_status`) is the date the next step
+    counts from."""
+    setattr(self, field, value)
+    if field == self.intake_date and self.status == self.intake_status:
+        self.last_step_on = value
+
+
 def correction_labels(fields: type[Labelled]) -> dict[str, str]:
     """The history labels of an aggregate's corrections: `更正`, and per field `更正签约日期`
     (keyed `Corrected.sign_date`: the history names a correction by the field it corrects)."""
@@ -400,6 +412,21 @@ def require_correction(field: Labelled, value: Any, previous: Any) -> None:
         msg = (f"{field} ({field.label}) is already {value}; nothing to correct"
                f" / {field.label}已是该值，无需更正")
         raise RuleViolation(msg)
+
+
+Field = TypeVar("Field", bound=Labelled)
+
+
+def check_correction(item: object, fields: type[Field], rules: Mapping[str, Checker],
+                     field: str, value: Any) -> tuple[Field, Any, Any]:
+    """What a correction of `item` records: the field it names (one of `fields`), the right
+    value, checked by the field's rule in `rules`, and the value it replaces. A correction
+    that changes nothing is refused."""
+    which = fields.require(field, "field")
+    checked = rules[which](value, which.value)
+    previous = getattr(item, which)
+    require_correction(which, checked, previous)
+    return which, checked, previous
 
 
 # --- numbered items -------------------------------------------------------------------

@@ -17,6 +17,8 @@ from domain.shared import (
     Audit,
     Checker,
     Deadline,
+    Labelled,
+    check_correction,
     check_deadline,
     check_recomputed_deadline,
     check_revision,
@@ -257,6 +259,42 @@ def test_require_changes_keeps_only_the_fields_that_differ() -> None:
 def test_require_changes_refuses_a_revision_that_changes_nothing() -> None:
     with pytest.raises(RuleViolation, match="the revision changes nothing"):
         require_changes(Current(), {"name": "旧名称", "park": None})
+
+
+# --- check_correction -------------------------------------------------------------------
+
+
+class Fact(Labelled):
+    park = "park", "园区"
+    total_investment = "total_investment", "总投资"
+
+
+class Recorded:
+    park: str | None = None
+    total_investment = Decimal("100.0000")
+
+
+def test_a_correction_is_checked_by_its_fields_rule_and_keeps_the_value_it_replaces() -> None:
+    assert check_correction(Recorded(), Fact, RULES, "总投资", "120") == (
+        Fact.total_investment, Decimal("120.0000"), Decimal("100.0000"))
+    assert check_correction(Recorded(), Fact, RULES, "park", " 柳东 ") == (Fact.park, "柳东", None)
+
+
+def test_a_correction_of_a_field_not_correctable_is_refused_listing_the_fields() -> None:
+    with pytest.raises(InvalidValue, match=re.escape(
+            "field must be one of park (园区), total_investment (总投资); got 'name'")):
+        check_correction(Recorded(), Fact, RULES, "name", "新名称")
+
+
+def test_a_correction_refuses_a_bad_value_by_the_fields_rule() -> None:
+    with pytest.raises(InvalidValue, match="total_investment must be a decimal number"):
+        check_correction(Recorded(), Fact, RULES, "total_investment", "很多")
+
+
+def test_a_correction_that_changes_nothing_is_refused() -> None:
+    with pytest.raises(RuleViolation, match=re.escape(
+            "total_investment (总投资) is already 100.0000; nothing to correct")):
+        check_correction(Recorded(), Fact, RULES, "total_investment", "100")
 
 
 # --- check_deadline / check_recomputed_deadline -----------------------------------------
