@@ -61,7 +61,7 @@ class AgencyCaseState:
     def of(cls, case: AgencyCase, catalogue: AgencyItems, today: date) -> AgencyCaseState:
         items = sorted(case.items.values(), key=lambda i: catalogue.order(i["item"]))
         return state_of(
-            cls, case, allowed_steps=case.allowed_steps(),
+            cls, case,
             items=[{**i, "name": catalogue.name(i["item"], i["name"]),
                     "steps": list(i["steps"]), "overdue": case.is_open
                     and i["status"] in OPEN_ITEM and i["due"] is not None

@@ -65,11 +65,14 @@ class Context:
 def state_of(state: type[S], item: Aggregate, **derived: Any) -> S:
     """A state DTO (a dataclass) of `item`: each field is the aggregate's attribute of the
     same name, copied so the DTO never shares lists or dicts with the aggregate, unless
-    `derived` gives it. `created_at`/`modified_at` are the aggregate's timestamps."""
+    `derived` gives it. `created_at`/`modified_at` are the aggregate's timestamps, and
+    `allowed_steps` (where the DTO has it) the steps the item takes now."""
+    fields = dataclasses.fields(state)  # type: ignore[arg-type]
     found = {"created_at": item.created_on, "modified_at": item.modified_on, **derived}
+    if "allowed_steps" not in found and any(f.name == "allowed_steps" for f in fields):
+        found["allowed_steps"] = item.allowed_steps()  # type: ignore[attr-defined]
     return state(**{f.name: found[f.name] if f.name in found
-                    else copy.deepcopy(getattr(item, f.name))
-                    for f in dataclasses.fields(state)})  # type: ignore[arg-type]
+                    else copy.deepcopy(getattr(item, f.name)) for f in fields})
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class CaseService(Generic[A, S]):
     created_event: ClassVar[type]  # the event that starts every item: finds them all
     kind: ClassVar[str]  # the case type: policy actions are "<kind>.<action>"
     event_labels: ClassVar[Mapping[str, str]]
+    state_type: type[S]  # the state DTO clients read (see `state`)
 
     def __init__(self, context: Context) -> None:
         self.context = context
@@ -188,8 +192,9 @@ class CaseService(Generic[A, S]):
         return account
 
     def state(self, caller: Caller, item: A) -> S:
-        """The item as this caller may see it."""
-        raise NotImplementedError
+        """The item as this caller may see it: unless a case type says more, its state DTO
+        (`state_type`), the same for every caller."""
+        return state_of(self.state_type, item)
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -93,8 +93,7 @@ class ComplaintState:
         return state_of(
             cls, c, complainant=copy.deepcopy(c.complainant) if personal else None,
             filed_by_enterprise=c.filed_by_enterprise if personal or filer else None,
-            open_deadlines=[{"kind": kind, **d.as_dict()} for kind, d in c.open_deadlines()],
-            allowed_steps=c.allowed_steps())
+            open_deadlines=[{"kind": kind, **d.as_dict()} for kind, d in c.open_deadlines()])
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application.cases import Result, state_of
+from application.cases import Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, NotFound
 from application.key_lists import KeyListed
@@ -52,10 +52,6 @@ class EnterpriseState:
     created_at: datetime
     modified_at: datetime
 
-    @classmethod
-    def of(cls, e: Enterprise) -> EnterpriseState:
-        return state_of(cls, e)
-
 
 EnterpriseResult = Result[EnterpriseState]
 
@@ -93,9 +89,7 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
     created_event = Enterprise.Registered
     kind = "enterprise"
     event_labels = EVENT_LABELS
-
-    def state(self, caller: Caller, item: Enterprise) -> EnterpriseState:
-        return EnterpriseState.of(item)
+    state_type = EnterpriseState
 
     # --- reads -------------------------------------------------------------------------
 

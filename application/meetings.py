@@ -46,8 +46,7 @@ class MeetingState:
     @classmethod
     def of(cls, meeting: Meeting, today: date) -> MeetingState:
         items = [{**item, "overdue": meeting.is_overdue(item, today)} for item in meeting.items]
-        return state_of(cls, meeting, items=items, open_items=len(meeting.open_items()),
-                        allowed_steps=meeting.allowed_steps())
+        return state_of(cls, meeting, items=items, open_items=len(meeting.open_items()))
 
 
 MeetingResult = Result[MeetingState]

@@ -72,8 +72,7 @@ class OrderState:
 
     @classmethod
     def of(cls, order: Order, today: date) -> OrderState:
-        return state_of(cls, order, overdue=order.is_overdue(today),
-                        allowed_steps=order.allowed_steps())
+        return state_of(cls, order, overdue=order.is_overdue(today))
 
 
 OrderResult = Result[OrderState]

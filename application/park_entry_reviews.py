@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from application.cases import CaseService, Result, state_of
+from application.cases import CaseService, Result
 from application.context import Caller
 from application.errors import NotFound
 from application.queries import LedgerQuery, Param, codes, flag, words
@@ -48,10 +48,6 @@ class ReviewState:
     created_at: datetime
     modified_at: datetime
 
-    @classmethod
-    def of(cls, review: ParkEntryReview) -> ReviewState:
-        return state_of(cls, review, allowed_steps=review.allowed_steps())
-
 
 ReviewResult = Result[ReviewState]
 
@@ -79,9 +75,7 @@ class ParkEntryReviewService(CaseService[ParkEntryReview, ReviewState]):
     created_event = ParkEntryReview.Opened
     kind = "park_entry_review"
     event_labels = EVENT_LABELS
-
-    def state(self, caller: Caller, item: ParkEntryReview) -> ReviewState:
-        return ReviewState.of(item)
+    state_type = ReviewState
 
     def open(self, caller: Caller, project_id: UUID, park_id: UUID,
              land_area_mu: Decimal, investment_intensity: Decimal | None = None,

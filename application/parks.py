@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from application.cases import CaseService, Result, state_of
+from application.cases import CaseService, Result
 from application.context import SYSTEM, Caller
 from application.errors import ConcurrentUpdate, NotFound
 from application.industries import Industry
@@ -51,10 +51,6 @@ class ParkState:
     outputs: list[dict[str, Any]]
     created_at: datetime
     modified_at: datetime
-
-    @classmethod
-    def of(cls, park: Park) -> ParkState:
-        return state_of(cls, park)
 
 
 ParkResult = Result[ParkState]
@@ -119,9 +115,7 @@ class ParkService(CaseService[Park, ParkState]):
     created_event = Park.Registered
     kind = "park"
     event_labels = EVENT_LABELS
-
-    def state(self, caller: Caller, item: Park) -> ParkState:
-        return ParkState.of(item)
+    state_type = ParkState
 
     @property
     def industries(self) -> list[Industry]:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from application import reporting
-from application.cases import Result, state_of
+from application.cases import Result
 from application.context import Caller
 from application.key_lists import KeyListed
 from application.parks import place_in_named_park
@@ -50,10 +50,6 @@ class ProjectState(ProjectDetails):
     created_at: datetime
     modified_at: datetime
 
-    @classmethod
-    def of(cls, p: Project) -> ProjectState:
-        return state_of(cls, p, allowed_steps=p.allowed_steps())
-
 
 ProjectResult = Result[ProjectState]
 
@@ -88,10 +84,8 @@ class ProjectService(KeyListed[Project, ProjectState]):
     created_event = Project.Registered
     kind = "project"
     event_labels = EVENT_LABELS
+    state_type = ProjectState
     answer_action = "handle"  # the responsible unit answers instructions (落实情况)
-
-    def state(self, caller: Caller, item: Project) -> ProjectState:
-        return ProjectState.of(item)
 
     # --- commands ----------------------------------------------------------------------
 

@@ -74,8 +74,7 @@ class RequestState:
 
     @classmethod
     def of(cls, r: EnterpriseRequest, today: date) -> RequestState:
-        return state_of(cls, r, overdue=is_overdue(r.status, r.due, today),
-                        allowed_steps=r.allowed_steps())
+        return state_of(cls, r, overdue=is_overdue(r.status, r.due, today))
 
 
 RequestResult = Result[RequestState]
