@@ -34,7 +34,7 @@ class AgencyItems:
         if bad or twice or not items:
             msg = (f"{path or 'agency-items.json'}: every item needs a code and a name, each code "
                    f"once; missing in {', '.join(bad) or 'none'}, repeated: "
-                   f"{', '.join(twice) or 'none'}")
+                   f"{', '.join(twice) or 'none'} / 审批事项目录每项须有代码和名称，代码不得重复")
             raise ValueError(msg)
         return cls(items)
 

@@ -91,7 +91,8 @@ class ChineseWorkingCalendar:
 
     def add_working_days(self, start: date, working_days: int) -> Deadline:
         if working_days < 1:
-            msg = f"a deadline needs at least 1 working day, got {working_days}"
+            msg = (f"a deadline needs at least 1 working day, got {working_days} / "
+                   "期限至少为1个工作日")
             raise ValueError(msg)
         day, left = start, working_days
         while left:
@@ -171,17 +172,18 @@ def parse_overrides(raw: bytes | str, source: str = "overrides") -> dict[int, _Y
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        msg = f"{source}: not valid JSON: {exc}"
+        msg = f"{source}: not valid JSON: {exc} / 不是有效的JSON"
         raise ValueError(msg) from None
     if not isinstance(data, dict):
-        msg = f"{source}: expected an object keyed by year, got {type(data).__name__}"
+        msg = (f"{source}: expected an object keyed by year, got {type(data).__name__} / "
+               "日历文件须为按年份分组的对象")
         raise ValueError(msg)
     years: dict[int, _Year] = {}
     for key, entry in data.items():
         if key.startswith("_"):
             continue
         if not (len(key) == 4 and key.isdigit()):
-            msg = f"{source}: keys must be years like \"2027\", got {key!r}"
+            msg = f"{source}: keys must be years like \"2027\", got {key!r} / 键须为年份"
             raise ValueError(msg)
         years[int(key)] = _parse_year(int(key), entry, f"{source}: {key}")
     return years
@@ -189,17 +191,20 @@ def parse_overrides(raw: bytes | str, source: str = "overrides") -> dict[int, _Y
 
 def _parse_year(year: int, entry: Any, where: str) -> _Year:
     if not isinstance(entry, dict):
-        msg = f"{where}: expected an object with \"holidays\" and \"workdays\""
+        msg = (f"{where}: expected an object with \"holidays\" and \"workdays\" / "
+               "须含节假日和调休工作日")
         raise ValueError(msg)
     unknown = sorted(set(entry) - _OVERRIDE_KEYS)
     if unknown:
-        msg = f"{where}: unknown keys {', '.join(unknown)}; expected holidays, workdays"
+        msg = (f"{where}: unknown keys {', '.join(unknown)}; expected holidays, workdays / "
+               "含未知字段，只能有holidays和workdays")
         raise ValueError(msg)
     off = _parse_dates(year, entry.get("holidays", []), f"{where}.holidays")
     worked = _parse_dates(year, entry.get("workdays", []), f"{where}.workdays")
     both = sorted(off & worked)
     if both:
-        msg = f"{where}: {', '.join(d.isoformat() for d in both)} listed as holiday and workday"
+        msg = (f"{where}: {', '.join(d.isoformat() for d in both)} listed as holiday and "
+               "workday / 同一日期不能既是节假日又是工作日")
         raise ValueError(msg)
     weekdays = sorted(d for d in worked if d.weekday() < 5)
     if weekdays:
@@ -212,17 +217,17 @@ def _parse_year(year: int, entry: Any, where: str) -> _Year:
 
 def _parse_dates(year: int, values: Any, where: str) -> frozenset[date]:
     if not isinstance(values, list):
-        msg = f"{where}: expected a list of ISO dates"
+        msg = f"{where}: expected a list of ISO dates / 须为日期列表"
         raise ValueError(msg)
     days: set[date] = set()
     for value in values:
         try:
             day = date.fromisoformat(value)
         except (TypeError, ValueError):
-            msg = f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)"
+            msg = f"{where}: {value!r} is not an ISO date (YYYY-MM-DD) / 日期格式须为YYYY-MM-DD"
             raise ValueError(msg) from None
         if day.year != year:
-            msg = f"{where}: {value} is not in {year}"
+            msg = f"{where}: {value} is not in {year} / 日期不在{year}年内"
             raise ValueError(msg)
         days.add(day)
     return frozenset(days)
@@ -230,7 +235,8 @@ def _parse_dates(year: int, values: Any, where: str) -> frozenset[date]:
 
 def _at_least_one_day(days: int, info: ValidationInfo) -> int:
     if days < 1:
-        msg = f"{info.field_name} must be a whole number of working days ≥ 1, got {days!r}"
+        msg = (f"{info.field_name} must be a whole number of working days ≥ 1, got {days!r} / "
+               "工作日数须为不小于1的整数")
         raise ValueError(msg)
     return days
 
@@ -277,7 +283,8 @@ class DeadlinePolicy(WorkingDays):
 
     def days_for(self, kind: str) -> int:
         if kind not in DEADLINE_KINDS:
-            msg = f"deadline kind must be one of {', '.join(DEADLINE_KINDS)}, got {kind!r}"
+            msg = (f"deadline kind must be one of {', '.join(DEADLINE_KINDS)}, got {kind!r} / "
+                   "期限类别不在所列取值之中")
             raise ValueError(msg)
         days: int = getattr(self, f"{kind}_days")
         return days

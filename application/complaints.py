@@ -161,7 +161,8 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
                     ) -> ComplaintResult:
         """网站投诉: anyone files on the website channel, today, without an account."""
         if details.channel != "website":
-            msg = "the public can file on the website channel only (channel: website)"
+            msg = ("the public can file on the website channel only (channel: website) / "
+                   "公众只能通过网站渠道投诉")
             raise InvalidValue(msg)
         caller = replace(PUBLIC, correlation_id=correlation_id)
         return self._receive(caller, replace(details, filed_by_enterprise=None), None)
@@ -179,7 +180,8 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         try:
             return self.load(Complaint.create_id(receipt.strip().upper()))
         except NotFound:
-            raise NotFound(f"no complaint with receipt code {receipt!r}") from None
+            msg = f"no complaint with receipt code {receipt!r} / 没有该回执码的投诉"
+            raise NotFound(msg) from None
 
     def public_status(self, receipt: str) -> PublicStatus:
         complaint = self._by_receipt(receipt)
@@ -200,7 +202,7 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         self.authorize(caller, "read")
         complaint = self._by_receipt(receipt)
         if not policy.allows(caller, "complaint.read", complaint):
-            raise NotFound(f"no complaint with receipt code {receipt!r}")
+            raise NotFound(f"no complaint with receipt code {receipt!r} / 没有该回执码的投诉")
         return self.state(caller, complaint)
 
     # --- Open311: complaints followed by receipt code ------------------------------------

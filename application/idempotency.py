@@ -34,7 +34,8 @@ class Idempotency:
         key = key.strip()
         if not key or len(key) > MAX_KEY or not key.isprintable():
             msg = (f"Idempotency-Key must be 1 to {MAX_KEY} printable characters "
-                   "(a UUID is a good choice)")
+                   "(a UUID is a good choice) / 幂等键须为1至"
+                   f"{MAX_KEY}个可打印字符")
             raise InvalidValue(msg)
         digest = hashlib.sha256(b"\n".join((method.encode(), path.encode(), body)))
         return cls(key, digest.hexdigest())

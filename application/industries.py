@@ -35,7 +35,7 @@ class Industries:
         codes, names = [i.code for i in found], [i.name for i in found]
         twice = sorted({x for x in codes + names if codes.count(x) + names.count(x) > 1})
         if twice:
-            msg = f"industries list names {', '.join(twice)} more than once"
+            msg = f"industries list names {', '.join(twice)} more than once / 产业目录有重复代码"
             raise ValueError(msg)
         return cls(found)
 

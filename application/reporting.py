@@ -35,7 +35,8 @@ _PERIOD_CODE = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 
 def _period_code(raw: str) -> str:
     if not _PERIOD_CODE.match(raw):
-        msg = f"a month such as 2025-09 or a quarter such as 2025-Q3, got {raw!r}"
+        msg = (f"a month such as 2025-09 or a quarter such as 2025-Q3, got {raw!r} / "
+               "报送期须为月份（如2025-09）或季度（如2025-Q3）")
         raise InvalidValue(msg)
     return raw
 

@@ -173,13 +173,14 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
             elif new.enterprise_id is not None:
                 enterprise = self.store.load(Enterprise, new.enterprise_id)
             else:
-                msg = "give the enterprise's credit_code or enterprise_id"
+                msg = ("give the enterprise's credit_code or enterprise_id / "
+                       "请给出企业的统一社会信用代码或企业标识")
                 raise InvalidValue(msg)
         except NotFound as exc:
-            raise InvalidValue(f"{exc}; register the enterprise first") from None
+            raise InvalidValue(f"{exc}; register the enterprise first / 请先登记该企业") from None
         if new.enterprise_id is not None and new.enterprise_id != enterprise.id:
             msg = (f"enterprise_id {new.enterprise_id} is not the enterprise of credit code "
-                   f"{enterprise.credit_code}")
+                   f"{enterprise.credit_code} / 企业标识与统一社会信用代码不符")
             raise InvalidValue(msg)
         return enterprise
 
@@ -191,7 +192,7 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
         except NotFound:
             project = None
         if project is None or not policy.allows(caller, "project.read", project):
-            msg = f"project_id: no project with id {project_id}"
+            msg = f"project_id: no project with id {project_id} / 没有该项目"
             raise InvalidValue(msg) from None
 
     @staticmethod
@@ -199,7 +200,8 @@ class RequestService(CaseService[EnterpriseRequest, RequestState]):
         visits = {v["number"]: v for v in enterprise.visits}
         if number not in visits:
             msg = (f"visit_number: enterprise {enterprise.credit_code} has no visit #{number}; "
-                   f"recorded visits: {', '.join(map(str, visits)) or 'none'}")
+                   f"recorded visits: {', '.join(map(str, visits)) or 'none'} / "
+                   f"该企业没有第{number}次走访记录")
             raise InvalidValue(msg)
         visit = visits[number]
         if visit["kind"] != "visit":

@@ -26,7 +26,7 @@ def reference_list(bundled: str, path: Path | None = None) -> list[dict[str, Any
         text = Path(path).read_text("utf-8")
     found = json.loads(text)
     if not isinstance(found, list) or not all(isinstance(entry, dict) for entry in found):
-        msg = f"{path or bundled}: expected a JSON list of objects"
+        msg = f"{path or bundled}: expected a JSON list of objects / 须为对象列表"
         raise ValueError(msg)
     return found
 
@@ -50,7 +50,8 @@ class Units:
                  for u in reference_list("units.json", path)]
         bad = [u.code for u in units if u.kind not in UNIT_KINDS]
         if bad:
-            msg = f"units {', '.join(bad)} have an unknown kind; kinds are {', '.join(UNIT_KINDS)}"
+            msg = (f"units {', '.join(bad)} have an unknown kind; kinds are "
+                   f"{', '.join(UNIT_KINDS)} / 单位类别不在所列取值之中")
             raise ValueError(msg)
         return cls(units)
 

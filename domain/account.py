@@ -45,17 +45,19 @@ class Account(Aggregate):
         enterprise = (enterprise or "").strip() or None
         role = Role.require(role, "role").value
         if role in UNIT_ROLES and not unit:
-            msg = f"a {role} account needs a unit code (--unit)"
+            msg = (f"a {role} account needs a unit code (--unit) / "
+                   f"{Role(role).label}账号须指定所属单位")
             raise InvalidValue(msg)
         if role in ENTERPRISE_ROLES and not enterprise:
-            msg = "an enterprise account needs the enterprise's credit code (--enterprise)"
+            msg = ("an enterprise account needs the enterprise's credit code (--enterprise) / "
+                   "企业账号须指定企业的统一社会信用代码")
             raise InvalidValue(msg)
         return cls(name=name, role=role, unit=unit or None, enterprise=enterprise or None,
                    token_hash=token_hash, audit=audit)
 
     def reissue_token(self, token_hash: str, audit: Audit) -> None:
         if not self.active:
-            msg = "account is deactivated; cannot issue a token"
+            msg = "account is deactivated; cannot issue a token / 账号已停用，不能签发令牌"
             raise RuleViolation(msg)
         self._token_issued(token_hash=token_hash, audit=audit)
 
@@ -71,7 +73,7 @@ class Account(Aggregate):
 
     def deactivate(self, reason: str, audit: Audit) -> None:
         if not self.active:
-            msg = "account is already deactivated"
+            msg = "account is already deactivated / 账号已停用"
             raise RuleViolation(msg)
         self._deactivated(reason=require_text(reason, "reason"), audit=audit)
 

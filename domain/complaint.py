@@ -377,7 +377,7 @@ class Complaint(InstructedRecounted, Aggregate):
             raise RuleViolation(msg)
         if until <= on:
             msg = (f"extension until {until.isoformat()} must be after the request date "
-                   f"{on.isoformat()}")
+                   f"{on.isoformat()} / 延期至的日期须晚于申请日期")
             raise RuleViolation(msg)
         self._extension_requested(number=len(self.extensions) + 1,
                                   reason=require_text(reason, "reason"), until=until, on=on,
@@ -533,7 +533,8 @@ class Complaint(InstructedRecounted, Aggregate):
                        "其后的办理步骤")
                 raise RuleViolation(msg)
         if deadline is None:
-            msg = "a corrected date received needs its acceptance deadline counted from it"
+            msg = ("a corrected date received needs its acceptance deadline counted from it / "
+                   "更正收件日期须同时给出据此计算的受理期限")
             raise InvalidValue(msg)
         return check_deadline(deadline, day, "acceptance deadline")
 
@@ -544,7 +545,8 @@ class Complaint(InstructedRecounted, Aggregate):
             raise self._refused(f"recompute the {which} deadline")
         current: Deadline | None = getattr(self, f"{which}_deadline")
         if current is None:
-            msg = f"complaint has no {which} deadline ({which.label}) to recompute"
+            msg = (f"complaint has no {which} deadline ({which.label}) to recompute / "
+                   f"该投诉没有需要重算的{which.label}期限")
             raise RuleViolation(msg)
         check_recomputed_deadline(deadline, current, f"{which} deadline")
         require_not_before(on, self.received_on, "recomputation date", "date received")

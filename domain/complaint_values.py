@@ -132,7 +132,8 @@ class Complainant:
     def checked(self) -> dict[str, str | None]:
         phone = optional_text(self.phone, "phone", limit=20)
         if phone is not None and not PHONE.match(phone):
-            msg = f"phone must be digits (spaces, dashes and a leading + allowed), got {phone!r}"
+            msg = (f"phone must be digits (spaces, dashes and a leading + allowed), "
+                   f"got {phone!r} / 联系电话须为数字（可含空格、短横线和开头的+）")
             raise InvalidValue(msg)
         return {"name": require_text(self.name, "complainant name", limit=60), "phone": phone,
                 "enterprise": optional_text(self.enterprise, "enterprise", limit=200)}

@@ -62,24 +62,27 @@ def check_contacts(contacts: Sequence[Mapping[str, Any]] | None,
     if contacts is None:
         return []
     if isinstance(contacts, (str, bytes, Mapping)):
-        msg = f"{field} must be a list of {{name, phone, role}}"
+        msg = f"{field} must be a list of {{name, phone, role}} / 联系人须为列表"
         raise InvalidValue(msg)
     if len(contacts) > MAX_CONTACTS:
-        msg = f"at most {MAX_CONTACTS} contacts are allowed, got {len(contacts)}"
+        msg = (f"at most {MAX_CONTACTS} contacts are allowed, got {len(contacts)} / "
+               f"联系人最多{MAX_CONTACTS}个")
         raise InvalidValue(msg)
     checked: list[dict[str, Any]] = []
     for index, contact in enumerate(contacts, start=1):
         if not isinstance(contact, Mapping):
-            msg = f"contact #{index} must be an object with name, phone and role"
+            msg = (f"contact #{index} must be an object with name, phone and role / "
+                   f"第{index}个联系人须含姓名、电话和职务")
             raise InvalidValue(msg)
         unknown = sorted(set(contact) - {"name", "phone", "role"})
         if unknown:
-            msg = f"contact #{index} has unknown fields {', '.join(unknown)}"
+            msg = (f"contact #{index} has unknown fields {', '.join(unknown)} / "
+                   f"第{index}个联系人含未知字段")
             raise InvalidValue(msg)
         phone = require_text(contact.get("phone"), f"contact #{index} phone", limit=20)
         if not PHONE_PATTERN.match(phone):
             msg = (f"contact #{index} phone must be a phone number such as 13800138000 or "
-                   f"0772-2821234, got {phone!r}")
+                   f"0772-2821234, got {phone!r} / 第{index}个联系人的电话号码格式不正确")
             raise InvalidValue(msg)
         entry = {
             "name": require_text(contact.get("name"), f"contact #{index} name", limit=60),
@@ -87,7 +90,8 @@ def check_contacts(contacts: Sequence[Mapping[str, Any]] | None,
             "role": optional_text(contact.get("role"), f"contact #{index} role", limit=60),
         }
         if any(c["name"] == entry["name"] and c["phone"] == phone for c in checked):
-            msg = f"contact #{index} repeats {entry['name']} ({phone})"
+            msg = (f"contact #{index} repeats {entry['name']} ({phone}) / "
+                   f"第{index}个联系人重复")
             raise InvalidValue(msg)
         checked.append(entry)
     return checked

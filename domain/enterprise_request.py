@@ -38,6 +38,7 @@ from domain.shared import (
     require_day,
     require_not_before,
     require_text,
+    zh,
 )
 
 MAX_CO_UNITS = 20
@@ -115,7 +116,7 @@ class Correctable(Labelled):
 
 def _optional_id(value: object, field: str) -> UUID | None:
     if value is not None and not isinstance(value, UUID):
-        msg = f"{field} must be a UUID or empty, got {value!r}"
+        msg = f"{field} must be a UUID or empty, got {value!r} / {zh(field)}须为UUID或留空"
         raise InvalidValue(msg)
     return value
 
@@ -216,10 +217,11 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
         """Record a request raised by an enterprise (提出诉求) on business date `on`."""
         code = require_credit_code(credit_code)
         if not isinstance(enterprise_id, UUID) or enterprise_id != Enterprise.create_id(code):
-            msg = f"enterprise_id {enterprise_id!r} is not the enterprise of credit code {code}"
+            msg = (f"enterprise_id {enterprise_id!r} is not the enterprise of credit code {code} / "
+                   "企业标识与统一社会信用代码不符")
             raise InvalidValue(msg)
         if project_id is not None and not isinstance(project_id, UUID):
-            msg = f"project_id must be a UUID or empty, got {project_id!r}"
+            msg = f"project_id must be a UUID or empty, got {project_id!r} / 项目标识须为UUID或留空"
             raise InvalidValue(msg)
         source = Source.require(source, "source").value
         if visit_number is not None:
@@ -228,7 +230,8 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
                 raise InvalidValue(msg)
             if isinstance(visit_number, bool) or not isinstance(visit_number, int) \
                     or visit_number < 1:
-                msg = f"visit_number must be a positive whole number, got {visit_number!r}"
+                msg = (f"visit_number must be a positive whole number, got {visit_number!r} / "
+                       "走访序号须为正整数")
                 raise InvalidValue(msg)
         return cls(
             enterprise_id=enterprise_id, credit_code=code, project_id=project_id,
@@ -269,7 +272,8 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
         if step not in allowed:
             msg = (f"cannot {step.replace('_', ' ')}: request is {self.status} "
                    f"({Status(self.status).label}); "
-                   f"allowed next: {', '.join(allowed) or 'nothing, it is closed'}")
+                   f"allowed next: {', '.join(allowed) or 'nothing, it is closed'} / "
+                   f"诉求当前状态为{Status(self.status).label}，不能进行此操作")
             raise RuleViolation(msg)
 
     def _require_after_last_step(self, on: date, what: str) -> None:
@@ -327,7 +331,7 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
         unit = require_text(by_unit, "by_unit", limit=40)
         if unit not in self.assigned_units:
             msg = (f"unit {unit} is not assigned to this request; "
-                   f"assigned units: {', '.join(self.assigned_units)}")
+                   f"assigned units: {', '.join(self.assigned_units)} / 该单位未承办此诉求")
             raise RuleViolation(msg)
         self._require_after_last_step(on, "progress date")
         number = len(self.progress_notes) + 1
@@ -493,7 +497,7 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
         current = self.due
         if current is None:
             # Unreachable while ALLOWED keeps recompute_due to assigned states; kept for safety.
-            msg = "the request has no deadline to recompute"
+            msg = "the request has no deadline to recompute / 该诉求没有需要重算的期限"
             raise RuleViolation(msg)
         check_recomputed_deadline(deadline, current, "deadline")
         require_not_before(on, self.assignments[-1]["assigned_on"], "recomputation date",

@@ -49,6 +49,7 @@ from domain.shared import (
     require_not_before,
     require_text,
     revised,
+    zh,
 )
 
 __all__ = ["EVENT_LABELS", "Correctable", "ItemKind", "Project", "ProjectDetails", "Stage"]
@@ -198,7 +199,8 @@ class Project(Instructed, Aggregate):
             stage = self.current_stage
             msg = (
                 f"cannot {step}: project is {stage} ({stage.label}), "
-                f"expected {expected} ({expected.label}); allowed next: {NEXT_STEP[stage]}"
+                f"expected {expected} ({expected.label}); allowed next: {NEXT_STEP[stage]} / "
+                f"项目当前为{stage.label}阶段，须为{expected.label}阶段才能进行此操作"
             )
             raise RuleViolation(msg)
 
@@ -259,7 +261,8 @@ class Project(Instructed, Aggregate):
         if self.current_stage not in OPEN_STAGES:
             stage = self.current_stage
             msg = (f"cannot terminate: project is {stage} ({stage.label}); "
-                   "only negotiating, signed or under-construction projects can be terminated")
+                   "only negotiating, signed or under-construction projects can be terminated / "
+                   f"项目当前为{stage.label}阶段，只有在谈、签约或开工的项目可以终止")
             raise RuleViolation(msg)
         require_not_before(on, self._last_stage_date(), "termination date", "last stage date")
         self._terminated(reason=require_text(reason, "reason"), on=on, audit=audit)
@@ -313,14 +316,14 @@ class Project(Instructed, Aggregate):
         before, earlier = dates[at - 1]
         after, later = dates[at + 1] if at + 1 < len(dates) else (None, None)
         if day < earlier:
-            side, bound, bound_day, zh = "precede", before, earlier, "早于"
+            side, bound, bound_day, word = "precede", before, earlier, "早于"
         elif after is not None and later is not None and day > later:
-            side, bound, bound_day, zh = "follow", after, later, "晚于"
+            side, bound, bound_day, word = "follow", after, later, "晚于"
         else:
             return
         msg = (f"{which} ({which.label}) cannot be corrected to {day.isoformat()}: it would "
                f"{side} the {bound} ({bound.label}) {bound_day.isoformat()}; the stages keep "
-               f"their order / 更正后的{which.label}不能{zh}{bound.label}")
+               f"their order / 更正后的{which.label}不能{word}{bound.label}")
         raise RuleViolation(msg)
 
     def revoke_termination(self, reason: str, on: date, audit: Audit) -> None:
@@ -409,7 +412,7 @@ class Project(Instructed, Aggregate):
         period = require_text(period, "period", limit=10)
         if not PERIOD_PATTERN.match(period):
             msg = ("period must look like 2026, 2026-07, 2026-Q3, 2026-H1 or 2026-W27, "
-                   f"got {period!r}")
+                   f"got {period!r} / 报送期须形如2026、2026-07、2026-Q3、2026-H1或2026-W27")
             raise InvalidValue(msg)
         self._not_before_registration(on, "report date")
         funds = None if funds_in_place is None else require_amount(funds_in_place,
@@ -457,7 +460,8 @@ class Project(Instructed, Aggregate):
         self._refuse_if_terminated("resolve a problem")
         problem = self._numbered(self.problems, number, "problem")
         if problem["resolved_on"] is not None:
-            msg = f"problem #{number} was already resolved on {problem['resolved_on']}"
+            msg = (f"problem #{number} was already resolved on {problem['resolved_on']} / "
+                   f"第{number}个问题已于{problem['resolved_on']}解决")
             raise RuleViolation(msg)
         require_not_before(on, problem["raised_on"], "resolution date", "date raised")
         self._problem_resolved(number=number, resolution=require_text(resolution, "resolution"),
@@ -540,11 +544,13 @@ class Project(Instructed, Aggregate):
         self._refuse_if_terminated(f"recompute a {kind} deadline")
         item = self._numbered(self._items(kind), number, kind)
         if item.get("resolved_on") or item.get("answered_on"):
-            msg = f"{kind} #{number} is already done; its deadline no longer runs"
+            msg = (f"{kind} #{number} is already done; its deadline no longer runs / "
+                   f"第{number}项已办结，期限不再计算")
             raise RuleViolation(msg)
         current: Deadline | None = item.get("deadline")
         if current is None:
-            msg = f"{kind} #{number} has no provisional deadline to recompute"
+            msg = (f"{kind} #{number} has no provisional deadline to recompute / "
+                   f"第{number}项没有需要重算的暂定期限")
             raise RuleViolation(msg)
         check_recomputed_deadline(deadline, current, f"{kind} #{number} deadline")
         self._deadline_recomputed(kind=kind, number=number, deadline=deadline,
@@ -603,7 +609,8 @@ class Project(Instructed, Aggregate):
     @staticmethod
     def _numbered(items: list[dict[str, Any]], number: int, what: str) -> dict[str, Any]:
         if not 1 <= number <= len(items):
-            msg = f"project has no {what} #{number}; it has {len(items)}"
+            msg = (f"project has no {what} #{number}; it has {len(items)} / "
+                   f"项目没有第{number}项{zh(what)}")
             raise RuleViolation(msg)
         return items[number - 1]
 

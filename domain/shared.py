@@ -182,7 +182,9 @@ TERMS: dict[str, str] = {
     "notice date": "通报日期", "issue date": "交办日期", "completion date": "办结日期",
     "reopening date": "重新打开日期", "date recorded": "登记日期", "meeting date": "会议日期",
     "urging date": "催办日期", "task": "任务", "title": "标题", "chair": "主持人",
-    "units": "参会单位", "summary date": "办结日期", "opening date": "开始日期",
+    "units": "参会单位", "problem": "存在问题", "instruction": "批示",
+    "enterprise_id": "企业标识", "project_id": "项目标识", "summary date": "办结日期",
+    "opening date": "开始日期",
 }
 
 
