@@ -22,6 +22,7 @@ from domain.agency_case import (
     MILESTONES,
     OPEN_ITEM,
     AgencyCase,
+    CaseFacts,
     Status,
 )
 from domain.calendar import Deadline
@@ -35,17 +36,12 @@ DEADLINE = "agency_item"  # LEDGER_AGENCY_ITEM_DAYS
 
 
 @dataclass(frozen=True)
-class AgencyCaseState:
-    """Current state of one agency case, as clients read it."""
+class AgencyCaseState(CaseFacts):
+    """Current state of one agency case, as clients read it: whose case it is, then where
+    it stands."""
 
     id: UUID
     version: int
-    enterprise_id: UUID
-    credit_code: str
-    project_id: UUID | None
-    agent: str
-    agent_name: str
-    agent_unit: str | None
     agent_since: date
     opened_on: date
     status: str

@@ -25,6 +25,7 @@ from application.errors import NotFound
 from application.idempotency import Earlier
 from domain.errors import InvalidValue, RuleViolation
 from domain.key_list import KeyList
+from domain.shared import require_list
 
 A = TypeVar("A", bound=Aggregate)
 S = TypeVar("S")
@@ -94,10 +95,7 @@ class KeyListed(CaseService[A, S]):
         if not ids:
             msg = f"name at least one {subject} / 请至少列出一项"
             raise InvalidValue(msg)
-        if len(ids) > MAX_LIST:
-            msg = (f"at most {MAX_LIST} {subject}s per list, got {len(ids)} / "
-                   f"每次最多{MAX_LIST}项")
-            raise InvalidValue(msg)
+        require_list(ids, "ids", item=subject, kind=f"{subject} ids", most=MAX_LIST)
         repeated = sorted(str(i) for i, n in Counter(ids).items() if n > 1)
         if repeated:
             msg = f"{subject} {', '.join(repeated)} listed more than once / 清单中有重复项"

@@ -19,23 +19,17 @@ from application.context import Caller
 from application.errors import NotFound
 from application.queries import LedgerQuery, Param, day, flag, text, words
 from domain.errors import InvalidValue
-from domain.meeting import EVENT_LABELS, Meeting
+from domain.meeting import EVENT_LABELS, Meeting, MeetingFacts
 from domain.project import Project
 
 
 @dataclass(frozen=True)
-class MeetingState:
+class MeetingState(MeetingFacts):
     """A meeting's minutes as clients read them: who took part, what it discussed, and
     each decision (议定事项) with its status."""
 
     id: UUID
     version: int
-    held_on: date
-    title: str
-    chair: str
-    units: list[str]
-    projects: list[UUID]
-    notes: str | None
     recorded_by: dict[str, str | None]
     items: list[dict[str, Any]]
     open_items: int

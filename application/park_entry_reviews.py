@@ -14,29 +14,18 @@ from application.errors import NotFound
 from application.queries import LedgerQuery, Param, codes, flag, words
 from domain.errors import InvalidValue
 from domain.park import Park
-from domain.park_entry_review import EVENT_LABELS, ParkEntryReview, Status
+from domain.park_entry_review import EVENT_LABELS, ParkEntryReview, ReviewFacts, Status
 from domain.project import Project
 
 
 @dataclass(frozen=True)
-class ReviewState:
-    """Current state of one park-entry review, as clients read it."""
+class ReviewState(ReviewFacts):
+    """Current state of one park-entry review, as clients read it: what opening it recorded
+    (ReviewFacts), then where it stands."""
 
     id: UUID
     version: int
-    project_id: UUID
-    project_name: str
-    industry: str
-    industry_code: str | None
-    park_id: UUID
-    park_name: str
-    land_area_mu: Decimal
-    investment_intensity: Decimal | None
-    output_per_mu: Decimal | None
-    reviewing_units: list[dict[str, str]]
     awaiting: list[dict[str, str]]
-    industry_outside_leading: bool
-    industry_note: str | None
     opened_on: date
     status: str
     opinions: list[dict[str, Any]]

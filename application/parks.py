@@ -19,7 +19,7 @@ from application.industries import Industry
 from application.queries import LedgerQuery, codes, integer, text, words
 from application.store import Store
 from domain.errors import InvalidValue
-from domain.park import EVENT_LABELS, Level, Park, same_park
+from domain.park import EVENT_LABELS, Level, Park, ParkParticulars, same_park
 from domain.project import Project, Stage
 from domain.shared import Audit
 
@@ -35,18 +35,11 @@ class DuplicatePark(ConcurrentUpdate):
 
 
 @dataclass(frozen=True)
-class ParkState:
-    """Current state of one park, as clients read it."""
+class ParkState(ParkParticulars):
+    """Current state of one park, as clients read it: its particulars, then its record."""
 
     id: UUID
     version: int
-    name: str
-    level: str
-    county: str
-    managing_unit: str
-    area_mu: Decimal
-    leading_industries: list[str]
-    joint_review_required: bool
     registered_on: date
     outputs: list[dict[str, Any]]
     created_at: datetime

@@ -23,6 +23,7 @@ from domain.enterprise_request import (
     Category,
     Correctable,
     EnterpriseRequest,
+    RequestFacts,
     Source,
     Status,
 )
@@ -39,18 +40,12 @@ def is_overdue(status: str, due: Deadline | None, today: date) -> bool:
 
 
 @dataclass(frozen=True)
-class RequestState:
-    """Current state of one enterprise request, as clients read it."""
+class RequestState(RequestFacts):
+    """Current state of one enterprise request, as clients read it: what was raised, then
+    where its handling stands."""
 
     id: UUID
     version: int
-    enterprise_id: UUID
-    credit_code: str
-    project_id: UUID | None
-    source: str
-    visit_number: int | None
-    category: str
-    description: str
     raised_on: date
     status: str
     lead_unit: str | None

@@ -23,6 +23,7 @@ before any recorded step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -109,18 +110,25 @@ def _moves(status: str | None) -> str:
     return ", ".join(f"{s.value} ({s.label})" for s in allowed) or "none"
 
 
+@dataclass(frozen=True)
+class CaseFacts:
+    """Whose case it is: its Opened event records these fields and its state shows them as
+    they stand (a reassignment changes the agent; declared once for both)."""
+
+    enterprise_id: UUID
+    credit_code: str
+    project_id: UUID | None
+    agent: str
+    agent_name: str
+    agent_unit: str | None
+
+
 class AgencyCase(Aggregate):
     """代办服务: one enterprise's agency case, its permit items and milestones."""
 
-    class Opened(Aggregate.Created):
+    class Opened(Aggregate.Created, CaseFacts):
         """受理代办: an agent takes on an enterprise's (project's) permits."""
 
-        enterprise_id: UUID
-        credit_code: str
-        project_id: UUID | None
-        agent: str
-        agent_name: str
-        agent_unit: str | None
         on: date
         audit: Audit
 

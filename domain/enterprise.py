@@ -25,6 +25,7 @@ from domain.shared import (
     optional_text,
     require_changes,
     require_day,
+    require_list,
     require_not_before,
     require_text,
     revised,
@@ -59,17 +60,10 @@ def check_contacts(contacts: Sequence[Mapping[str, Any]] | None,
 
     Contacts are personal data; they are kept only on the enterprise aggregate.
     """
-    if contacts is None:
-        return []
-    if isinstance(contacts, (str, bytes, Mapping)):
-        msg = f"{field} must be a list of {{name, phone, role}} / 联系人须为列表"
-        raise InvalidValue(msg)
-    if len(contacts) > MAX_CONTACTS:
-        msg = (f"at most {MAX_CONTACTS} contacts are allowed, got {len(contacts)} / "
-               f"联系人最多{MAX_CONTACTS}个")
-        raise InvalidValue(msg)
+    listed = require_list(contacts, field, item="contact", kind="{name, phone, role}",
+                          most=MAX_CONTACTS)
     checked: list[dict[str, Any]] = []
-    for index, contact in enumerate(contacts, start=1):
+    for index, contact in enumerate(listed, start=1):
         if not isinstance(contact, Mapping):
             msg = (f"contact #{index} must be an object with name, phone and role / "
                    f"第{index}个联系人须含姓名、电话和职务")

@@ -11,6 +11,7 @@ that close needs a reason (e.g. 企业逾期未反馈). Every handling step carr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -157,6 +158,20 @@ def check_co_units(co_units: Sequence[str] | None, lead_unit: str) -> list[str]:
                           most=MAX_CO_UNITS, limit=40, refuse=not_the_lead)
 
 
+@dataclass(frozen=True)
+class RequestFacts:
+    """What raising a request records: its Raised event stores these fields and its state
+    shows them (declared once for both)."""
+
+    enterprise_id: UUID
+    credit_code: str
+    project_id: UUID | None
+    source: str
+    visit_number: int | None
+    category: str
+    description: str
+
+
 class EnterpriseRequest(InstructedRecounted, Aggregate):
     """企业诉求: one request of one enterprise and every step of its handling.
 
@@ -168,16 +183,9 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state.setdefault("instructions", [])
 
-    class Raised(Aggregate.Created):
+    class Raised(Aggregate.Created, RequestFacts):
         """提出诉求: an enterprise raises a request."""
 
-        enterprise_id: UUID
-        credit_code: str
-        project_id: UUID | None
-        source: str
-        visit_number: int | None
-        category: str
-        description: str
         on: date
         audit: Audit
 

@@ -11,6 +11,7 @@ before the meeting.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -69,18 +70,25 @@ def _after_meeting(due: object, held_on: date) -> date:
     return day
 
 
+@dataclass(frozen=True)
+class MeetingFacts:
+    """The meeting and who took part: its Recorded event stores these fields and its state
+    shows them (declared once for both)."""
+
+    held_on: date
+    title: str
+    chair: str
+    units: list[str]
+    projects: list[UUID]
+    notes: str | None
+
+
 class Meeting(Aggregate):
     """协调推进会: one meeting, its minutes and its action items."""
 
-    class Recorded(Aggregate.Created):
+    class Recorded(Aggregate.Created, MeetingFacts):
         """记录会议: the meeting and who took part."""
 
-        held_on: date
-        title: str
-        chair: str
-        units: list[str]
-        projects: list[UUID]
-        notes: str | None
         audit: Audit
 
     @event(Recorded)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -89,6 +90,20 @@ def check_output(year: int, by_industry: Sequence[Mapping[str, Any]]) -> list[di
             for code, row in zip(codes, by_industry, strict=True)]
 
 
+@dataclass(frozen=True)
+class ParkParticulars:
+    """A park's particulars: its Registered event records them and its state shows them as
+    they stand (declared once for both)."""
+
+    name: str
+    level: str
+    county: str
+    managing_unit: str
+    area_mu: Decimal
+    leading_industries: list[str]
+    joint_review_required: bool
+
+
 class Park(Aggregate):
     """园区: one industrial park, its leading industries and its reported output."""
 
@@ -97,16 +112,9 @@ class Park(Aggregate):
         """One name, one park: registering a name twice collides on this id."""
         return uuid5(_PARK_NAMESPACE, park_key(name))
 
-    class Registered(Aggregate.Created):
+    class Registered(Aggregate.Created, ParkParticulars):
         """园区登记: a park is registered."""
 
-        name: str
-        level: str
-        county: str
-        managing_unit: str
-        area_mu: Decimal
-        leading_industries: list[str]
-        joint_review_required: bool
         on: date
         audit: Audit
 

@@ -13,6 +13,7 @@ review carries the flag (`industry_outside_leading`) for the reviewers to weigh.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -108,24 +109,31 @@ def industry_note(industry: str, industry_code: str | None, park_name: str,
             f" ({', '.join(leading) or 'none set'}); the review goes on, flagged")
 
 
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What opening a review records: its Opened event stores these fields and its state
+    shows them (declared once for both)."""
+
+    project_id: UUID
+    project_name: str
+    industry: str
+    industry_code: str | None
+    park_id: UUID
+    park_name: str
+    land_area_mu: Decimal
+    investment_intensity: Decimal | None
+    output_per_mu: Decimal | None
+    reviewing_units: list[dict[str, str]]
+    industry_outside_leading: bool
+    industry_note: str | None
+
+
 class ParkEntryReview(Aggregate):
     """入园联合论证: one project's joint review for entering one park."""
 
-    class Opened(Aggregate.Created):
+    class Opened(Aggregate.Created, ReviewFacts):
         """发起入园联合论证."""
 
-        project_id: UUID
-        project_name: str
-        industry: str
-        industry_code: str | None
-        park_id: UUID
-        park_name: str
-        land_area_mu: Decimal
-        investment_intensity: Decimal | None
-        output_per_mu: Decimal | None
-        reviewing_units: list[dict[str, str]]
-        industry_outside_leading: bool
-        industry_note: str | None
         on: date
         audit: Audit
 

@@ -182,7 +182,8 @@ TERMS: dict[str, str] = {
     "notice date": "通报日期", "issue date": "交办日期", "completion date": "办结日期",
     "reopening date": "重新打开日期", "date recorded": "登记日期", "meeting date": "会议日期",
     "urging date": "催办日期", "task": "任务", "title": "标题", "chair": "主持人",
-    "units": "参会单位", "problem": "存在问题", "instruction": "批示",
+    "units": "参会单位", "problem": "存在问题", "instruction": "批示", "contacts": "联系人",
+    "ids": "清单项",
     "enterprise_id": "企业标识", "project_id": "项目标识", "summary date": "办结日期",
     "opening date": "开始日期",
 }
@@ -260,22 +261,28 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
 
 
+def require_list(values: object, field: str, *, item: str, kind: str, most: int) -> list[Any]:
+    """`values` as a list (None is none) of at most `most` entries: never a text or an
+    object where a list belongs."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence):
+        msg = f"{field} must be a list of {kind} / {zh(field)}应为列表"
+        raise InvalidValue(msg)
+    if len(values) > most:
+        msg = f"at most {most} {item}s are allowed, got {len(values)} / {zh(field)}最多{most}项"
+        raise InvalidValue(msg)
+    return list(values)
+
+
 def distinct_texts(values: Sequence[str] | None, field: str, *, item: str, kind: str,
                    most: int, limit: int, refuse: Callable[[str], None] | None = None
                    ) -> list[str]:
     """A list of distinct texts (codes, references) in given order: None is none; at most
     `most` of them, each `item` a non-empty text of at most `limit` characters, which
     `refuse` may still refuse (raising InvalidValue) before it is checked for repeats."""
-    if values is None:
-        return []
-    if isinstance(values, (str, bytes)):
-        msg = f"{field} must be a list of {kind} / {zh(field)}应为列表"
-        raise InvalidValue(msg)
-    if len(values) > most:
-        msg = f"at most {most} {item}s are allowed, got {len(values)} / {zh(field)}最多{most}项"
-        raise InvalidValue(msg)
     checked: list[str] = []
-    for value in values:
+    for value in require_list(values, field, item=item, kind=kind, most=most):
         text = require_text(value if isinstance(value, str) else None, item, limit=limit)
         if refuse is not None:
             refuse(text)
