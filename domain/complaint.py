@@ -52,6 +52,7 @@ from domain.shared import (
     optional_text,
     require_not_before,
     require_text,
+    step_refused,
 )
 
 # Callers import the values from here.
@@ -161,10 +162,8 @@ class Complaint(InstructedRecounted, Aggregate):
                 *self._instruction_steps()]
 
     def _refused(self, step: str, why: str = "") -> RuleViolation:
-        allowed = ", ".join(self.allowed_steps()) or "none"
-        why = f"{why}; " if why else ""
-        return RuleViolation(f"cannot {step}: {why}complaint is {self.status} "
-                             f"({Status(self.status).label}); allowed: {allowed}")
+        return step_refused(step, "complaint", Status(self.status), self.allowed_steps(),
+                            zh_item="投诉", why=why)
 
     def _require_step(self, step: str, name: str, on: date) -> None:
         if step not in self.allowed_steps():

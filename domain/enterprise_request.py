@@ -39,6 +39,7 @@ from domain.shared import (
     require_day,
     require_not_before,
     require_text,
+    step_refused,
     zh,
 )
 
@@ -278,11 +279,8 @@ class EnterpriseRequest(InstructedRecounted, Aggregate):
     def _require_step(self, step: str) -> None:
         allowed = ALLOWED[self.status]
         if step not in allowed:
-            msg = (f"cannot {step.replace('_', ' ')}: request is {self.status} "
-                   f"({Status(self.status).label}); "
-                   f"allowed next: {', '.join(allowed) or 'nothing, it is closed'} / "
-                   f"诉求当前状态为{Status(self.status).label}，不能进行此操作")
-            raise RuleViolation(msg)
+            raise step_refused(step.replace("_", " "), "request", Status(self.status), allowed,
+                               zh_item="诉求")
 
     def _require_after_last_step(self, on: date, what: str) -> None:
         require_not_before(on, self.last_step_on, what, "previous step's date")

@@ -33,6 +33,7 @@ from domain.shared import (
     require_day,
     require_not_before,
     require_text,
+    step_refused,
 )
 
 
@@ -176,12 +177,9 @@ class Order(Aggregate):
     def _require_step(self, step: str) -> None:
         allowed = ALLOWED[self.status]
         if step not in allowed:
-            status = Status(self.status)
             paths = [STEP_PATHS[s] for s in allowed if s in STEP_PATHS]
-            msg = (f"cannot {STEP_PATHS.get(step, step)}: the order is {status.value} "
-                   f"({status.label}); allowed next: {', '.join(paths) or 'nothing, it is closed'}"
-                   f" / 督办单当前状态为「{status.label}」，不能进行此项操作")
-            raise RuleViolation(msg)
+            raise step_refused(STEP_PATHS.get(step, step), "the order", Status(self.status),
+                               paths, zh_item="督办单")
 
     def _require_after_last_step(self, on: date, what: str) -> None:
         require_not_before(on, self.last_step_on, what, "previous step's date")

@@ -32,6 +32,7 @@ from domain.shared import (
     require_amount,
     require_not_before,
     require_text,
+    step_refused,
 )
 
 MAX_REVIEWING_UNITS = 20
@@ -203,11 +204,9 @@ class ParkEntryReview(Aggregate):
     def _require_step(self, step: str, what: str) -> None:
         allowed = ALLOWED[self.status]
         if step not in allowed:
-            status = Status(self.status)
-            msg = (f"cannot {what}: the review is {status} ({status.label}); allowed next: "
-                   f"{', '.join(STEP_PATHS[s] for s in allowed) or 'nothing'}"
-                   f" / 论证{status.label}，不能{_ZH[step]}")
-            raise RuleViolation(msg)
+            raise step_refused(what, "the review", Status(self.status),
+                               [STEP_PATHS[s] for s in allowed], zh_item="论证",
+                               zh_step=_ZH[step])
 
     def _not_before_last_step(self, on: date, what: str) -> None:
         require_not_before(on, self.last_step_on, what, "previous step's date")

@@ -261,6 +261,18 @@ def require_amount(value: Decimal | int | str, field: str) -> Decimal:
     return abs(amount.quantize(AMOUNT_QUANTUM)) if amount == 0 else amount.quantize(AMOUNT_QUANTUM)
 
 
+def step_refused(step: str, item: str, status: Labelled, allowed: Sequence[str], *,
+                 zh_item: str, zh_step: str = "进行此项操作", why: str = "") -> RuleViolation:
+    """The refusal of a step that `item`'s status does not allow now: the step asked for,
+    why (where there is more to say than the status), the status and the steps allowed
+    next, in English and Chinese."""
+    because = f"{why}; " if why else ""
+    msg = (f"cannot {step}: {because}{item} is {status.value} ({status.label}); "
+           f"allowed next: {', '.join(allowed) or 'nothing'} / "
+           f"{zh_item}当前状态为「{status.label}」，不能{zh_step}")
+    return RuleViolation(msg)
+
+
 def require_list(values: object, field: str, *, item: str, kind: str, most: int) -> list[Any]:
     """`values` as a list (None is none) of at most `most` entries: never a text or an
     object where a list belongs."""

@@ -61,12 +61,12 @@ ILLEGAL: dict[str, tuple[str, list[tuple[str, str, dict[str, Any], str]]]] = {
         ("supervisor", "callback", {"satisfaction": "satisfied"}, ""),
         ("bureau", "assign", {"unit": "liudong"}, ""),
     ]),
-    "closed": ("none", [
+    "closed": ("nothing", [
         ("supervisor", "urge", {"text": "办结后催办"}, ""),
         ("supervisor", "close", {}, ""),
         ("unit", "reply", {"text": "补充答复"}, ""),
     ]),
-    "declined": ("none", [
+    "declined": ("nothing", [
         ("bureau", "accept", {}, ""),
         ("bureau", "assign", {"unit": "liudong"}, ""),
         ("supervisor", "urge", {"text": "催办"}, ""),
@@ -93,7 +93,7 @@ def test_an_illegal_step_is_409_naming_the_status_and_allowed_steps_and_appends_
 
             detail = assert_problem(response, 409)["detail"]
             assert f"complaint is {current} (" in detail, (status, action, detail)
-            assert detail.endswith(f"allowed: {allowed}"), (status, action, detail)
+            assert f"allowed next: {allowed} / 投诉当前状态为「" in detail, (status, action, detail)
             assert words in detail, (status, action, detail)
     for complaint in given.values():
         assert complaints.state(complaint["id"])["version"] == complaint["version"]

@@ -78,7 +78,7 @@ def test_each_step_succeeds_exactly_where_the_step_table_allows_it(
         STEPS[step](complaint, audit)
         assert complaint.version == version + 1
     else:
-        pattern = rf"^cannot .*complaint is {status} \({Status.labels()[status]}\); allowed: "
+        pattern = rf"^cannot .*complaint is {status} \({Status.labels()[status]}\); allowed next: "
         with pytest.raises(RuleViolation, match=pattern):
             STEPS[step](complaint, audit)
         assert complaint.version == version
@@ -106,7 +106,8 @@ def test_a_pending_extension_swaps_request_for_approve_and_refuse(
 def test_an_illegal_step_names_the_status_and_the_allowed_steps(complaint: Complaint,
                                                                 audit: Audit) -> None:
     expected = ("cannot reply: complaint is received (登记); "
-                "allowed: accept, decline, urge, instruct")
+                "allowed next: accept, decline, urge, instruct / "
+                "投诉当前状态为「登记」，不能进行此项操作")
     with pytest.raises(RuleViolation, match=f"^{re.escape(expected)}$"):
         complaint.reply("已答复", deadline(LATER, 5), on=LATER, audit=audit)
     assert event_names(complaint) == ["Received"]
@@ -118,7 +119,8 @@ def test_a_finished_complaint_allows_nothing(
 ) -> None:
     complaint = complaint_at(status)
     assert complaint.allowed_steps() == []
-    with pytest.raises(RuleViolation, match=r"allowed: none$"):
+    with pytest.raises(RuleViolation,
+                       match=r"allowed next: nothing / 投诉当前状态为「\w+」，不能进行此项操作$"):
         complaint.urge("请加快办理", on=LATER, audit=audit)
 
 

@@ -191,7 +191,8 @@ def test_a_unit_must_acknowledge_before_replying(complaint_at: Callable[[str], C
                                                  audit: Audit) -> None:
     complaint = complaint_at("assigned")
     expected = ("cannot reply: complaint is assigned (交办); "
-                "allowed: acknowledge, return, request-extension, urge, instruct")
+                "allowed next: acknowledge, return, request-extension, urge, instruct / "
+                "投诉当前状态为「交办」，不能进行此项操作")
     with pytest.raises(RuleViolation, match=f"^{re.escape(expected)}$"):
         complaint.reply("已答复", deadline(REPLIED_ON, 5), on=REPLIED_ON, audit=audit)
 
@@ -248,7 +249,7 @@ def test_a_replied_case_cannot_be_returned(complaint_at: Callable[[str], Complai
                                            audit: Audit) -> None:
     complaint = complaint_at("replied")
     with pytest.raises(RuleViolation, match=re.escape(
-            "cannot return: complaint is replied (答复); allowed: callback, urge")):
+            "cannot return: complaint is replied (答复); allowed next: callback, urge")):
         complaint.return_case("非本单位职责", on=LATER, audit=audit)
 
 

@@ -152,7 +152,8 @@ def test_a_closed_order_takes_no_step(order: Order, audit: Audit) -> None:
                  lambda: order.urge("催办", date(2025, 10, 10), audit),
                  lambda: order.notify("通报", date(2025, 10, 10), audit),
                  lambda: order.close(date(2025, 10, 10), audit)):
-        with pytest.raises(RuleViolation, match="allowed next: nothing, it is closed"):
+        with pytest.raises(RuleViolation,
+                           match="allowed next: nothing / 督办单当前状态为「已销号」"):
             step()
 
 

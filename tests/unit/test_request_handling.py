@@ -323,7 +323,7 @@ def test_a_closed_request_refuses_every_command(
     request = request_at("closed")
     with pytest.raises(
         RuleViolation,
-        match=re.escape("request is closed (办结); allowed next: nothing, it is closed"),
+        match=re.escape("request is closed (办结); allowed next: nothing / 诉求当前状态为「办结」"),
     ):
         CLOSED_REFUSALS[command](request, audit)
     assert request.collect_events() == []
