@@ -15,10 +15,10 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.agency_case import OPEN_ITEM, AgencyCase, ItemStatus, Status, first_submission
-from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.enterprise_ledger import TABLE as ENTERPRISES
 from projections.filters import AtMost, Custom, Equals, Filter, Given
-from projections.paging import LedgerReader, Row
+from projections.paging import Ledger, Row, shown
 from projections.project_ledger import TABLE as PROJECTS
 from projections.store import Tx
 
@@ -59,13 +59,11 @@ def item_key(e: Any) -> str:
 
 
 @dataclass
-class _Batch:
-    """What the handlers of one batch share: the cases' rows, their items' rows, and the
-    position of the event."""
+class _Batch(Batch):
+    """The cases' rows and their items' rows."""
 
     rows: LedgerRows
     items: RowCache
-    position: int = 0
 
     def item_changed(self, e: Any, **fields: Any) -> None:
         """An item of `e`'s case changes (`due` a Deadline); the case's row sums it up."""
@@ -97,21 +95,14 @@ class AgencyLedger(Projection):
     ddl = DDL
     tables = (TABLE, ITEMS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
         cases = [str(e.originator_id) for _, e in events if isinstance(e, AgencyCase.Event)]
         batch.rows.preload(cases)
         batch.items.preload(cases, by="case_id")
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.items.flush()
-        batch.rows.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: AgencyCase.Opened, b: _Batch) -> None:
@@ -192,18 +183,13 @@ NAMED = (f"(SELECT a.*, e.name AS enterprise_name, p.name AS project_name FROM {
          f"LEFT JOIN {PROJECTS} p ON p.id = a.project_id) AS agency_rows")
 
 
-class AgencyLedgerReader(LedgerReader):
-    """Reads the agency ledger (代办台账): pages of cases, newest first."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row), "status_label": Status(row["status"]).label,
+            "overdue": (row["status"] == Status.open and row["next_due"] is not None
+                        and today is not None and row["next_due"] < today)}
 
-    projection = AgencyLedger.name
-    table = NAMED
-    filters = FILTERS
-    cursor_prefix = "a"
-    dated = True  # a case with an open item past its deadline is overdue
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
-        out["status_label"] = Status(row["status"]).label
-        out["overdue"] = (row["status"] == Status.open and row["next_due"] is not None
-                          and today is not None and row["next_due"] < today)
-        return out
+# 代办台账: pages of cases, newest first; a case with an open item past its deadline is
+# overdue.
+AgencyLedgerReader = Ledger(AgencyLedger.name, NAMED, FILTERS, cursor_prefix="a",
+                            public=_public, dated=True).reader

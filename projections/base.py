@@ -5,18 +5,29 @@ eventsourcing's own `Projection.process_event` does): one small handler per even
 a base handler that ignores any other event, so a replay never fails on one. The event
 classes a projection reads are those its handlers are registered for (`handled_events`), so
 each is declared once, by its handler.
+
+The handlers change rows held in memory for the whole batch (a `Batch` of `RowCache`s), so a
+batch of many events costs a few statements: a projection says which rows its events will
+change (`start`), the shared loop (`apply_batch`) applies each event by its handler, and the
+batch's caches are written back once at the end.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.utils import get_topic
 
 from projections.store import Tx
+
+
+def unhandled(projection: Projection, e: object, batch: Batch) -> None:
+    """An event a projection has no handler for changes nothing: a replay never fails on
+    one."""
 
 
 class Projection(ABC):
@@ -30,13 +41,26 @@ class Projection(ABC):
     ddl: Sequence[str]
     tables: Sequence[str]
     event_classes: Sequence[type]
+    # The handlers, chosen by the event's class: `_apply = singledispatchmethod(unhandled)`,
+    # then one `@_apply.register` method per event class the projection reads.
+    _apply: ClassVar[singledispatchmethod[None]]
 
     def topics(self) -> frozenset[str]:
         return frozenset(get_topic(cls) for cls in self.event_classes)
 
-    @abstractmethod
     def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
         """Apply (position, event) pairs in log order."""
+        batch = self.start(tx, events)
+        apply = self._apply  # bound once: each access builds a new dispatching wrapper
+        for position, e in events:
+            batch.position = position
+            apply(e, batch)
+        batch.flush()
+
+    @abstractmethod
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> Batch:
+        """The batch the handlers share, its caches holding the rows `events` will change
+        (loaded in a few statements, not one per event)."""
 
     def clear(self, tx: Tx) -> None:
         for table in self.tables:
@@ -60,6 +84,20 @@ def members_text(values: set[int]) -> str:
 def handled_events(dispatch: singledispatchmethod[Any]) -> tuple[type, ...]:
     """The event classes `dispatch` has a handler for, in the order they were registered."""
     return tuple(cls for cls in dispatch.dispatcher.registry if cls is not object)
+
+
+class Batch:
+    """What the handlers of one batch share: the log position of the event being applied,
+    and the caches of the rows the batch changes — a projection's batch is a dataclass of
+    its `RowCache`s (and of anything else its handlers share), written back in the order
+    they are declared."""
+
+    position: int = 0
+
+    def flush(self) -> None:
+        for held in list(vars(self).values()):
+            if isinstance(held, RowCache):
+                held.flush()
 
 
 class RowCache:
@@ -152,3 +190,18 @@ class LedgerRows(RowCache):
             row["version"] = e.originator_version
             row["updated_at"] = e.timestamp.isoformat()
         return row
+
+
+@dataclass
+class LedgerBatch(Batch):
+    """The batch of a ledger kept in one table: one row per aggregate."""
+
+    rows: LedgerRows
+
+    @classmethod
+    def of(cls, tx: Tx, table: str, columns: Sequence[str],
+           events: Sequence[tuple[int, Any]]) -> LedgerBatch:
+        """The batch of `events`, the rows of their aggregates loaded up front."""
+        rows = LedgerRows(tx, table, columns)
+        rows.preload(str(e.originator_id) for _, e in events)
+        return cls(rows)

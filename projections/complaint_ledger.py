@@ -17,7 +17,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.complaint import Complaint
-from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.store import Tx
 
 TABLE = "complaint_ledger"
@@ -63,13 +63,16 @@ def _later(first: str | None, second: str | None) -> str | None:
 
 
 @dataclass
-class _Batch:
-    """What the handlers of one batch share: the rows, the assignments, and the position of
-    the event."""
+class _Batch(Batch):
+    """The complaints' rows, and their assignments."""
 
     rows: LedgerRows
     assignments: RowCache
-    position: int = 0
+
+    def flush(self) -> None:
+        for key in self.rows.dirty:  # derived columns follow from a row's final state
+            _derive(self.rows.rows[key])
+        super().flush()
 
     def update_assignment(self, row: dict[str, Any], **changes: Any) -> None:
         """Change the complaint's current assignment (交办) as well."""
@@ -88,7 +91,7 @@ class ComplaintLedger(Projection):
     ddl = DDL
     tables = (TABLE, ASSIGNMENTS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
                        RowCache(tx, ASSIGNMENTS, ASSIGNMENT_COLUMNS))
         rows = batch.rows
@@ -96,18 +99,9 @@ class ComplaintLedger(Projection):
         # Steps touch the current assignment; later ones of this batch are created in it.
         batch.assignments.preload(f"{key}/{row['assignment_count']}"
                                   for key, row in rows.rows.items() if row["assignment_count"])
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        for key in rows.dirty:  # derived columns follow from a row's final state
-            _derive(rows.rows[key])
-        rows.flush()
-        batch.assignments.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: Complaint.Received, b: _Batch) -> None:

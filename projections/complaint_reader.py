@@ -18,7 +18,8 @@ from projections.filters import (
     Text,
     where_of,
 )
-from projections.paging import LedgerReader, Row, where
+from projections.paging import Ledger, LedgerReader, Row, where
+from projections.store import ViewStore
 
 FILTERS: dict[str, Filter] = {
     "status": Equals("status"),
@@ -37,28 +38,6 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class ComplaintLedgerReader(LedgerReader):
-    """Reads the complaint ledger (投诉台账), without personal data."""
-
-    projection = ComplaintLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "c"
-    dated = True  # open complaints past their running deadline are marked overdue
-
-    def public(self, row: Row, today: str | None) -> Row:
-        return _public(row, today)
-
-    def newest_received(self, filters: Mapping[str, Any], limit: int) -> list[str]:
-        """The ids of at most `limit` complaints that match `filters`, latest received
-        first (Open311's order of service requests)."""
-        clauses, params = where_of(FILTERS, filters)
-        with self.store.read() as tx:
-            rows = tx.all(f"SELECT id FROM {TABLE}{where(clauses)} "
-                          "ORDER BY received_on DESC, seq DESC LIMIT ?", [*params, limit])
-        return [row["id"] for row in rows]
-
-
 SUMMARY_LENGTH = 60
 
 
@@ -68,7 +47,7 @@ def summary(content: str) -> str:
     return line if len(line) <= SUMMARY_LENGTH else line[:SUMMARY_LENGTH - 1] + "…"
 
 
-def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
+def _public(row: Row, today: str | None) -> Row:
     deadline = None
     if row["deadline_kind"] is not None:
         deadline = {"kind": row["deadline_kind"],
@@ -95,3 +74,24 @@ def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
         "urge_count": row["urge_count"], "pending_extension": pending,
         "version": row["version"],
     }
+
+
+# Open complaints past their running deadline are overdue.
+COMPLAINT_LEDGER = Ledger(ComplaintLedger.name, TABLE, FILTERS, cursor_prefix="c", public=_public,
+                          dated=True)
+
+
+class ComplaintLedgerReader(LedgerReader):
+    """Reads the complaint ledger (投诉台账), without personal data."""
+
+    def __init__(self, store: ViewStore) -> None:
+        super().__init__(store, COMPLAINT_LEDGER)
+
+    def newest_received(self, filters: Mapping[str, Any], limit: int) -> list[str]:
+        """The ids of at most `limit` complaints that match `filters`, latest received
+        first (Open311's order of service requests)."""
+        clauses, params = where_of(FILTERS, filters)
+        with self.store.read() as tx:
+            rows = tx.all(f"SELECT id FROM {TABLE}{where(clauses)} "
+                          "ORDER BY received_on DESC, seq DESC LIMIT ?", [*params, limit])
+        return [row["id"] for row in rows]

@@ -10,15 +10,17 @@ from typing import Any
 from domain.enterprise import Enterprise
 from domain.enterprise_request import EnterpriseRequest
 from projections.base import (
+    Batch,
     LedgerRows,
     Projection,
     RowCache,
     handled_events,
     members,
     members_text,
+    unhandled,
 )
 from projections.filters import Equals, Filter, Flag, Member, Text
-from projections.paging import LedgerReader, Row
+from projections.paging import Ledger, Row, shown
 from projections.store import Tx
 
 TABLE = "enterprise_ledger"
@@ -45,13 +47,11 @@ REVISED_COLUMNS = ("name", "industry", "county")
 
 
 @dataclass
-class _Batch:
-    """What the handlers of one batch share: the rows, which enterprise each request is
-    of, and the position of the event."""
+class _Batch(Batch):
+    """The enterprises' rows, and which enterprise each request is of."""
 
     rows: LedgerRows
     owners: RowCache  # request id → enterprise id
-    position: int = 0
 
     def owner_of(self, e: Any) -> str | None:
         """The enterprise whose row an event changes: a request's enterprise, else the
@@ -78,22 +78,15 @@ class EnterpriseLedger(Projection):
     ddl = DDL
     tables = (TABLE, REQUESTS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
                        RowCache(tx, REQUESTS, ("id", "enterprise_id")))
         batch.owners.preload(str(e.originator_id) for _, e in events
                              if isinstance(e, EnterpriseRequest.Closed))
         batch.rows.preload(k for _, e in events if (k := batch.owner_of(e)) is not None)
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.owners.flush()
-        batch.rows.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: Enterprise.Registered, b: _Batch) -> None:
@@ -166,15 +159,10 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class EnterpriseLedgerReader(LedgerReader):
-    """Reads the enterprise ledger: pages of enterprises, newest registration first."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row), "key_years": sorted(members(row["key_years"]))}
 
-    projection = EnterpriseLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "e"
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
-        out["key_years"] = sorted(members(row["key_years"]))
-        return out
+# The enterprise ledger: pages of enterprises, newest registration first.
+EnterpriseLedgerReader = Ledger(EnterpriseLedger.name, TABLE, FILTERS, cursor_prefix="e",
+                                public=_public).reader

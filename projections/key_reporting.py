@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.project import Project
 from domain.reporting import MISSING_REPORT, KeyProject, Listing, Report
-from projections.base import Projection, RowCache, handled_events
+from projections.base import Batch, Projection, RowCache, handled_events, unhandled
 from projections.filters import AnyOf, Equals, Filter, where_of
 from projections.paging import where
 from projections.store import Tx, ViewStore
@@ -47,11 +47,12 @@ def _listing(e: Any) -> str:
 
 
 @dataclass
-class _Batch:
+class _Batch(Batch):
+    """The projects, their listings and their reports."""
+
     projects: RowCache
     listings: RowCache
     reports: RowCache
-    position: int = 0
 
 
 class KeyReporting(Projection):
@@ -61,22 +62,15 @@ class KeyReporting(Projection):
     ddl = DDL
     tables = (PROJECTS, LISTINGS, REPORTS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         b = _Batch(RowCache(tx, PROJECTS, PROJECT_COLUMNS),
                    RowCache(tx, LISTINGS, LISTING_COLUMNS), RowCache(tx, REPORTS, REPORT_COLUMNS))
         b.projects.preload(str(e.originator_id) for _, e in events)
         b.listings.preload(_listing(e) for _, e in events
                            if isinstance(e, Project.KeyProjectDropped))
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            b.position = position
-            apply(e, b)
-        for rows in (b.projects, b.listings, b.reports):
-            rows.flush()
+        return b
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event the reporting rules do not read changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: Project.Registered, b: _Batch) -> None:

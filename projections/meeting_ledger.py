@@ -9,9 +9,9 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.meeting import ItemStatus, Meeting
-from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Filter, Given, Member, Overdue, Text
-from projections.paging import LedgerReader, Row
+from projections.paging import BOOKKEEPING, Ledger, Row, shown
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
 
@@ -39,10 +39,11 @@ OPEN = ItemStatus.open.value
 
 
 @dataclass
-class _Batch:
+class _Batch(Batch):
+    """The meetings' rows and their action items."""
+
     rows: LedgerRows
     items: RowCache  # "<meeting id>:<n>" → the action item
-    position: int = 0
 
     def item(self, e: Any) -> dict[str, Any] | None:
         """The action item `e` is about, to be changed and written back."""
@@ -62,20 +63,13 @@ class MeetingLedger(Projection):
     ddl = DDL
     tables = (TABLE, ITEMS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
         batch.rows.preload(str(e.originator_id) for _, e in events
                            if isinstance(e, Meeting.Event))
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.items.flush()
-        batch.rows.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: Meeting.Recorded, b: _Batch) -> None:
@@ -125,18 +119,14 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class MeetingLedgerReader(LedgerReader):
-    """Reads the meeting ledger (会议台账): pages of meetings, newest first."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row, (*BOOKKEEPING, "all_units")), "units": unit_set(row["units"]),
+            "projects": unit_set(row["projects"]),
+            "overdue": row["next_due"] is not None and today is not None
+            and row["next_due"] < today}
 
-    projection = MeetingLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "m"
-    dated = True  # meetings with an open item past its due date are marked overdue
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "all_units", "updated_at")}
-        out.update(units=unit_set(row["units"]), projects=unit_set(row["projects"]),
-                   overdue=row["next_due"] is not None and today is not None
-                   and row["next_due"] < today)
-        return out
+# 会议台账: pages of meetings, newest first; a meeting with an open item past its due date
+# is overdue.
+MeetingLedgerReader = Ledger(MeetingLedger.name, TABLE, FILTERS, cursor_prefix="m",
+                             public=_public, dated=True).reader

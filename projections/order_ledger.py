@@ -8,9 +8,9 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.order import Order, Status
-from projections.base import LedgerRows, Projection, handled_events
+from projections.base import LedgerBatch, Projection, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
-from projections.paging import LedgerReader, Row
+from projections.paging import Ledger, Row, shown
 from projections.store import Tx
 
 TABLE = "order_ledger"
@@ -44,58 +44,51 @@ class OrderLedger(Projection):
     ddl = DDL
     tables = (TABLE,)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        rows = LedgerRows(tx, TABLE, COLUMNS)
-        rows.preload(str(e.originator_id) for _, e in events if isinstance(e, Order.Event))
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            apply(e, rows, position)
-        rows.flush()
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
+        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
 
-    @singledispatchmethod
-    def _apply(self, e: object, rows: LedgerRows, position: int) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
-    def _(self, e: Order.Issued, rows: LedgerRows, position: int) -> None:
-        rows.created(e, position, subject_kind=e.subject_kind, subject_id=e.subject_id,
-                     task=e.task, unit=e.unit, issued_on=e.on.isoformat(),
-                     due=e.due.isoformat(),
-                     due_provisional=int(e.deadline is not None and e.deadline.provisional),
-                     status=Status.issued.value, response_count=0, done=0, return_count=0,
-                     urge_count=0, notice_count=0)
+    def _(self, e: Order.Issued, b: LedgerBatch) -> None:
+        b.rows.created(e, b.position, subject_kind=e.subject_kind, subject_id=e.subject_id,
+                       task=e.task, unit=e.unit, issued_on=e.on.isoformat(),
+                       due=e.due.isoformat(),
+                       due_provisional=int(e.deadline is not None and e.deadline.provisional),
+                       status=Status.issued.value, response_count=0, done=0, return_count=0,
+                       urge_count=0, notice_count=0)
 
     @_apply.register
-    def _(self, e: Order.Responded, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.Responded, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(status=Status.responded.value, response_count=e.number,
                        latest_response=e.text, latest_response_on=e.on.isoformat(),
                        done=int(e.done))
 
     @_apply.register
-    def _(self, e: Order.Returned, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.Returned, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(status=Status.returned.value, return_count=e.number, done=0)
 
     @_apply.register
-    def _(self, e: Order.Urged, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.Urged, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(urge_count=e.number,
                        last_urged_on=max(e.on.isoformat(), row["last_urged_on"] or ""))
 
     @_apply.register
-    def _(self, e: Order.Notified, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.Notified, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row["notice_count"] = e.number
 
     @_apply.register
-    def _(self, e: Order.Closed, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.Closed, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(status=CLOSED, closed_on=e.on.isoformat())
 
     @_apply.register
-    def _(self, e: Order.DueRecomputed, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: Order.DueRecomputed, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(due=e.deadline.due.isoformat(),
                        due_provisional=int(e.deadline.provisional))
 
@@ -120,17 +113,12 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class OrderLedgerReader(LedgerReader):
-    """Reads the order ledger (督办台账): pages of orders, newest first."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row), "due_provisional": bool(row["due_provisional"]),
+            "done": bool(row["done"]),
+            "overdue": row["status"] != CLOSED and today is not None and row["due"] < today}
 
-    projection = OrderLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "o"
-    dated = True  # open orders past their due date are marked overdue
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
-        out.update(due_provisional=bool(row["due_provisional"]), done=bool(row["done"]),
-                   overdue=row["status"] != CLOSED and today is not None and row["due"] < today)
-        return out
+# 督办台账: pages of orders, newest first; open orders past their due date are overdue.
+OrderLedgerReader = Ledger(OrderLedger.name, TABLE, FILTERS, cursor_prefix="o",
+                           public=_public, dated=True).reader

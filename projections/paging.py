@@ -6,9 +6,9 @@ increasing); a cursor is that position behind an opaque, ledger-specific prefix.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from projections.filters import Filter, param, required, where_of
 from projections.store import Tx, ViewStore
@@ -67,47 +67,62 @@ def keyset_page(tx: Tx, table: str, clauses: Sequence[str], params: Sequence[Any
 
 
 Row = dict[str, Any]
+# Kept for paging (`seq`) and for reading the rows back (`updated_at`), not shown.
+BOOKKEEPING = ("seq", "updated_at")
+
+
+def shown(row: Row, hidden: Sequence[str] = BOOKKEEPING) -> Row:
+    """A row's columns but `hidden` (by default those kept for paging and bookkeeping), as
+    stored: what a ledger's public form starts from."""
+    return {k: v for k, v in row.items() if k not in hidden}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A ledger as clients read it, declared once beside the projection that builds it: the
+    projection and its table (or a select naming each row's relations, as an alias), the
+    filters it accepts, the cursor prefix (a letter per ledger: a cursor works only where it
+    was issued) and how a row shows (`public(row, today)`). A dated ledger judges its rows
+    against the filter `today` (overdue), which `public` is given as ISO text. A ledger may
+    keep totals over the filtered rows, and complete a page's rows from its other tables
+    (a park's output of the year asked for), in the page's snapshot.
+
+    `reader` is what the composition root calls with the view store."""
+
+    projection: str
+    table: str
+    filters: Mapping[str, Filter]
+    cursor_prefix: str
+    public: Callable[[Row, str | None], Row]
+    dated: bool = False
+    totals: Callable[[Tx, Sequence[str], Sequence[Any]], dict[str, Any]] | None = None
+    completed: Callable[[Tx, list[Row], Mapping[str, Any]], list[Row]] | None = None
+
+    def reader(self, store: ViewStore) -> LedgerReader:
+        return LedgerReader(store, self)
 
 
 class LedgerReader:
     """Reads one ledger: pages of its rows, newest first, filtered by the ledger's declared
-    filters and shown in public form (what application.queries.LedgerReader asks for).
+    filters and shown in public form (what application.queries.LedgerReader asks for)."""
 
-    A ledger's reader names its projection, table, filters and cursor prefix and says how a
-    row shows (`public`); a ledger that keeps totals adds `totals`."""
-
-    projection: ClassVar[str]
-    table: ClassVar[str]
-    filters: ClassVar[Mapping[str, Filter]]
-    cursor_prefix: ClassVar[str]  # a letter per ledger: a cursor works only where issued
-    dated: ClassVar[bool] = False  # rows are judged against the filter `today` (overdue)
-
-    def __init__(self, store: ViewStore) -> None:
+    def __init__(self, store: ViewStore, ledger: Ledger) -> None:
         self.store = store
+        self.ledger = ledger
+        self.projection = ledger.projection
 
     def page(self, filters: Mapping[str, Any], limit: int = 50,
              cursor: str | None = None) -> LedgerPage:
         """One page (newest first), the filtered count and the totals, from one snapshot."""
-        needed_by = f"the {self.projection} (to mark overdue rows)"
-        today = param(required(filters, "today", needed_by)) if self.dated else None
-        clauses, params = where_of(self.filters, filters)
+        ledger = self.ledger
+        needed_by = f"the {ledger.projection} (to mark overdue rows)"
+        today = param(required(filters, "today", needed_by)) if ledger.dated else None
+        clauses, params = where_of(ledger.filters, filters)
         with self.store.read() as tx:
-            rows, count, next_cursor = keyset_page(tx, self.table, clauses, params, limit,
-                                                   cursor, self.cursor_prefix)
-            totals = self.totals(tx, clauses, params)
-            items = self.completed(tx, [self.public(r, today) for r in rows], filters)
+            rows, count, next_cursor = keyset_page(tx, ledger.table, clauses, params, limit,
+                                                   cursor, ledger.cursor_prefix)
+            totals = ledger.totals(tx, clauses, params) if ledger.totals else None
+            items = [ledger.public(r, today) for r in rows]
+            if ledger.completed:
+                items = ledger.completed(tx, items, filters)
         return LedgerPage(items=items, count=count, next_cursor=next_cursor, totals=totals)
-
-    def public(self, row: Row, today: str | None) -> Row:
-        """A row as clients read it; `today` (ISO) is given to a dated ledger."""
-        raise NotImplementedError
-
-    def totals(self, tx: Tx, clauses: Sequence[str], params: Sequence[Any]
-               ) -> dict[str, Any] | None:
-        """The ledger's totals over the filtered rows, for a ledger that keeps any."""
-        return None
-
-    def completed(self, tx: Tx, items: list[Row], filters: Mapping[str, Any]) -> list[Row]:
-        """The page's rows completed from the ledger's other tables, in the same snapshot
-        (a park's output of the year asked for); as they are for most ledgers."""
-        return items

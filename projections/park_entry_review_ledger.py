@@ -7,9 +7,9 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.park_entry_review import Decision, ParkEntryReview, Status
-from projections.base import LedgerRows, Projection, handled_events
+from projections.base import LedgerBatch, Projection, handled_events, unhandled
 from projections.filters import Equals, Filter, Flag, Member
-from projections.paging import LedgerReader, Row
+from projections.paging import Ledger, Row, shown
 from projections.project_ledger import from_units, to_units
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
@@ -40,45 +40,38 @@ class ParkEntryReviewLedger(Projection):
     ddl = DDL
     tables = (TABLE,)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        rows = LedgerRows(tx, TABLE, COLUMNS)
-        rows.preload(str(e.originator_id) for _, e in events)
-        apply = self._apply
-        for position, e in events:
-            apply(e, rows, position)
-        rows.flush()
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
+        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
 
-    @singledispatchmethod
-    def _apply(self, e: object, rows: LedgerRows, position: int) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
-    def _(self, e: ParkEntryReview.Opened, rows: LedgerRows, position: int) -> None:
+    def _(self, e: ParkEntryReview.Opened, b: LedgerBatch) -> None:
         units = unit_text([u["code"] for u in e.reviewing_units])
-        rows.created(e, position, project_id=str(e.project_id), project_name=e.project_name,
-                     industry=e.industry, park_id=str(e.park_id), park_name=e.park_name,
-                     status=Status.reviewing.value, land_area_mu=to_units(e.land_area_mu),
-                     reviewing_units=units, awaiting=units, opinions=0, rejections=0,
-                     industry_outside_leading=int(e.industry_outside_leading),
-                     opened_on=e.on.isoformat())
+        b.rows.created(e, b.position, project_id=str(e.project_id), project_name=e.project_name,
+                       industry=e.industry, park_id=str(e.park_id), park_name=e.park_name,
+                       status=Status.reviewing.value, land_area_mu=to_units(e.land_area_mu),
+                       reviewing_units=units, awaiting=units, opinions=0, rejections=0,
+                       industry_outside_leading=int(e.industry_outside_leading),
+                       opened_on=e.on.isoformat())
 
     @_apply.register
-    def _(self, e: ParkEntryReview.OpinionGiven, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: ParkEntryReview.OpinionGiven, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row["awaiting"] = unit_text([u for u in unit_set(row["awaiting"]) if u != e.unit])
             row["opinions"] += 1
             row["rejections"] += int(e.opinion == "reject")
 
     @_apply.register
-    def _(self, e: ParkEntryReview.Decided, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: ParkEntryReview.Decided, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(decision=e.decision, decided_on=e.on.isoformat(),
                        status=(Status.approved if e.decision == Decision.approved
                                else Status.rejected).value)
 
     @_apply.register
-    def _(self, e: ParkEntryReview.EntryRegistered, rows: LedgerRows, position: int) -> None:
-        if row := rows.changed(e):
+    def _(self, e: ParkEntryReview.EntryRegistered, b: LedgerBatch) -> None:
+        if row := b.rows.changed(e):
             row.update(status=Status.registered.value, registered_on=e.on.isoformat())
 
     event_classes = handled_events(_apply)
@@ -96,19 +89,14 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class ParkEntryReviewLedgerReader(LedgerReader):
-    """Reads the park-entry review ledger, newest first."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row), "land_area_mu": from_units(row["land_area_mu"]),
+            "reviewing_units": unit_set(row["reviewing_units"]),
+            "awaiting": unit_set(row["awaiting"]),
+            "industry_outside_leading": bool(row["industry_outside_leading"]),
+            "status_label": Status(row["status"]).label}
 
-    projection = ParkEntryReviewLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "v"
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
-        out.update(land_area_mu=from_units(row["land_area_mu"]),
-                   reviewing_units=unit_set(row["reviewing_units"]),
-                   awaiting=unit_set(row["awaiting"]),
-                   industry_outside_leading=bool(row["industry_outside_leading"]),
-                   status_label=Status(row["status"]).label)
-        return out
+# The park-entry review ledger, newest first.
+ParkEntryReviewLedgerReader = Ledger(ParkEntryReviewLedger.name, TABLE, FILTERS,
+                                     cursor_prefix="v", public=_public).reader

@@ -20,9 +20,9 @@ from typing import Any
 from domain.park import LEADING_SHARE_PERCENT, MAX_LEADING, Level, Park
 from domain.project import Project, Stage
 from domain.shared import AMOUNT_QUANTUM
-from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.filters import Equals, Filter, Given, Member, Text, param
-from projections.paging import LedgerReader, Row
+from projections.paging import Ledger, Row, shown
 from projections.project_ledger import SCALE, from_units, to_units
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
@@ -55,11 +55,12 @@ PERCENT = Decimal("0.01")
 
 
 @dataclass
-class _Batch:
+class _Batch(Batch):
+    """The parks' rows, their outputs, and the projects with the park each is placed in."""
+
     parks: LedgerRows
     outputs: RowCache
     projects: RowCache
-    position: int = 0
 
 
 class ParkLedger(Projection):
@@ -69,22 +70,15 @@ class ParkLedger(Projection):
     ddl = DDL
     tables = (TABLE, OUTPUTS, PROJECTS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, OUTPUTS, OUTPUT_COLUMNS),
                        RowCache(tx, PROJECTS, PROJECT_COLUMNS))
         batch.parks.preload(str(e.originator_id) for _, e in events if isinstance(e, Park.Event))
         batch.projects.preload(str(e.originator_id) for _, e in events
                                if isinstance(e, Project.Event))
-        apply = self._apply
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        for rows in (batch.parks, batch.outputs, batch.projects):
-            rows.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     # --- parks ----------------------------------------------------------------------------
 
@@ -189,40 +183,30 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class ParkLedgerReader(LedgerReader):
-    """Reads the park ledger as the compliance view, for one year."""
+def _public(row: Row, today: str | None) -> Row:
+    return {**shown(row), "area_mu": from_units(row["area_mu"]),
+            "leading_industries": unit_set(row["leading_industries"]),
+            "joint_review_required": bool(row["joint_review_required"]),
+            "level_label": Level(row["level"]).label}
 
-    projection = ParkLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "k"
-    dated = True
 
-    def public(self, row: Row, today: str | None) -> Row:
-        out = {k: v for k, v in row.items() if k not in ("seq", "updated_at")}
-        out.update(area_mu=from_units(row["area_mu"]),
-                   leading_industries=unit_set(row["leading_industries"]),
-                   joint_review_required=bool(row["joint_review_required"]),
-                   level_label=Level(row["level"]).label)
-        return out
-
-    def completed(self, tx: Tx, items: list[Row], filters: Mapping[str, Any]) -> list[Row]:
-        """Each park with its output of the year judged and its projects by stage."""
-        year = filters.get("year") or int(param(filters["today"])[:4]) - 1
-        ids = [item["id"] for item in items]
-        if not ids:
-            return items
-        marks = ", ".join("?" * len(ids))
-        outputs = {r["park_id"]: r for r in tx.all(
-            f"SELECT park_id, by_industry, reported_on FROM {OUTPUTS} "
-            f"WHERE year = ? AND park_id IN ({marks})", [year, *ids])}
-        stages: dict[str, dict[str, Any]] = {}
-        for r in tx.all(f"SELECT park_id, stage, COUNT(*) AS n, SUM(registered) AS reg, "
-                        f"COALESCE(SUM(total_investment), 0) AS inv FROM {PROJECTS} "
-                        f"WHERE park_id IN ({marks}) GROUP BY park_id, stage", ids):
-            stages.setdefault(r["park_id"], {})[r["stage"]] = r
-        return [_judged(item, year, outputs.get(item["id"]), stages.get(item["id"], {}))
-                for item in items]
+def _completed(tx: Tx, items: list[Row], filters: Mapping[str, Any]) -> list[Row]:
+    """Each park with its output of the year judged and its projects by stage."""
+    year = filters.get("year") or int(param(filters["today"])[:4]) - 1
+    ids = [item["id"] for item in items]
+    if not ids:
+        return items
+    marks = ", ".join("?" * len(ids))
+    outputs = {r["park_id"]: r for r in tx.all(
+        f"SELECT park_id, by_industry, reported_on FROM {OUTPUTS} "
+        f"WHERE year = ? AND park_id IN ({marks})", [year, *ids])}
+    stages: dict[str, dict[str, Any]] = {}
+    for r in tx.all(f"SELECT park_id, stage, COUNT(*) AS n, SUM(registered) AS reg, "
+                    f"COALESCE(SUM(total_investment), 0) AS inv FROM {PROJECTS} "
+                    f"WHERE park_id IN ({marks}) GROUP BY park_id, stage", ids):
+        stages.setdefault(r["park_id"], {})[r["stage"]] = r
+    return [_judged(item, year, outputs.get(item["id"]), stages.get(item["id"], {}))
+            for item in items]
 
 
 def _judged(item: Row, year: int, output: Row | None, stages: Mapping[str, Row]) -> Row:
@@ -237,3 +221,9 @@ def _judged(item: Row, year: int, output: Row | None, stages: Mapping[str, Row])
             "projects": projects,
             "projects_unregistered": sum(int(r["n"]) - int(r["reg"] or 0)
                                          for r in stages.values())}
+
+
+# The park ledger as the compliance view, for one year (`year`, else the year before
+# `today`).
+ParkLedgerReader = Ledger(ParkLedger.name, TABLE, FILTERS, cursor_prefix="k", public=_public,
+                          dated=True, completed=_completed).reader

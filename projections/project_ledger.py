@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import singledispatchmethod
 from typing import Any
 
 from domain.project import Project, Stage
-from projections.base import LedgerRows, Projection, handled_events, members, members_text
+from projections.base import (
+    LedgerBatch,
+    Projection,
+    handled_events,
+    members,
+    members_text,
+    unhandled,
+)
 from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
-from projections.paging import LedgerReader, Row, where
+from projections.paging import Ledger, Row, where
 from projections.store import Tx
 
 TABLE = "project_ledger"
@@ -60,14 +66,6 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@dataclass
-class _Batch:
-    """What the handlers of one batch share: the rows, and the position of the event."""
-
-    rows: LedgerRows
-    position: int = 0
-
-
 class ProjectLedger(Projection):
     """Builds the project ledger from project events."""
 
@@ -76,21 +74,13 @@ class ProjectLedger(Projection):
     ddl = DDL
     tables = (TABLE,)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS))
-        batch.rows.preload(str(e.originator_id) for _, e in events)
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.rows.flush()
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
+        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
-    def _(self, e: Project.Registered, b: _Batch) -> None:
+    def _(self, e: Project.Registered, b: LedgerBatch) -> None:
         b.rows.created(
             e, b.position, name=e.name, investor=e.investor, industry=e.industry,
             total_investment=to_units(e.total_investment), county=e.county, park=e.park,
@@ -102,7 +92,7 @@ class ProjectLedger(Projection):
             instructions_total=0, instructions_pending="", key_years="")
 
     @_apply.register
-    def _(self, e: Project.DetailsRevised, b: _Batch) -> None:
+    def _(self, e: Project.DetailsRevised, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             for field, value in e.changes.items():
                 if field == "total_investment":
@@ -113,45 +103,45 @@ class ProjectLedger(Projection):
                     row[field] = value
 
     @_apply.register
-    def _(self, e: Project.Signed, b: _Batch) -> None:
+    def _(self, e: Project.Signed, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(stage="signed", sign_date=e.date.isoformat(),
                        contract_amount=to_units(e.contract_amount))
 
     @_apply.register
-    def _(self, e: Project.ConstructionStarted, b: _Batch) -> None:
+    def _(self, e: Project.ConstructionStarted, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(stage="under_construction", construction_date=e.date.isoformat())
 
     @_apply.register
-    def _(self, e: Project.ProductionStarted, b: _Batch) -> None:
+    def _(self, e: Project.ProductionStarted, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(stage="in_production", production_date=e.date.isoformat())
 
     @_apply.register
-    def _(self, e: Project.Terminated, b: _Batch) -> None:
+    def _(self, e: Project.Terminated, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(stage="terminated", terminated_on=e.on.isoformat(),
                        termination_reason=e.reason)
 
     @_apply.register
-    def _(self, e: Project.Corrected, b: _Batch) -> None:
+    def _(self, e: Project.Corrected, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row[e.field] = (to_units(Decimal(e.value)) if e.field == "contract_amount"
                             else _iso(e.value))
 
     @_apply.register
-    def _(self, e: Project.TerminationRevoked, b: _Batch) -> None:
+    def _(self, e: Project.TerminationRevoked, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(stage=e.stage, terminated_on=None, termination_reason=None)
 
     @_apply.register
-    def _(self, e: Project.UnitReassigned, b: _Batch) -> None:
+    def _(self, e: Project.UnitReassigned, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row["responsible_unit"] = e.unit
 
     @_apply.register
-    def _(self, e: Project.ProgressReported, b: _Batch) -> None:
+    def _(self, e: Project.ProgressReported, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(latest_progress=e.text, latest_progress_period=e.period,
                        latest_progress_on=e.on.isoformat())
@@ -159,18 +149,18 @@ class ProjectLedger(Projection):
                 row["funds_in_place"] = to_units(e.funds_in_place)
 
     @_apply.register
-    def _(self, e: Project.ProblemRaised, b: _Batch) -> None:
+    def _(self, e: Project.ProblemRaised, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row["problems_open"] += 1
             row["problems_total"] += 1
 
     @_apply.register
-    def _(self, e: Project.ProblemResolved, b: _Batch) -> None:
+    def _(self, e: Project.ProblemResolved, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row["problems_open"] -= 1
 
     @_apply.register
-    def _(self, e: Project.InstructionGiven, b: _Batch) -> None:
+    def _(self, e: Project.InstructionGiven, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             pending = _years(row["instructions_pending"]) | {e.number}
             row["instructions_pending"] = _years_text(pending)
@@ -178,7 +168,7 @@ class ProjectLedger(Projection):
             row["instructions_total"] += 1
 
     @_apply.register
-    def _(self, e: Project.InstructionAnswered, b: _Batch) -> None:
+    def _(self, e: Project.InstructionAnswered, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             # A later answer to the same instruction adds to it; only the first closes it.
             pending = _years(row["instructions_pending"]) - {e.number}
@@ -186,28 +176,28 @@ class ProjectLedger(Projection):
             row["instructions_open"] = len(pending)
 
     @_apply.register
-    def _(self, e: Project.KeyProjectDesignated, b: _Batch) -> None:
+    def _(self, e: Project.KeyProjectDesignated, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row["key_years"] = _years_text({*_years(row["key_years"]), e.year})
 
     @_apply.register
-    def _(self, e: Project.KeyProjectDropped, b: _Batch) -> None:
+    def _(self, e: Project.KeyProjectDropped, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row["key_years"] = _years_text(_years(row["key_years"]) - {e.year})
 
     @_apply.register
-    def _(self, e: Project.ParkLinked, b: _Batch) -> None:
+    def _(self, e: Project.ParkLinked, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(park=e.park_name, park_id=str(e.park_id))
 
     @_apply.register
-    def _(self, e: Project.ParkRegistered, b: _Batch) -> None:
+    def _(self, e: Project.ParkRegistered, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(park=e.park_name, park_id=str(e.park_id),
                        park_review_id=str(e.review_id))
 
     @_apply.register
-    def _(self, e: Project.Commented | Project.DeadlineRecomputed, b: _Batch) -> None:
+    def _(self, e: Project.Commented | Project.DeadlineRecomputed, b: LedgerBatch) -> None:
         b.rows.changed(e)  # no column of the ledger changes, but the row's version moves
 
     event_classes = handled_events(_apply)
@@ -245,27 +235,15 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class ProjectLedgerReader(LedgerReader):
-    """Reads the project ledger: pages of projects with per-stage totals."""
-
-    projection = ProjectLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "p"
-
-    def public(self, row: Row, today: str | None) -> Row:
-        return _public(row)
-
-    def totals(self, tx: Tx, clauses: Sequence[str], params: Sequence[Any]
-               ) -> dict[str, Any]:
-        """Per stage over the filtered rows: `{stage: {"count", "total_investment"}}`."""
-        rows = tx.all(f"SELECT stage, COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv "
-                      f"FROM {TABLE}{where(clauses)} GROUP BY stage", list(params))
-        return {r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
-                for r in rows}
+def _totals(tx: Tx, clauses: Sequence[str], params: Sequence[Any]) -> dict[str, Any]:
+    """Per stage over the filtered rows: `{stage: {"count", "total_investment"}}`."""
+    rows = tx.all(f"SELECT stage, COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv "
+                  f"FROM {TABLE}{where(clauses)} GROUP BY stage", list(params))
+    return {r["stage"]: {"count": int(r["n"]), "total_investment": from_units(int(r["inv"]))}
+            for r in rows}
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
+def _public(row: Row, today: str | None) -> Row:
     out = dict(row)
     for column in ("total_investment", "contract_amount", "funds_in_place"):
         out[column] = from_units(row[column])
@@ -273,3 +251,8 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     out["stage_label"] = Stage(row["stage"]).label
     del out["instructions_pending"]
     return out
+
+
+# The project ledger: pages of projects, newest first, with per-stage totals.
+ProjectLedgerReader = Ledger(ProjectLedger.name, TABLE, FILTERS, cursor_prefix="p",
+                             public=_public, totals=_totals).reader

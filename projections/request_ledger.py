@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
-from projections.base import LedgerRows, Projection, RowCache, handled_events
+from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.filters import (
     AnyOf,
     AtLeast,
@@ -23,7 +23,7 @@ from projections.filters import (
     Overdue,
     Text,
 )
-from projections.paging import LedgerReader, Row
+from projections.paging import BOOKKEEPING, Ledger, Row, shown
 from projections.store import Tx
 
 TABLE = "request_ledger"
@@ -66,13 +66,11 @@ def unit_text(units: Sequence[str]) -> str:
 
 
 @dataclass
-class _Batch:
-    """What the handlers of one batch share: the rows, the enterprises' names, and the
-    position of the event."""
+class _Batch(Batch):
+    """The requests' rows, and the enterprises' names."""
 
     rows: LedgerRows
     names: RowCache  # enterprise id → name
-    position: int = 0
 
 
 class RequestLedger(Projection):
@@ -82,22 +80,15 @@ class RequestLedger(Projection):
     ddl = DDL
     tables = (TABLE, NAMES)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
         batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, NAMES, ("id", "name")))
         batch.rows.preload(str(e.originator_id) for _, e in events
                            if isinstance(e, EnterpriseRequest.Event))
         batch.names.preload(str(e.enterprise_id) for _, e in events
                             if isinstance(e, EnterpriseRequest.Raised))
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.names.flush()
-        batch.rows.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: _Batch) -> None:
-        """An event this ledger has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     @_apply.register
     def _(self, e: Enterprise.Registered, b: _Batch) -> None:
@@ -213,21 +204,8 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-class RequestLedgerReader(LedgerReader):
-    """Reads the request ledger (诉求台账): pages of requests, newest first."""
-
-    projection = RequestLedger.name
-    table = TABLE
-    filters = FILTERS
-    cursor_prefix = "r"
-    dated = True  # rows being handled past their due date are marked overdue
-
-    def public(self, row: Row, today: str | None) -> Row:
-        return _public(row, today)
-
-
-def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
-    out = {k: v for k, v in row.items() if k not in ("seq", "all_units", "updated_at")}
+def _public(row: Row, today: str | None) -> Row:
+    out = shown(row, (*BOOKKEEPING, "all_units"))
     out["co_units"] = unit_set(row["co_units"])
     out["due_provisional"] = bool(row["due_provisional"])
     out["overdue"] = (row["status"] in HANDLING and row["due"] is not None
@@ -235,3 +213,9 @@ def _public(row: dict[str, Any], today: str | None) -> dict[str, Any]:
     out["category_label"] = Category(row["category"]).label
     out["status_label"] = Status(row["status"]).label
     return out
+
+
+# 诉求台账: pages of requests, newest first; a request being handled past its due date is
+# overdue.
+RequestLedgerReader = Ledger(RequestLedger.name, TABLE, FILTERS, cursor_prefix="r",
+                             public=_public, dated=True).reader

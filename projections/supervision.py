@@ -39,7 +39,8 @@ from domain.enterprise_request import Category as RequestCategory
 from domain.enterprise_request import EnterpriseRequest, Source
 from domain.project import Project, Stage
 from domain.shared import unit_reference
-from projections.base import Projection, RowCache, handled_events
+from projections import base
+from projections.base import Projection, RowCache, handled_events, unhandled
 from projections.store import Tx
 
 SUBJECTS = "supervision_subjects"
@@ -157,14 +158,12 @@ def _iso(day: date | None) -> str | None:
 
 
 @dataclass
-class Batch:
-    """What the handlers of one batch share: subjects, items, projects' planned dates, and
-    the position of the event."""
+class Batch(base.Batch):
+    """The subjects, their items, and projects' planned dates."""
 
     subjects: RowCache
     items: RowCache
     plans: RowCache
-    position: int = 0
 
     def complaint_step(self, e: Any) -> dict[str, Any] | None:
         """The item of a complaint's running deadline, to be changed and written back."""
@@ -210,7 +209,7 @@ class SupervisionItems(Projection):
     ddl = DDL
     tables = (SUBJECTS, ITEMS, PLANS)
 
-    def apply_batch(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> None:
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> Batch:
         batch = Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS),
                       RowCache(tx, PLANS, PLAN_COLUMNS))
         batch.subjects.preload(str(e.originator_id) for _, e in events)
@@ -220,17 +219,9 @@ class SupervisionItems(Projection):
                              if isinstance(e, Complaint.Event)]
                             + [_request_item(e) for _, e in events
                                if isinstance(e, EnterpriseRequest.Event)])
-        apply = self._apply  # bound once: each access builds a new dispatching wrapper
-        for position, e in events:
-            batch.position = position
-            apply(e, batch)
-        batch.subjects.flush()
-        batch.items.flush()
-        batch.plans.flush()
+        return batch
 
-    @singledispatchmethod
-    def _apply(self, e: object, b: Batch) -> None:
-        """An event this view has no handler for changes nothing."""
+    _apply = singledispatchmethod(unhandled)
 
     # --- complaints: one item, for the deadline now running ------------------------------
 

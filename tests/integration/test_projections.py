@@ -267,7 +267,7 @@ def test_ledger_rows_are_public_with_labels_and_totals_by_stage(
         "signed": {"count": 1, "total_investment": Decimal("1.5000")},
         "terminated": {"count": 1, "total_investment": Decimal("2.5000")},
         "in_production": {"count": 1, "total_investment": Decimal("0.5000")}}
-    assert ProjectLedgerReader.projection == ProjectLedger.name
+    assert ProjectLedgerReader(backend_container.views).projection == ProjectLedger.name
 
 
 def test_an_unknown_filter_is_refused_by_name(backend_container: Container) -> None:
