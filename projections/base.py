@@ -194,14 +194,23 @@ class LedgerRows(RowCache):
 
 @dataclass
 class LedgerBatch(Batch):
-    """The batch of a ledger kept in one table: one row per aggregate."""
+    """The batch of a ledger kept in one table: its rows."""
 
     rows: LedgerRows
 
-    @classmethod
-    def of(cls, tx: Tx, table: str, columns: Sequence[str],
-           events: Sequence[tuple[int, Any]]) -> LedgerBatch:
-        """The batch of `events`, the rows of their aggregates loaded up front."""
-        rows = LedgerRows(tx, table, columns)
+
+class TableLedger(Projection):
+    """A ledger kept in one table (`table`, with `columns`), one row per aggregate: a batch
+    holds the rows of its events' aggregates."""
+
+    table: ClassVar[str]
+    columns: ClassVar[Sequence[str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.tables = (cls.table,)
+
+    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
+        rows = LedgerRows(tx, self.table, self.columns)
         rows.preload(str(e.originator_id) for _, e in events)
-        return cls(rows)
+        return LedgerBatch(rows)

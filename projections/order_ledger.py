@@ -3,15 +3,12 @@ an item (`subject_id`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import singledispatchmethod
-from typing import Any
 
 from domain.order import Order, Status
-from projections.base import LedgerBatch, Projection, handled_events, unhandled
+from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
 from projections.paging import Ledger, Row, shown
-from projections.store import Tx
 
 TABLE = "order_ledger"
 COLUMNS = (
@@ -37,15 +34,13 @@ DDL = (
 CLOSED = Status.closed.value
 
 
-class OrderLedger(Projection):
+class OrderLedger(TableLedger):
     """Builds the order ledger from order events."""
 
     name = "order_ledger"
     ddl = DDL
-    tables = (TABLE,)
-
-    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
-        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
+    table = TABLE
+    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 

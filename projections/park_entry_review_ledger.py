@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import singledispatchmethod
-from typing import Any
 
 from domain.park_entry_review import Decision, ParkEntryReview, Status
-from projections.base import LedgerBatch, Projection, handled_events, unhandled
+from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
 from projections.filters import Equals, Filter, Flag, Member
 from projections.paging import Ledger, Row, shown
 from projections.project_ledger import from_units, to_units
 from projections.request_ledger import unit_set, unit_text
-from projections.store import Tx
 
 TABLE = "park_entry_review_ledger"
 COLUMNS = ("id", "seq", "project_id", "project_name", "industry", "park_id", "park_name",
@@ -33,15 +30,13 @@ DDL = (
 )
 
 
-class ParkEntryReviewLedger(Projection):
+class ParkEntryReviewLedger(TableLedger):
     """Builds the park-entry review ledger."""
 
     name = "park_entry_review_ledger"
     ddl = DDL
-    tables = (TABLE,)
-
-    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
-        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
+    table = TABLE
+    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 

@@ -10,7 +10,7 @@ from typing import Any
 from domain.project import Project, Stage
 from projections.base import (
     LedgerBatch,
-    Projection,
+    TableLedger,
     handled_events,
     members,
     members_text,
@@ -66,16 +66,14 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-class ProjectLedger(Projection):
+class ProjectLedger(TableLedger):
     """Builds the project ledger from project events."""
 
     name = "project_ledger"
     version = 2  # 2: the park a project is placed in (park_id, park_review_id)
     ddl = DDL
-    tables = (TABLE,)
-
-    def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
-        return LedgerBatch.of(tx, TABLE, COLUMNS, events)
+    table = TABLE
+    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 

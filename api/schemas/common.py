@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar, get_args, get_type_hints
 
+from eventsourcing.domain import Aggregate
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -219,3 +220,12 @@ def public_schema(name: str, state: type, *, base: type[BaseModel] = BaseModel,
     model: type[BaseModel] = create_model(name, __base__=base, __module__=base.__module__,
                                           **fields)
     return model
+
+
+def recorded_schema(name: str, event: type, *, omit: Collection[str] = ("audit",)
+                    ) -> type[BaseModel]:
+    """The response schema of a record a state keeps as one event recorded it (an
+    enterprise's visits): the fields the event class declares, without the envelope every
+    event has (aggregate id, version, time) and `omit` (by default its audit context)."""
+    envelope = {f.name for f in dataclasses.fields(Aggregate.Event)}
+    return public_schema(name, event, omit={*envelope, *omit})

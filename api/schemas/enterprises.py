@@ -19,12 +19,13 @@ from api.schemas.common import (
     correction_body,
     labels,
     public_schema,
+    recorded_schema,
     revision_of,
 )
 from api.schemas.instructions import InstructionPublic
 from application.enterprises import EnterpriseState
 from application.requests import NewRequest, RequestState
-from domain.enterprise import LeaderLevel, VisitKind
+from domain.enterprise import Enterprise, LeaderLevel, VisitKind
 from domain.enterprise_request import Category, Correctable, Feedback, Outcome, Source, Status
 
 Day = date  # a field named `date` cannot also use `date` as its type with a Field default
@@ -99,19 +100,15 @@ class LeaderLinkPublic(BaseModel):
     unlink_reason: str | None
 
 
-class VisitPublic(BaseModel):
-    number: int
-    date: date
-    kind: str
-    hosted_by: str
-    notes: str
-    request_numbers: list[str]
+# A visit as the enterprise keeps it: what its VisitRecorded event recorded.
+VisitPublic = recorded_schema("VisitPublic", Enterprise.VisitRecorded)
 
 
 EnterprisePublic = public_schema("EnterprisePublic", EnterpriseState,
                                  base=labels(leader_level=LeaderLevel | None),
                                  contacts=list[ContactPublic],
-                                 leader_links=list[LeaderLinkPublic], visits=list[VisitPublic])
+                                 leader_links=list[LeaderLinkPublic],
+                                 visits=list[VisitPublic])  # type: ignore[valid-type]
 
 
 class VisitRecordedPublic(EnterprisePublic):  # type: ignore[valid-type,misc]
