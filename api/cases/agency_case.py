@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from api.routers import agency_cases
+from api.routers.common import with_routes
 from application.agency import LEDGER, AgencyService
 from application.agency_stats import READER
 from application.cases import CaseType
@@ -12,12 +13,11 @@ from projections import agency_supervision  # noqa: F401  (registers its handler
 from projections.agency_ledger import AgencyLedger, AgencyLedgerReader
 from projections.agency_stats import AgencyStatsReader
 
-CASE = CaseType(
+CASE = with_routes(CaseType(
     kind="agency_case", label="代办服务", aggregates=(AgencyCase, AgentCases),
     event_labels={**EVENT_LABELS, "Started": "代办员名下", "CaseTaken": "接手代办",
                   "CaseHandedOver": "移交代办"},
     service=AgencyService, attribute="agency_cases", recomputes_deadlines=True,
-    routers=(agency_cases.router, agency_cases.ledgers, agency_cases.stats),
     projections=(AgencyLedger,), ledgers=(LEDGER,),
     readers={LEDGER.name: AgencyLedgerReader, READER: AgencyStatsReader},
-)
+), agency_cases.ROUTES, agency_cases.stats)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import projections.meeting_supervision  # noqa: F401  (registers its items on the view)
 from api.routers import meetings
+from api.routers.common import with_routes
 from application.cases import CaseType
 from application.meetings import LEDGER, MeetingService
 from domain.meeting import EVENT_LABELS, Meeting
 from projections.meeting_ledger import MeetingLedger, MeetingLedgerReader
 
-CASE = CaseType(
+CASE = with_routes(CaseType(
     kind="meeting", label="协调推进会", aggregates=(Meeting,), event_labels=EVENT_LABELS,
     service=MeetingService, attribute="meetings",
-    routers=(meetings.router, meetings.ledgers), projections=(MeetingLedger,),
-    ledgers=(LEDGER,), readers={"meetings": MeetingLedgerReader},
-)
+    projections=(MeetingLedger,), ledgers=(LEDGER,),
+    readers={"meetings": MeetingLedgerReader},
+), meetings.ROUTES)

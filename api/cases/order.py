@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import projections.order_supervision  # noqa: F401  (registers its items on the view)
 from api.routers import orders
+from api.routers.common import with_routes
 from application.cases import CaseType
 from application.orders import LEDGER, OrderService
 from domain.order import EVENT_LABELS, Order
 from projections.order_ledger import OrderLedger, OrderLedgerReader
 
-CASE = CaseType(
+CASE = with_routes(CaseType(
     kind="order", label="督办单", aggregates=(Order,), event_labels=EVENT_LABELS,
     service=OrderService, attribute="orders", recomputes_deadlines=True,
-    routers=(orders.router, orders.ledgers), projections=(OrderLedger,), ledgers=(LEDGER,),
+    projections=(OrderLedger,), ledgers=(LEDGER,),
     readers={"orders": OrderLedgerReader},
-)
+), orders.ROUTES)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import projections.park_supervision  # noqa: F401  (contributes 入园未登记 to the view)
 from api.routers import parks
+from api.routers.common import with_routes
 from application.cases import CaseType
 from application.parks import LEDGER, ParkService
 from domain.park import EVENT_LABELS, Park
 from projections.park_ledger import ParkLedger, ParkLedgerReader
 
-CASE = CaseType(
+CASE = with_routes(CaseType(
     kind="park", label="园区", aggregates=(Park,), event_labels=EVENT_LABELS,
     service=ParkService, attribute="parks",
-    routers=(parks.router, parks.ledgers, parks.reference), projections=(ParkLedger,),
-    ledgers=(LEDGER,), readers={"parks": ParkLedgerReader},
-)
+    projections=(ParkLedger,), ledgers=(LEDGER,),
+    readers={"parks": ParkLedgerReader},
+), parks.ROUTES, parks.reference)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Create, Step, documented, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step, documented
 from api.schemas.agency_cases import (
     AgencyCaseCreate,
     AgencyCasePublic,
@@ -18,7 +18,6 @@ from api.schemas.agency_cases import (
     ItemBody,
     MilestoneBody,
 )
-from application.agency import LEDGER
 from application.queries import MIN_POSITION, PERIOD
 
 router = APIRouter(prefix="/api/v1/agency-cases", tags=["agency 代办服务"])
@@ -47,14 +46,13 @@ STEPS = (
          description="The case's agent, or bureau staff, with a summary; not before any "
          "recorded step."),
 )
-item_routes(router, service="agency_cases", id_name="case_id", public_model=AgencyCasePublic,
-            create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, AgencyLedgerPublic, "代办台账: agency cases, newest first",
+LEDGER_PAGE = LedgerRoute(
+    AgencyLedgerPublic, "代办台账: agency cases, newest first",
     "An agent sees its own cases; an enterprise its own. `from`/`to`: cases active in the "
     "period (opened by its end, not closed before its start), as the statistics count them; "
     "`pending_over=N`: cases with a permit item still open more than N working days after it "
     "was first open; `overdue` marks an open case with an open item past its deadline.")
+ROUTES = CaseRoutes(router, "case_id", AgencyCasePublic, CREATE, STEPS, LEDGER_PAGE)
 stats = APIRouter(prefix="/api/v1", tags=["stats 统计"])
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from api.bootstrap import Container
 from api.deps import CommandCaller, ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
-from application.cases import Result
+from application.cases import CaseType, Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
@@ -248,3 +248,49 @@ def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,
                          summary=summary, description=description,
                          openapi_extra=documented(query.params))
     return router
+
+
+# --- a case type's resource, mounted from its registration --------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRoute:
+    """How a case type's ledger page is documented: its schema, summary and description."""
+
+    model: type[BaseModel]
+    summary: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRoutes:
+    """A case type's HTTP resource, declared in its router module: the router (its prefix and
+    tag; routes of its own added there come before the item routes), the name of an item's id
+    in paths, the public schema, how an item starts, its steps, its ledger's page, and routes
+    that follow the item routes (`then(router, service)`: the key list). What only the case
+    type's registration says — the container attribute of its service, its ledger query — is
+    given when the registration mounts it (`with_routes`)."""
+
+    router: APIRouter
+    id_name: str
+    public_model: type[BaseModel]
+    create: Create
+    steps: Sequence[Step]
+    ledger: LedgerRoute
+    then: Callable[[APIRouter, str], None] | None = None
+
+    def mount(self, service: str, query: LedgerQuery) -> tuple[APIRouter, APIRouter]:
+        """The resource's router with its item routes, and its ledger's router."""
+        item_routes(self.router, service=service, id_name=self.id_name,
+                    public_model=self.public_model, create=self.create, steps=self.steps)
+        if self.then is not None:
+            self.then(self.router, service)
+        return self.router, ledger_router(query, self.ledger.model, self.ledger.summary,
+                                          self.ledger.description)
+
+
+def with_routes(case: CaseType, routes: CaseRoutes, *more: APIRouter) -> CaseType:
+    """`case` with its routers: its resource's, mounted on the case's own service and ledger,
+    then `more`."""
+    (query,) = case.ledgers
+    return replace(case, routers=(*routes.mount(case.attribute, query), *more))

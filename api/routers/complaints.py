@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step, public_of, set_etag
 from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.schemas.complaint_views import ComplaintLedgerPublic
 from api.schemas.complaints import (
@@ -22,7 +22,6 @@ from api.schemas.complaints import (
     ReplyBody,
     UrgeBody,
 )
-from application.complaints import LEDGER
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints 投诉举报"])
 
@@ -62,9 +61,8 @@ STEPS = (
          "may not follow the acceptance, decline or first urge (409), and the acceptance "
          "deadline is counted again from it (a DeadlineRecomputed step)."),
 )
-item_routes(router, service="complaints", id_name="complaint_id",
-            public_model=ComplaintPublic, create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, ComplaintLedgerPublic, "投诉台账",
+LEDGER_PAGE = LedgerRoute(
+    ComplaintLedgerPublic, "投诉台账",
     "One row per complaint, newest first, without personal data. A unit account sees the "
     "complaints now assigned to it, an enterprise account those it filed.")
+ROUTES = CaseRoutes(router, "complaint_id", ComplaintPublic, CREATE, STEPS, LEDGER_PAGE)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Create, Step, item_routes, ledger_router, public_of, set_etag
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step, public_of, set_etag
 from api.routers.key_lists import key_list_route
 from api.schemas.common import CREDIT_CODE_DESCRIPTION, CREDIT_CODE_PATTERN
 from api.schemas.enterprises import (
@@ -22,7 +23,6 @@ from api.schemas.enterprises import (
     VisitRecordedPublic,
 )
 from api.schemas.key_lists import EnterpriseListBody, KeyYearBody
-from application.enterprises import LEDGER
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 public = public_of(EnterprisePublic)
@@ -57,12 +57,12 @@ STEPS = (
          "Put on a year's key-enterprise list (重点企业名单)"),
     Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-enterprise list"),
 )
-item_routes(router, service="enterprises", id_name="enterprise_id",
-            public_model=EnterprisePublic, create=CREATE, steps=STEPS)
-key_list_route(router, "enterprises", EnterpriseListBody,
-               "Put several enterprises on a year's key-enterprise list at once (重点企业名单)")
-ledgers = ledger_router(
-    LEDGER, EnterpriseLedgerPublic,
+LEDGER_PAGE = LedgerRoute(
+    EnterpriseLedgerPublic,
     "企业台账: enterprises with linked leader, visits and open requests",
     "A unit sees the enterprises of its county or zone; an enterprise itself. `q` matches "
     "text in the name or the credit code.")
+KEY_LIST = partial(key_list_route, body=EnterpriseListBody, summary=(
+    "Put several enterprises on a year's key-enterprise list at once (重点企业名单)"))
+ROUTES = CaseRoutes(router, "enterprise_id", EnterprisePublic, CREATE, STEPS, LEDGER_PAGE,
+                    then=KEY_LIST)

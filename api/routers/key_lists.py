@@ -1,5 +1,5 @@
 """重点清单: a whole year's key list in one command, for the resources that have key lists
-(projects, enterprises); their routers add it with `key_list_route`."""
+(projects, enterprises); their routes add it after the item routes with `key_list_route`."""
 
 from __future__ import annotations
 

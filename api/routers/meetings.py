@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.schemas.meetings import (
     DoneBody,
     ItemAddedPublic,
@@ -14,7 +14,6 @@ from api.schemas.meetings import (
     MeetingPublic,
     ReopenBody,
 )
-from application.meetings import LEDGER
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings 协调推进会"])
 
@@ -33,10 +32,9 @@ STEPS = (
          description="The supervision office, for a done item, saying why; optionally with "
          "a new due date."),
 )
-item_routes(router, service="meetings", id_name="meeting_id", public_model=MeetingPublic,
-            create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, MeetingLedgerPublic, "会议台账: coordination meetings, newest first",
+LEDGER_PAGE = LedgerRoute(
+    MeetingLedgerPublic, "会议台账: coordination meetings, newest first",
     "A unit sees the meetings it took part in or has an action item of. `project` lists the "
     "meetings that discussed a project; `overdue` means an action item still open past its "
     "due date.")
+ROUTES = CaseRoutes(router, "meeting_id", MeetingPublic, CREATE, STEPS, LEDGER_PAGE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.schemas.common import StepBody
 from api.schemas.orders import (
     EscalationBody,
@@ -14,7 +14,6 @@ from api.schemas.orders import (
     RespondBody,
     SendBackBody,
 )
-from application.orders import LEDGER
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders 督办单"])
 
@@ -40,9 +39,8 @@ STEPS = (
          description="The supervision office records a notice on the unit's handling; the "
          "status stays."),
 )
-item_routes(router, service="orders", id_name="order_id", public_model=OrderPublic,
-            create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, OrderLedgerPublic, "督办台账: supervision orders, newest first",
+LEDGER_PAGE = LedgerRoute(
+    OrderLedgerPublic, "督办台账: supervision orders, newest first",
     "A unit sees the orders issued to it. `subject_id` lists the orders on one item (add "
     "`status` for the open ones); `overdue` means not closed with the due date before today.")
+ROUTES = CaseRoutes(router, "order_id", OrderPublic, CREATE, STEPS, LEDGER_PAGE)

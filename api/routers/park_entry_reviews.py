@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.schemas.parks import (
     DecideBody,
     OpinionBody,
@@ -13,7 +13,6 @@ from api.schemas.parks import (
     ReviewLedgerPublic,
     ReviewPublic,
 )
-from application.park_entry_reviews import LEDGER
 
 router = APIRouter(prefix="/api/v1/park-entry-reviews", tags=["parks 园区"])
 
@@ -35,9 +34,8 @@ STEPS = (
          description="The park office, after approval: the project's park is set (an event "
          "on the project, in the same transaction)."),
 )
-item_routes(router, service="park_entry_reviews", id_name="review_id",
-            public_model=ReviewPublic, create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, ReviewLedgerPublic, "入园联合论证台账: park-entry reviews, newest first",
+LEDGER_PAGE = LedgerRoute(
+    ReviewLedgerPublic, "入园联合论证台账: park-entry reviews, newest first",
     "A reviewing unit sees the reviews it takes part in; `awaiting=CODE` lists those still "
     "waiting for that unit's opinion.")
+ROUTES = CaseRoutes(router, "review_id", ReviewPublic, CREATE, STEPS, LEDGER_PAGE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ContainerDep, CurrentCaller
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.schemas.parks import (
     IndustryPublic,
     LeadingIndustriesBody,
@@ -15,7 +15,6 @@ from api.schemas.parks import (
     ParkLedgerPublic,
     ParkPublic,
 )
-from application.parks import LEDGER
 
 router = APIRouter(prefix="/api/v1/parks", tags=["parks 园区"])
 
@@ -34,16 +33,15 @@ STEPS = (
          description="万元 per industry; a later report of the same year replaces it in the "
          "state and the ledger (the history keeps both)."),
 )
-item_routes(router, service="parks", id_name="park_id", public_model=ParkPublic,
-            create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, ParkLedgerPublic, "园区台账: the compliance view of 柳政规〔2020〕1号",
+LEDGER_PAGE = LedgerRoute(
+    ParkLedgerPublic, "园区台账: the compliance view of 柳政规〔2020〕1号",
     "Per park, for `year` (default: last year): its leading industries, total and leading "
     "output (万元), the leading share (%), `meets_rule` (share at least 60% and at most 3 "
     "leading industries; null while no output is reported) and, when short, the points "
     "below 60% and the leading output missing at the reported total; and the projects "
     "placed in the park by stage, with investment and how many are registered (入园登记). "
     "A managing unit (管委会) sees its own parks.")
+ROUTES = CaseRoutes(router, "park_id", ParkPublic, CREATE, STEPS, LEDGER_PAGE)
 
 reference = APIRouter(tags=["units 单位"])
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.routers.key_lists import key_list_route
 from api.schemas.key_lists import KeyYearBody, ProjectListBody
@@ -22,7 +24,6 @@ from api.schemas.projects import (
     StageDateBody,
     TextBody,
 )
-from application.projects import LEDGER
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects 招商项目"])
 
@@ -55,11 +56,11 @@ STEPS = (
          "Put on a year's key-project list (重点项目清单)"),
     Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-project list"),
 )
-item_routes(router, service="projects", id_name="project_id", public_model=ProjectPublic,
-            create=CREATE, steps=STEPS)
-key_list_route(router, "projects", ProjectListBody,
-               "Put several projects on a year's key-project list at once (重点项目清单)")
-ledgers = ledger_router(
-    LEDGER, ProjectLedgerPublic, "项目台账",
+LEDGER_PAGE = LedgerRoute(
+    ProjectLedgerPublic, "项目台账",
     "One row per project, newest first, with per-stage totals over the whole filtered ledger. "
     "A unit account sees the projects it is responsible for or that lie in its county/zone.")
+KEY_LIST = partial(key_list_route, body=ProjectListBody, summary=(
+    "Put several projects on a year's key-project list at once (重点项目清单)"))
+ROUTES = CaseRoutes(router, "project_id", ProjectPublic, CREATE, STEPS, LEDGER_PAGE,
+                    then=KEY_LIST)

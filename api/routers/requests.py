@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers.common import Create, Step, item_routes, ledger_router
+from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.routers.instructions import STEPS as INSTRUCTION_STEPS
 from api.schemas.enterprises import (
     AssignBody,
@@ -17,7 +17,6 @@ from api.schemas.enterprises import (
     RequestLedgerPublic,
     RequestPublic,
 )
-from application.requests import LEDGER
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests 企业诉求"])
 
@@ -49,10 +48,9 @@ STEPS = (
          "project concerned (one the caller may read, or null). The wrong value stays in the "
          "history; the ledger and statistics follow the corrected one."),
 )
-item_routes(router, service="requests", id_name="request_id", public_model=RequestPublic,
-            create=CREATE, steps=STEPS)
-ledgers = ledger_router(
-    LEDGER, RequestLedgerPublic, "诉求台账: enterprise requests, newest first",
+LEDGER_PAGE = LedgerRoute(
+    RequestLedgerPublic, "诉求台账: enterprise requests, newest first",
     "A unit sees the requests it is or was assigned; an enterprise its own. `unit` matches the "
     "current lead or co-unit; `overdue` means being handled (assigned or in progress) with the "
     "due date before today.")
+ROUTES = CaseRoutes(router, "request_id", RequestPublic, CREATE, STEPS, LEDGER_PAGE)
