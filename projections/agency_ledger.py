@@ -18,7 +18,7 @@ from domain.agency_case import OPEN_ITEM, AgencyCase, ItemStatus, Status, first_
 from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.enterprise_ledger import TABLE as ENTERPRISES
 from projections.filters import AtMost, Custom, Equals, Filter, Given
-from projections.paging import Ledger, Row, shown
+from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import TABLE as PROJECTS
 from projections.store import Tx
 
@@ -191,5 +191,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 # 代办台账: pages of cases, newest first; a case with an open item past its deadline is
 # overdue.
-AgencyLedgerReader = Ledger(AgencyLedger.name, NAMED, FILTERS, cursor_prefix="a",
-                            public=_public, dated=True).reader
+AgencyLedgerReader = LedgerSpec(AgencyLedger.name, NAMED, FILTERS, cursor_prefix="a",
+                                public=_public, dated=True).reader

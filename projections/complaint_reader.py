@@ -18,7 +18,7 @@ from projections.filters import (
     Text,
     where_of,
 )
-from projections.paging import Ledger, LedgerReader, Row, where
+from projections.paging import LedgerReader, LedgerSpec, Row, where
 from projections.store import ViewStore
 
 FILTERS: dict[str, Filter] = {
@@ -77,8 +77,8 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # Open complaints past their running deadline are overdue.
-COMPLAINT_LEDGER = Ledger(ComplaintLedger.name, TABLE, FILTERS, cursor_prefix="c", public=_public,
-                          dated=True)
+COMPLAINT_LEDGER = LedgerSpec(ComplaintLedger.name, TABLE, FILTERS, cursor_prefix="c",
+                              public=_public, dated=True)
 
 
 class ComplaintLedgerReader(LedgerReader):

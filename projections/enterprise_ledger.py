@@ -20,7 +20,7 @@ from projections.base import (
     unhandled,
 )
 from projections.filters import Equals, Filter, Flag, Member, Text
-from projections.paging import Ledger, Row, shown
+from projections.paging import LedgerSpec, Row, shown
 from projections.store import Tx
 
 TABLE = "enterprise_ledger"
@@ -164,5 +164,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The enterprise ledger: pages of enterprises, newest registration first.
-EnterpriseLedgerReader = Ledger(EnterpriseLedger.name, TABLE, FILTERS, cursor_prefix="e",
-                                public=_public).reader
+EnterpriseLedgerReader = LedgerSpec(EnterpriseLedger.name, TABLE, FILTERS, cursor_prefix="e",
+                                    public=_public).reader

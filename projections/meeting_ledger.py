@@ -11,7 +11,7 @@ from typing import Any
 from domain.meeting import ItemStatus, Meeting
 from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Filter, Given, Member, Overdue, Text
-from projections.paging import BOOKKEEPING, Ledger, Row, shown
+from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
 
@@ -128,5 +128,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 # 会议台账: pages of meetings, newest first; a meeting with an open item past its due date
 # is overdue.
-MeetingLedgerReader = Ledger(MeetingLedger.name, TABLE, FILTERS, cursor_prefix="m",
-                             public=_public, dated=True).reader
+MeetingLedgerReader = LedgerSpec(MeetingLedger.name, TABLE, FILTERS, cursor_prefix="m",
+                                 public=_public, dated=True).reader

@@ -8,7 +8,7 @@ from functools import singledispatchmethod
 from domain.order import Order, Status
 from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
-from projections.paging import Ledger, Row, shown
+from projections.paging import LedgerSpec, Row, shown
 
 TABLE = "order_ledger"
 COLUMNS = (
@@ -115,5 +115,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # 督办台账: pages of orders, newest first; open orders past their due date are overdue.
-OrderLedgerReader = Ledger(OrderLedger.name, TABLE, FILTERS, cursor_prefix="o",
-                           public=_public, dated=True).reader
+OrderLedgerReader = LedgerSpec(OrderLedger.name, TABLE, FILTERS, cursor_prefix="o",
+                               public=_public, dated=True).reader

@@ -67,7 +67,8 @@ def keyset_page(tx: Tx, table: str, clauses: Sequence[str], params: Sequence[Any
 
 
 Row = dict[str, Any]
-# Kept for paging (`seq`) and for reading the rows back (`updated_at`), not shown.
+# Columns kept for paging (`seq`) and bookkeeping (`updated_at`: the latest event's time), not
+# shown.
 BOOKKEEPING = ("seq", "updated_at")
 
 
@@ -78,7 +79,7 @@ def shown(row: Row, hidden: Sequence[str] = BOOKKEEPING) -> Row:
 
 
 @dataclass(frozen=True)
-class Ledger:
+class LedgerSpec:
     """A ledger as clients read it, declared once beside the projection that builds it: the
     projection and its table (or a select naming each row's relations, as an alias), the
     filters it accepts, the cursor prefix (a letter per ledger: a cursor works only where it
@@ -106,7 +107,7 @@ class LedgerReader:
     """Reads one ledger: pages of its rows, newest first, filtered by the ledger's declared
     filters and shown in public form (what application.queries.LedgerReader asks for)."""
 
-    def __init__(self, store: ViewStore, ledger: Ledger) -> None:
+    def __init__(self, store: ViewStore, ledger: LedgerSpec) -> None:
         self.store = store
         self.ledger = ledger
         self.projection = ledger.projection

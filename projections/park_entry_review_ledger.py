@@ -7,7 +7,7 @@ from functools import singledispatchmethod
 from domain.park_entry_review import Decision, ParkEntryReview, Status
 from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
 from projections.filters import Equals, Filter, Flag, Member
-from projections.paging import Ledger, Row, shown
+from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import from_units, to_units
 from projections.request_ledger import unit_set, unit_text
 
@@ -93,5 +93,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The park-entry review ledger, newest first.
-ParkEntryReviewLedgerReader = Ledger(ParkEntryReviewLedger.name, TABLE, FILTERS,
-                                     cursor_prefix="v", public=_public).reader
+ParkEntryReviewLedgerReader = LedgerSpec(ParkEntryReviewLedger.name, TABLE, FILTERS,
+                                         cursor_prefix="v", public=_public).reader

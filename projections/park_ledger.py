@@ -22,7 +22,7 @@ from domain.project import Project, Stage
 from domain.shared import AMOUNT_QUANTUM
 from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.filters import Equals, Filter, Given, Member, Text, param
-from projections.paging import Ledger, Row, shown
+from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import SCALE, from_units, to_units
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
@@ -225,5 +225,5 @@ def _judged(item: Row, year: int, output: Row | None, stages: Mapping[str, Row])
 
 # The park ledger as the compliance view, for one year (`year`, else the year before
 # `today`).
-ParkLedgerReader = Ledger(ParkLedger.name, TABLE, FILTERS, cursor_prefix="k", public=_public,
-                          dated=True, completed=_completed).reader
+ParkLedgerReader = LedgerSpec(ParkLedger.name, TABLE, FILTERS, cursor_prefix="k",
+                              public=_public, dated=True, completed=_completed).reader

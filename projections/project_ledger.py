@@ -17,7 +17,7 @@ from projections.base import (
     unhandled,
 )
 from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
-from projections.paging import Ledger, Row, where
+from projections.paging import LedgerSpec, Row, where
 from projections.store import Tx
 
 TABLE = "project_ledger"
@@ -252,5 +252,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The project ledger: pages of projects, newest first, with per-stage totals.
-ProjectLedgerReader = Ledger(ProjectLedger.name, TABLE, FILTERS, cursor_prefix="p",
-                             public=_public, totals=_totals).reader
+ProjectLedgerReader = LedgerSpec(ProjectLedger.name, TABLE, FILTERS, cursor_prefix="p",
+                                 public=_public, totals=_totals).reader

@@ -23,7 +23,7 @@ from projections.filters import (
     Overdue,
     Text,
 )
-from projections.paging import BOOKKEEPING, Ledger, Row, shown
+from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.store import Tx
 
 TABLE = "request_ledger"
@@ -217,5 +217,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 # 诉求台账: pages of requests, newest first; a request being handled past its due date is
 # overdue.
-RequestLedgerReader = Ledger(RequestLedger.name, TABLE, FILTERS, cursor_prefix="r",
-                             public=_public, dated=True).reader
+RequestLedgerReader = LedgerSpec(RequestLedger.name, TABLE, FILTERS, cursor_prefix="r",
+                                 public=_public, dated=True).reader
