@@ -29,6 +29,7 @@ from domain.project_values import (
     Correctable,
     ItemKind,
     ProjectDetails,
+    ProjectFields,
     Stage,
     StageDate,
 )
@@ -88,21 +89,9 @@ class Project(Instructed, Aggregate):
             item.setdefault("answers", [{"text": item.get("answer"), "on": item["answered_on"],
                                          "by": None, "unit": None}] if answered else [])
 
-    class Registered(Aggregate.Created):
+    class Registered(Aggregate.Created, ProjectFields):
         """登记在谈: the project is registered, negotiating."""
 
-        name: str
-        investor: str
-        industry: str
-        total_investment: Decimal
-        county: str
-        responsible_unit: str
-        park: str | None
-        origin: str | None
-        liaison_leader: str | None
-        planned_sign: date | None
-        planned_start: date | None
-        planned_production: date | None
         on: date
         audit: Audit
 

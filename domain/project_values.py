@@ -98,9 +98,10 @@ REVISABLE: Mapping[str, Checker] = {
 fields by the same rules; the responsible unit changes only by reassignment."""
 
 
-@dataclass(frozen=True)
-class ProjectDetails:
-    """The descriptive ledger fields of a project, checked."""
+@dataclass(frozen=True, kw_only=True)
+class ProjectFields:
+    """The descriptive ledger fields of a project: its Registered event records them and
+    ProjectDetails carries them in (declared once for both; named, never positional)."""
 
     name: str
     investor: str
@@ -114,6 +115,11 @@ class ProjectDetails:
     planned_sign: date | None = None
     planned_start: date | None = None
     planned_production: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectDetails(ProjectFields):
+    """The descriptive ledger fields of a project, checked."""
 
     def checked(self) -> ProjectDetails:
         return ProjectDetails(
