@@ -46,7 +46,8 @@ def get_caller(request: Request, container: ContainerDep,
         raise Unauthenticated("missing Authorization: Bearer TOKEN header / 缺少令牌")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Authorization header must be 'Bearer TOKEN'")
+        raise Unauthenticated("Authorization header must be 'Bearer TOKEN' / "
+                              "Authorization请求头须为“Bearer 令牌”")
     caller = container.accounts.authenticate(token.strip(), request.state.request_id)
     request.state.caller = caller
     return caller
@@ -83,7 +84,8 @@ def get_if_match(if_match: Annotated[str | None, Header(
         return None
     found = _IF_MATCH.match(if_match)
     if not found:
-        msg = f'If-Match must be a version in quotes, like "3"; got {if_match!r}'
+        msg = (f'If-Match must be a version in quotes, like "3"; got {if_match!r} / '
+               "If-Match须为带引号的版本号")
         raise InvalidValue(msg)
     return int(found.group(1))
 

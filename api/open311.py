@@ -100,16 +100,17 @@ def _allowed_methods(request: Request) -> str:
 
 def _fmt(fmt: str) -> str:
     if fmt not in doc.FORMATS:
-        msg = f"format must be xml or json (as in services.xml), got {fmt!r}"
+        msg = f"format must be xml or json (as in services.xml), got {fmt!r} / 格式须为xml或json"
         raise InvalidValue(msg)
     return fmt
 
 
 def _service_code(code: str | None) -> str:
     if not code:
-        raise InvalidValue("service_code is required; see services.xml")
+        raise InvalidValue("service_code is required; see services.xml / 须给出服务类别")
     if code not in Category.labels():
-        msg = f"unknown service_code {code!r}; known: {', '.join(Category.labels())}"
+        msg = (f"unknown service_code {code!r}; known: {', '.join(Category.labels())} / "
+               "服务类别不在所列取值之中")
         raise NotFound(msg)
     return code
 
@@ -123,11 +124,12 @@ def _caller(c: Container, request: Request, api_key: str | None) -> Caller | Non
 async def _form_fields(request: Request) -> dict[str, str]:
     """The url-encoded form the standard posts (the first value of each field)."""
     if request.headers.get("content-type", "").startswith("multipart/"):
-        raise InvalidValue("send the request as application/x-www-form-urlencoded")
+        raise InvalidValue("send the request as application/x-www-form-urlencoded / "
+                           "请以表单格式提交")
     try:
         pairs = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
-        raise InvalidValue("the form must be UTF-8 encoded") from None
+        raise InvalidValue("the form must be UTF-8 encoded / 表单须为UTF-8编码") from None
     fields: dict[str, str] = {}
     for key, value in pairs:
         fields.setdefault(key, value.strip())
@@ -210,7 +212,8 @@ def _followed(c: Container, caller: Caller | None, receipt: str) -> dict[str, An
     try:
         state, full = c.complaints.by_receipt(caller, receipt)
     except NotFound:
-        raise NotFound(f"no service request with id (receipt code) {receipt!r}") from None
+        raise NotFound(f"no service request with id (receipt code) {receipt!r} / "
+                       "没有该回执码的诉求") from None
     return _element(c, state, full)
 
 
@@ -258,7 +261,7 @@ def list_requests(fmt: Format, request: Request, c: ContainerDep, api_key: str |
         return doc.render(fmt, "service_requests", elements)
     if caller is None and not c.settings.open311_public_search:
         raise Forbidden("api_key required to search service requests; follow one without "
-                        "it at requests/{service_request_id}")
+                        "it at requests/{service_request_id} / 查询诉求列表须提供api_key")
     f = doc.request_filter(service_code, status, start_date, end_date, c.clock.zone)
     first, last = doc.received_range(f, c.clock.zone)
     statuses = f.statuses and [s for s in Status if doc.open311_status(s) in f.statuses]

@@ -222,7 +222,7 @@ def complainant(form: dict[str, str]) -> Complainant | None:
     if not name:
         if phone:
             raise InvalidValue("phone needs first_name/last_name; send neither for an "
-                               "anonymous complaint")
+                               "anonymous complaint / 留电话须同时留姓名；匿名投诉两者都不填")
         return None
     return Complainant(name=name, phone=phone)
 
@@ -247,14 +247,16 @@ def _moment(value: str | None, name: str, zone: ZoneInfo) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        msg = f"{name} must be an ISO 8601 date-time like 2026-01-01T00:00:00+08:00, got {value!r}"
+        msg = (f"{name} must be an ISO 8601 date-time like 2026-01-01T00:00:00+08:00, "
+               f"got {value!r} / 时间格式须为ISO 8601")
         raise InvalidValue(msg) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     try:  # 9999-12-31T12:00+08:00 is 9999-12-31 in its zone but past the end of time in ours
         moment.astimezone(zone) + timedelta(days=1)
         moment.astimezone(zone) - timedelta(days=1)
     except OverflowError:
-        msg = f"{name} {value!r} is out of range; give a date-time between 0002 and 9998"
+        msg = (f"{name} {value!r} is out of range; give a date-time between 0002 and 9998 / "
+               "时间超出范围")
         raise InvalidValue(msg) from None
     return moment
 
@@ -266,11 +268,12 @@ def request_filter(service_code: str | None, status: str | None, start_date: str
     unknown += [x for x in statuses if x not in ("open", "closed")]
     if unknown:
         msg = (f"unknown service_code or status {', '.join(unknown)}; service codes: "
-               f"{', '.join(Category.labels())}; statuses: open, closed")
+               f"{', '.join(Category.labels())}; statuses: open, closed / "
+               "服务类别或状态不在所列取值之中")
         raise InvalidValue(msg)
     start, end = _moment(start_date, "start_date", zone), _moment(end_date, "end_date", zone)
     if start and end and end < start:
-        raise InvalidValue("end_date must not be before start_date")
+        raise InvalidValue("end_date must not be before start_date / 结束时间不能早于开始时间")
     return RequestFilter(frozenset(codes) or None, frozenset(statuses) or None, start, end)
 
 

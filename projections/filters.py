@@ -97,7 +97,7 @@ class Flag:
 
     def clause(self, value: Any, values: Mapping[str, Any]) -> Clause:
         if not isinstance(value, bool):
-            msg = f"a yes/no filter takes true or false, got {value!r}"
+            msg = f"a yes/no filter takes true or false, got {value!r} / 是否条件须为true或false"
             raise ValueError(msg)
         return (self.true_sql if value else self.false_sql), []
 
@@ -142,7 +142,7 @@ class Text:
 
     def clause(self, value: Any, values: Mapping[str, Any]) -> Clause:
         if not isinstance(value, str):
-            msg = f"a text filter takes text, got {value!r}"
+            msg = f"a text filter takes text, got {value!r} / 文本条件须为文字"
             raise ValueError(msg)
         pattern = f"%{_escaped(value)}%"
         sql = " OR ".join(f"LOWER({c}) LIKE LOWER(?) ESCAPE '\\'" for c in self.columns)
@@ -184,7 +184,7 @@ def required(values: Mapping[str, Any], name: str, needed_by: str) -> Any:
     """The value `name` that `needed_by` reads; ValueError when it is missing."""
     value = values.get(name)
     if value is None:
-        msg = f"{needed_by} needs {name!r}"
+        msg = f"{needed_by} needs {name!r} / 须同时给出{name}"
         raise ValueError(msg)
     return value
 
@@ -196,7 +196,7 @@ def where_of(spec: Mapping[str, Filter], values: Mapping[str, Any]
     unknown = sorted(set(values) - set(spec))
     if unknown:
         msg = (f"unknown filter {', '.join(map(repr, unknown))}; this ledger filters by "
-               f"{', '.join(spec)}")
+               f"{', '.join(spec)} / 该台账没有此筛选条件")
         raise ValueError(msg)
     clauses: list[str] = []
     params: list[Any] = []

@@ -40,7 +40,7 @@ def decode_cursor(prefix: str, cursor: str) -> int:
     except (ValueError, UnicodeDecodeError):
         seq = -1
     if not 0 < seq < _MAX_SEQ:
-        msg = f"cursor {cursor!r} is not one this ledger issued"
+        msg = f"cursor {cursor!r} is not one this ledger issued / 分页游标无效"
         raise ValueError(msg)
     return seq
 

@@ -23,7 +23,8 @@ class Period:
     def bounds(self) -> tuple[str, str]:
         """(first, last) ISO date of the period; ValueError if it ends before it starts."""
         if self.start is not None and self.end is not None and self.end < self.start:
-            msg = f"period ends ({self.end}) before it starts ({self.start})"
+            msg = (f"period ends ({self.end}) before it starts ({self.start}) / "
+                   "统计期的结束日期早于开始日期")
             raise ValueError(msg)
         return (self.start.isoformat() if self.start else EARLIEST,
                 self.end.isoformat() if self.end else LATEST)

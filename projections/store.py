@@ -89,7 +89,8 @@ class ViewStore:
             self._memory_lock = threading.RLock()
         else:
             if conninfo is None:
-                msg = "a view store needs a SQLite path or a PostgreSQL conninfo"
+                msg = ("a view store needs a SQLite path or a PostgreSQL conninfo / "
+                       "读模型存储须为SQLite路径或PostgreSQL连接串")
                 raise ValueError(msg)
             self.dialect = "postgres"
             self.conninfo = conninfo

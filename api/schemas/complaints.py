@@ -61,10 +61,11 @@ class ComplaintCreate(Body):
     @model_validator(mode="after")
     def _complainant_or_anonymous(self) -> ComplaintCreate:
         if self.anonymous and self.complainant is not None:
-            raise ValueError("give either complainant details or anonymous: true, not both")
+            raise ValueError("give either complainant details or anonymous: true, not both / "
+                             "投诉人信息与匿名只能二选一")
         if not self.anonymous and self.complainant is None:
             raise ValueError("complainant {name, phone, enterprise} is required unless "
-                             "anonymous is true")
+                             "anonymous is true / 非匿名投诉须填写投诉人信息")
         return self
 
     def arguments(self) -> dict[str, Any]:
