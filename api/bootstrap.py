@@ -3,10 +3,13 @@ the API, the CLI and the tests alike, from the case types declared in api/cases/
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
+from api.past import Past
 from application.accounts import AccountService
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy, WorkingDays
 from application.calendar_sync import SyncResult, sync_calendar
@@ -18,7 +21,7 @@ from application.industries import Industries
 from application.journal import Journal
 from application.ledger import Ledger, build_ledger
 from application.persistence import Database
-from application.queries import Reads
+from application.queries import Positions, Reads
 from application.reporting import KeyReporting
 from application.reports import ReportReaders, Reports
 from application.settings import Settings
@@ -75,6 +78,7 @@ class Container:
     idempotency: IdempotencyRecords
     reporting: KeyReporting  # 信息报送 of key projects, judged when read
     dashboard: Dashboard
+    past: Past  # as-of reads of the projections (as_of=)
     services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
 
@@ -101,7 +105,21 @@ class Container:
         return sync_calendar(self.store, self.calendar, CALENDAR_CALLER, recomputing,
                              range(2004, today.year + 3))
 
+    @contextmanager
+    def reading(self, given: Iterable[tuple[str, str]]
+                ) -> Iterator[tuple[ReadSide, list[tuple[str, str]]]]:
+        """Where a read of projections goes, and its query without `as_of`: the live read
+        side, or with `as_of`, the read side as it stood at that moment, read as on that
+        moment's date (overdue, nearly due and the reporting period count from it)."""
+        moment, rest = self.past.moment(given)
+        if moment is None:
+            yield ReadSide(self.reads, self.reports, self.dashboard, self.reporting), rest
+            return
+        with self.clock.frozen(moment.astimezone(self.clock.zone).date()):
+            yield replace(self.past.at(moment), moment=moment), rest
+
     def close(self) -> None:
+        self.past.clear()
         if self.following:
             self.follower.stop()
             self.following = False
@@ -132,36 +150,65 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     clock = clock or Clock(settings.timezone, settings.earliest_business_date)
     calendar = ChineseWorkingCalendar(settings.calendar_overrides_file)
     deadlines = policy_of(settings)
+    industries = Industries.load(settings.industries_file)
     views = view_store(settings, database)
     follower = Follower(ledger, views, all_projections(cases), settings.projection_batch_size)
-    reads = Reads(ledger.head, follower, settings.wait_timeout, clock,
-                  [query for case in cases for query in case.ledgers], calendar)
-    for case in cases:
-        for name, make_reader in case.readers.items():
-            reads.readers[name] = make_reader(views)
+
+    def side(views: ViewStore, positions: Positions, head: Callable[[], int]) -> ReadSide:
+        return read_side(settings, cases, views, positions, head, clock, calendar, units,
+                         industries)
+
+    live = side(views, follower, ledger.head)
     review_units = tuple(units.require(code, "LEDGER_REVIEW_UNITS")
                          for code in settings.review_units)
-    context = Context(store, units, clock, calendar, deadlines, reads,
-                      Industries.load(settings.industries_file), settings, review_units)
-    reporting = KeyReporting(KeyReportingReader(views), Schedule(
-        settings.report_period, settings.report_due_workday, calendar), clock)
-    reads.columns["projects"] = reporting  # the project ledger's 信息报送 columns
+    context = Context(store, units, clock, calendar, deadlines, live.reads, industries,
+                      settings, review_units)
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,
         accounts=AccountService(store, units), journal=Journal(ledger, cases),
-        views=views, follower=follower, reads=reads, idempotency=IdempotencyRecords(store),
-        reports=Reports(reads, ReportReaders(
-            supervision=SupervisionReader(views, calendar),
-            complaint_stats=ComplaintStatsReader(views),
-            unit_performance=UnitPerformanceReader(views, calendar),
-            request_stats=RequestStatsReader(views),
-            project_stats=ProjectStatsReader(views)),
-            clock, units, deadlines, settings.nearly_due_days, open_items=(reporting,),
-            industries=context.industries),
-        reporting=reporting,
-        dashboard=Dashboard(reads, DashboardReader(views, calendar), reporting, clock, units,
-                            settings.nearly_due_days),
+        views=views, follower=follower, reads=live.reads, idempotency=IdempotencyRecords(store),
+        reports=live.reports, reporting=live.reporting, dashboard=live.dashboard,
+        past=Past(ledger, clock, side, lambda: all_projections(cases)),
         services={case.attribute: case.service(context) for case in cases
                   if case.service is not None},
     )
+
+
+@dataclass(frozen=True)
+class ReadSide:
+    """The reads of projections — ledgers, reports, the dashboard, 信息报送 — over one view
+    store: the live one, or the past replayed for an as-of read (api/past.py)."""
+
+    reads: Reads
+    reports: Reports
+    dashboard: Dashboard
+    reporting: KeyReporting
+    moment: datetime | None = None  # an as-of read's moment
+
+
+def read_side(settings: Settings, cases: Iterable[CaseType], views: ViewStore,
+              positions: Positions, head: Callable[[], int], clock: Clock,
+              calendar: ChineseWorkingCalendar, units: Units, industries: Industries
+              ) -> ReadSide:
+    """Every reader over `views`, and the use cases reading them, at `positions`."""
+    cases = tuple(cases)
+    reads = Reads(head, positions, settings.wait_timeout, clock,
+                  [query for case in cases for query in case.ledgers], calendar)
+    for case in cases:
+        for name, make_reader in case.readers.items():
+            reads.readers[name] = make_reader(views)
+    reporting = KeyReporting(KeyReportingReader(views), Schedule(
+        settings.report_period, settings.report_due_workday, calendar), clock)
+    reads.columns["projects"] = reporting  # the project ledger's 信息报送 columns
+    reports = Reports(reads, ReportReaders(
+        supervision=SupervisionReader(views, calendar),
+        complaint_stats=ComplaintStatsReader(views),
+        unit_performance=UnitPerformanceReader(views, calendar),
+        request_stats=RequestStatsReader(views),
+        project_stats=ProjectStatsReader(views)),
+        clock, units, policy_of(settings), settings.nearly_due_days, open_items=(reporting,),
+        industries=industries)
+    dashboard = Dashboard(reads, DashboardReader(views, calendar), reporting, clock, units,
+                          settings.nearly_due_days)
+    return ReadSide(reads, reports, dashboard, reporting)

@@ -15,7 +15,7 @@ from application.cases import CaseService, Context, Result, state_of
 from application.context import Caller
 from application.enterprises import enterprise_by_code
 from application.errors import NotFound
-from application.queries import LedgerQuery, Param, codes, day, integer, words
+from application.queries import LedgerQuery, Param, Reads, codes, day, integer, words
 from domain.account import Account
 from domain.agency_case import (
     EVENT_LABELS,
@@ -206,10 +206,11 @@ class AgencyService(CaseService[AgencyCase, AgencyCaseState]):
 
     # --- statistics ----------------------------------------------------------------------
 
-    def stats(self, caller: Caller, given: Any) -> dict[str, Any]:
-        """GET /stats/agency: see application/agency_stats.py."""
-        return agency_stats.report(self.context.reads, self.calendar, self.catalogue, caller,
-                                   given)
+    def stats(self, caller: Caller, given: Any, reads: Reads | None = None) -> dict[str, Any]:
+        """GET /stats/agency: see application/agency_stats.py; `reads`: another read side
+        than the live one (an as-of read's)."""
+        return agency_stats.report(reads or self.context.reads, self.calendar, self.catalogue,
+                                   caller, given)
 
     # --- calendar ------------------------------------------------------------------------
 

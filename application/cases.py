@@ -20,7 +20,7 @@ import copy
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
@@ -198,9 +198,20 @@ class CaseService(Generic[A, S]):
 
     # --- reads ---------------------------------------------------------------------------
 
-    def get(self, caller: Caller, item_id: UUID, as_of_version: int | None = None) -> S:
+    def get(self, caller: Caller, item_id: UUID, as_of_version: int | None = None,
+            as_of: datetime | None = None) -> S:
+        """The item now, at version `as_of_version`, or as it stood at the recorded time
+        `as_of` (its last event recorded by then; 404 if it was not yet recorded), judged as
+        on that moment's date (overdue, nearly due)."""
         current = self.load_for(caller, "read", item_id)
-        return self.state(caller, self.store.as_of(current, as_of_version))
+        if as_of is None:
+            return self.state(caller, self.store.as_of(current, as_of_version))
+        if as_of_version is not None:
+            msg = "give as_of_version or as_of, not both / as_of_version 与 as_of 只能给一个"
+            raise InvalidValue(msg)
+        past = self.store.at_moment(current, as_of)
+        with self.clock.frozen(as_of.astimezone(self.clock.zone).date()):
+            return self.state(caller, past)
 
     def history(self, caller: Caller, item_id: UUID) -> list[HistoryEntry]:
         self.load_for(caller, "read", item_id)

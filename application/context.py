@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -55,6 +57,10 @@ SYSTEM = Caller(account_id="system", name="system", role=Role.admin, correlation
 EARLIEST_BUSINESS_DATE = date(1990, 1, 1)
 
 
+# The day an as-of read is made for (see Clock.frozen); unset in every other read.
+_FROZEN_TODAY: ContextVar[date | None] = ContextVar("frozen_today", default=None)
+
+
 class Clock:
     """Today's date in the office's time zone, and the earliest business date a step may
     carry (paper records entered late are years old, not centuries); replaceable in tests."""
@@ -65,7 +71,23 @@ class Clock:
         self.earliest = earliest
 
     def today(self) -> date:
-        return datetime.now(self.zone).date()
+        frozen = _FROZEN_TODAY.get()
+        return frozen if frozen is not None else self.now().astimezone(self.zone).date()
+
+    def now(self) -> datetime:
+        """The present instant (UTC), as event timestamps record it."""
+        return datetime.now(UTC)
+
+    @contextmanager
+    def frozen(self, day: date) -> Iterator[None]:
+        """Inside the block, in this thread or task only, today is `day`: an as-of read
+        judges overdue and nearly due items, and the period being reported on, as on the
+        day it reads, with every reader asking the clock as it always does."""
+        token = _FROZEN_TODAY.set(day)
+        try:
+            yield
+        finally:
+            _FROZEN_TODAY.reset(token)
 
     def business_date(self, on: date | None, field: str = "on") -> date:
         """The business date of a step: today when omitted, never in the future, never

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -44,6 +45,24 @@ class Store:
             msg = f"as_of_version must be between 1 and {current.version}, got {as_of_version}"
             raise InvalidValue(msg)
         return self.load(type(current), current.id, version=as_of_version)
+
+    def at_moment(self, current: A, moment: datetime) -> A:
+        """The same item as it stood at the recorded time `moment`: at the version of its
+        last event recorded then. 404 if its first event was recorded later."""
+        if current.modified_on <= moment:
+            return current
+        version = 0
+        events: Any = self.ledger.repository.event_store.get(current.id, lte=current.version)
+        for event in events:
+            if event.timestamp > moment:
+                break
+            version = event.originator_version
+        if not version:
+            kind = type(current).__name__.lower()
+            msg = (f"no {kind} with id {current.id} at {moment.isoformat()}: it was first "
+                   f"recorded at {current.created_on.isoformat()} / 该时刻此事项尚未登记")
+            raise NotFound(msg)
+        return self.load(type(current), current.id, version=version)
 
     def exists(self, item_id: UUID) -> bool:
         return item_id in self.ledger.repository

@@ -18,6 +18,7 @@ from api.schemas.agency_cases import (
     ItemBody,
     MilestoneBody,
 )
+from application.moments import AS_OF
 from application.queries import MIN_POSITION, PERIOD
 
 router = APIRouter(prefix="/api/v1/agency-cases", tags=["agency 代办服务"])
@@ -57,7 +58,7 @@ stats = APIRouter(prefix="/api/v1", tags=["stats 统计"])
 
 
 @stats.get("/stats/agency", response_model=AgencyStatsPublic, summary="代办统计",
-           openapi_extra=documented({**PERIOD, "min_position": MIN_POSITION}),
+           openapi_extra=documented({**PERIOD, "min_position": MIN_POSITION, "as_of": AS_OF}),
            description="Enterprises served by agency in the period (为N家企业开展代办服务: "
            "distinct enterprises of the cases active in it — opened by its end, not closed "
            "before its start), cases active, opened and closed, permit items approved and "
@@ -65,5 +66,5 @@ stats = APIRouter(prefix="/api/v1", tags=["stats 统计"])
            "its approval; by item and by agent. Bureau, supervision, leaders and admins.")
 def agency_stats(request: Request, caller: CurrentCaller, c: ContainerDep
                  ) -> AgencyStatsPublic:
-    return AgencyStatsPublic.model_validate(
-        c.agency_cases.stats(caller, request.query_params.multi_items()))
+    with c.reading(request.query_params.multi_items()) as (side, given):
+        return AgencyStatsPublic.model_validate(c.agency_cases.stats(caller, given, side.reads))

@@ -16,14 +16,16 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
-from api.bootstrap import Container
+from api.bootstrap import Container, ReadSide
 from api.deps import CommandCaller, ContainerDep, CurrentCaller, IfMatch
 from api.schemas.common import Body, HistoryEntryPublic
 from application.cases import CaseType, Result
@@ -31,6 +33,7 @@ from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
 from application.history import HistoryEntry
 from application.idempotency import Earlier
+from application.moments import AS_OF, MOMENT_DESCRIPTION, MOMENT_PATTERN
 from application.queries import MIN_POSITION, LedgerQuery, Param
 from domain.errors import RuleViolation
 
@@ -103,8 +106,15 @@ def item_routes(router: APIRouter, *, service: str, id_name: str,
     _create_route(router, service, public, public_model, create)
 
     def get(caller: CurrentCaller, c: ContainerDep, response: Response, item_id: UUID,
-            as_of_version: Annotated[int | None, Query(ge=1)] = None) -> BaseModel:
-        state = getattr(c, service).get(caller, item_id, as_of_version)
+            as_of_version: Annotated[int | None, Query(
+                ge=1, description="The state at this version (1 … the current one)")] = None,
+            as_of: Annotated[str | None, Query(
+                description="The state as it stood at this recorded time: "
+                + MOMENT_DESCRIPTION + "; 404 before the item was recorded, not with "
+                "as_of_version (422)", pattern=MOMENT_PATTERN, max_length=40)] = None
+            ) -> BaseModel:
+        moment = c.past.parse(as_of) if as_of is not None else None
+        state = getattr(c, service).get(caller, item_id, as_of_version, moment)
         set_etag(response, state.version)
         return public(state)
 
@@ -120,7 +130,7 @@ def item_routes(router: APIRouter, *, service: str, id_name: str,
 
 
 def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., Any],
-           id_name: str, model: Any, summary: str) -> None:
+           id_name: str, model: Any, summary: str, description: str = "") -> None:
     """Add `endpoint` with its `item_id` parameter renamed to the path's `id_name`."""
     signature = inspect.signature(endpoint, eval_str=True)
     params = [_parameter(id_name, UUID) if p.name == "item_id" else p.replace(
@@ -133,7 +143,7 @@ def _route(router: APIRouter, method: str, path: str, endpoint: Callable[..., An
     handler.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     handler.__name__ = endpoint.__name__
     router.add_api_route(path, handler, methods=[method], response_model=model,
-                         summary=summary)
+                         summary=summary, description=description)
 
 
 def once(c: Container, service: str, caller: Caller, command: Callable[[], Any],
@@ -218,19 +228,37 @@ def documented(params: Mapping[str, Param]) -> dict[str, Any]:
 
 
 def read_route(router: APIRouter, path: str,
-               read: Callable[[Container], Callable[[Caller, Any], dict[str, Any]]],
+               read: Callable[[ReadSide], Callable[[Caller, Any], dict[str, Any]]],
                params: Mapping[str, Param], model: type[BaseModel], summary: str,
                description: str, tags: list[str | Enum] | None = None) -> None:
-    """GET `path`: a read of projections the application checks (`params` and `min_position`),
-    as the caller may see it; `read(container)` is the use case."""
+    """GET `path`: a read of projections the application checks (`params`, `min_position`
+    and `as_of`), as the caller may see it; `read(side)` is the use case on the live read
+    side or, with `as_of`, on the past's."""
 
     def handler(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
-        return model.model_validate(read(c)(caller, request.query_params.multi_items()))
+        with c.reading(request.query_params.multi_items()) as (side, given):
+            found = read(side)(caller, given)
+        if side.moment is not None:
+            found = _links_as_of(found, side.moment)
+        return model.model_validate(found)
 
     handler.__name__ = path.strip("/").replace("/", "_")
     router.add_api_route(path, handler, methods=["GET"], response_model=model, summary=summary,
                          tags=tags, description=description, openapi_extra=documented(
-                             {**params, "min_position": MIN_POSITION}))
+                             {**params, "min_position": MIN_POSITION, "as_of": AS_OF}))
+
+
+def _links_as_of(found: Any, moment: datetime) -> Any:
+    """An as-of answer with its links (the dashboard's `href`s to the rows behind each
+    figure) reading the same moment, so a figure and its rows still agree."""
+    if isinstance(found, dict):
+        return {key: f"{value}{'&' if '?' in value else '?'}"
+                     f"{urlencode({'as_of': moment.isoformat()})}"
+                if key == "href" and isinstance(value, str) else _links_as_of(value, moment)
+                for key, value in found.items()}
+    if isinstance(found, list):
+        return [_links_as_of(value, moment) for value in found]
+    return found
 
 
 def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,
@@ -240,13 +268,14 @@ def ledger_router(query: LedgerQuery, model: type[BaseModel], summary: str,
     router = APIRouter(prefix="/api/v1/ledgers", tags=["ledgers 台账"])
 
     def ledger(request: Request, caller: CurrentCaller, c: ContainerDep) -> BaseModel:
-        found = c.reads.ledger(caller, query.name, request.query_params.multi_items())
-        return model.model_validate({**asdict(found.page), "position": found.position})
+        with c.reading(request.query_params.multi_items()) as (side, given):
+            found = side.reads.ledger(caller, query.name, given)
+            return model.model_validate({**asdict(found.page), "position": found.position})
 
     ledger.__name__ = f"{query.name}_ledger"
     router.add_api_route(f"/{query.name}", ledger, methods=["GET"], response_model=model,
                          summary=summary, description=description,
-                         openapi_extra=documented(query.params))
+                         openapi_extra=documented({**query.params, "as_of": AS_OF}))
     return router
 
 

@@ -27,7 +27,7 @@ def report_route(path: str, report: Callable[[Reports], Callable[..., dict[str, 
                  params: Mapping[str, Param], model: type[BaseModel], summary: str, tag: str,
                  description: str) -> None:
     """GET `path`: the report as the caller may see it, with the log position it includes."""
-    read_route(router, path, lambda c: report(c.reports), params, model, summary, description,
+    read_route(router, path, lambda side: report(side.reports), params, model, summary, description,
                [tag])
 
 
