@@ -213,6 +213,26 @@ class CaseService(Generic[A, S]):
         with self.clock.frozen(as_of.astimezone(self.clock.zone).date()):
             return self.state(caller, past)
 
+    def versions(self, caller: Caller, item_id: UUID, from_version: int | None,
+                 to_version: int | None) -> tuple[S, S]:
+        """The item's states at two versions, for a diff: `to_version` defaults to the
+        current one, `from_version` to the one before it. A version the item never had is
+        404; a range running backwards is 422."""
+        current = self.load_for(caller, "read", item_id)
+        for version in (from_version, to_version):
+            if version is not None and version > current.version:
+                msg = (f"{self.kind} {item_id} has no version {version}: it is at version "
+                       f"{current.version} / 该事项没有此版本")
+                raise NotFound(msg)
+        to_version = current.version if to_version is None else to_version
+        from_version = max(1, to_version - 1) if from_version is None else from_version
+        if from_version > to_version:
+            msg = (f"from_version {from_version} is after to_version {to_version}; give the "
+                   f"earlier version first / 起始版本不能晚于结束版本")
+            raise InvalidValue(msg)
+        return (self.state(caller, self.store.as_of(current, from_version)),
+                self.state(caller, self.store.as_of(current, to_version)))
+
     def history(self, caller: Caller, item_id: UUID) -> list[HistoryEntry]:
         self.load_for(caller, "read", item_id)
         personal = policy.allows(caller, "complaint.personal_data")

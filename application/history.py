@@ -57,3 +57,35 @@ def without_personal_data(entry: HistoryEntry, may_see: bool) -> HistoryEntry:
     if may_see or not hidden:
         return entry
     return replace(entry, data={**entry.data, **dict.fromkeys(hidden)})
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = ""
+            ) -> list[dict[str, Any]]:
+    """Field-level changes from one state of an item to another (their JSON forms), in the
+    order of `after`'s fields: `{field, from, to}` each. Objects are compared field by field
+    (`due.due`), lists of objects item by item (`assignments.1.unit`; an item added is from
+    null, one gone to null); any other value as a whole (`key_years`)."""
+    found: list[dict[str, Any]] = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        name = f"{prefix}{key}"
+        found += _changed(name, before.get(key), after.get(key))
+    return found
+
+
+def _changed(name: str, old: Any, new: Any) -> list[dict[str, Any]]:
+    if old == new:
+        return []
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return changes(old, new, f"{name}.")
+    if _objects(old) and _objects(new):
+        return [change for index in range(max(len(old), len(new)))
+                for change in _changed(f"{name}.{index}", _at(old, index), _at(new, index))]
+    return [{"field": name, "from": old, "to": new}]
+
+
+def _objects(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
+
+
+def _at(values: list[Any], index: int) -> Any:
+    return values[index] if index < len(values) else None

@@ -27,17 +27,19 @@ from pydantic import BaseModel
 
 from api.bootstrap import Container, ReadSide
 from api.deps import CommandCaller, ContainerDep, CurrentCaller, IfMatch
-from api.schemas.common import Body, HistoryEntryPublic
+from api.schemas.common import Body, ChangePublic, DiffPublic, HistoryEntryPublic
 from application.cases import CaseType, Result
 from application.context import Caller
 from application.errors import ConcurrentUpdate, StaleVersion
-from application.history import HistoryEntry
+from application.history import HistoryEntry, changes
 from application.idempotency import Earlier
 from application.moments import AS_OF, MOMENT_DESCRIPTION, MOMENT_PATTERN
 from application.queries import MIN_POSITION, LedgerQuery, Param
 from domain.errors import RuleViolation
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
+# What every version changes, left out of diffs: the version itself and when it was recorded.
+_BOOKKEEPING = {"version", "modified_at"}
 
 
 def set_etag(response: Response, version: int) -> None:
@@ -122,9 +124,29 @@ def item_routes(router: APIRouter, *, service: str, id_name: str,
                 ) -> list[HistoryEntryPublic]:
         return history_public(getattr(c, service).history(caller, item_id))
 
+    def diff(caller: CurrentCaller, c: ContainerDep, item_id: UUID,
+             from_version: Annotated[int | None, Query(
+                 ge=1, le=2**31 - 1, description="The earlier version (default: the one "
+                 "before to_version)")] = None,
+             to_version: Annotated[int | None, Query(
+                 ge=1, le=2**31 - 1, description="The later version (default: the current "
+                 "one)")] = None) -> DiffPublic:
+        before, after = getattr(c, service).versions(caller, item_id, from_version, to_version)
+        return DiffPublic(from_version=before.version, to_version=after.version,
+                          changes=[ChangePublic.model_validate(change) for change in changes(
+                              public(before).model_dump(mode="json", exclude=_BOOKKEEPING),
+                              public(after).model_dump(mode="json", exclude=_BOOKKEEPING))])
+
     _route(router, "GET", f"/{{{id_name}}}", get, id_name, public_model, "Current state")
     _route(router, "GET", f"/{{{id_name}}}/history", history, id_name,
            list[HistoryEntryPublic], "Every event, in order, as audit entries")
+    _route(router, "GET", f"/{{{id_name}}}/diff", diff, id_name, DiffPublic,
+           "Field-level changes between two versions of the state",
+           "Each field whose value differs from `from_version` to `to_version`, as "
+           "`GET …?as_of_version=` shows the state (personal data as the caller may see "
+           "it), but `version` and `modified_at`: `{field, from, to}`, dotted into objects "
+           "and lists of objects. A version the item never had is 404; from_version after "
+           "to_version is 422.")
     for step in steps:
         _step_route(router, service, id_name, public, public_model, step)
 

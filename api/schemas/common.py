@@ -229,3 +229,22 @@ def recorded_schema(name: str, event: type, *, omit: Collection[str] = ("audit",
     event has (aggregate id, version, time) and `omit` (by default its audit context)."""
     envelope = {f.name for f in dataclasses.fields(Aggregate.Event)}
     return public_schema(name, event, omit={*envelope, *omit})
+
+
+class ChangePublic(BaseModel):
+    """One field of an item's state that differs between two versions."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    field: str = Field(description="The field, dotted into objects and lists: `stage`, "
+                       "`due.due`, `assignments.1.unit`")
+    before: Any = Field(alias="from", description="Its value at from_version (null: none)")
+    after: Any = Field(alias="to", description="Its value at to_version (null: none)")
+
+
+class DiffPublic(BaseModel):
+    """What changed in an item's state between two of its versions."""
+
+    from_version: int
+    to_version: int
+    changes: list[ChangePublic]

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.conftest import on_every_backend
-from tests.e2e.helpers import LEDGER, Api, assert_problem
+from tests.e2e.helpers import LEDGER, PROJECTS, Api, assert_problem
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -130,7 +130,7 @@ def test_before_the_first_event_the_ledgers_are_empty(api: Api) -> None:
     assert (page["items"], page["count"], page["position"]) == ([], 0, 0)
 
 
-def test_every_item_read_and_every_ledger_and_report_take_as_of(
+def test_every_item_read_takes_as_of_and_a_diff_and_every_ledger_and_report_as_of(
         api: Api) -> None:
     doc = api.client.get("/openapi.json").json()
     names = {path: {p["name"] for p in ops.get("get", {}).get("parameters", ())}
@@ -140,8 +140,48 @@ def test_every_item_read_and_every_ledger_and_report_take_as_of(
     assert len(items) == 9
     for path in items:
         assert {"as_of", "as_of_version"} <= names[path], path
+        assert {"from_version", "to_version"} <= names[f"{path}/diff"], path
     reads = [p for p in names if p.startswith(("/api/v1/ledgers/", "/api/v1/stats/",
                                               "/api/v1/supervision/"))]
     assert len(reads) >= 15
     for path in reads:
         assert "as_of" in names[path], path
+
+
+def test_a_diff_shows_the_fields_changed_between_two_versions(api: Api,
+                                                             project: dict[str, Any]) -> None:
+    pid = project["id"]
+    api.do("bureau", pid, "sign", {"date": "2025-03-01", "contract_amount": "8000"})
+    api.do("bureau", pid, "raise-problem", {"text": "用地指标不足", "on": "2025-03-02"})
+
+    last = api.client.get(f"{PROJECTS}/{pid}/diff", headers=api.headers("admin")).json()
+    assert (last["from_version"], last["to_version"]) == (2, 3)
+    # A problem added; the steps the state allows follow (its resolution)
+    assert [c["field"] for c in last["changes"]] == ["problems.0", "allowed_steps"]
+    assert last["changes"][0]["from"] is None
+    assert last["changes"][0]["to"]["text"] == "用地指标不足"
+
+    signed = api.client.get(f"{PROJECTS}/{pid}/diff", params={"from_version": 1,
+                            "to_version": 2}, headers=api.headers("admin")).json()
+    fields = {c["field"]: (c["from"], c["to"]) for c in signed["changes"]}
+    assert fields["stage"] == ("negotiating", "signed")
+    assert fields["stage_label"] == ("在谈", "签约")
+    assert fields["sign_date"] == (None, "2025-03-01")
+    assert "version" not in fields and "name" not in fields
+    same = api.client.get(f"{PROJECTS}/{pid}/diff", params={"from_version": 2,
+                          "to_version": 2}, headers=api.headers("admin")).json()
+    assert same["changes"] == []
+
+
+def test_a_diff_refuses_a_backward_range_and_unknown_versions(api: Api,
+                                                               project: dict[str, Any]) -> None:
+    diff = f"{PROJECTS}/{project['id']}/diff"
+    api.do("bureau", project["id"], "comment", {"text": "请尽快推进"})
+    backwards = api.client.get(diff, params={"from_version": 2, "to_version": 1},
+                               headers=api.headers("admin"))
+    assert "after to_version" in assert_problem(backwards, 422)["detail"]
+    unknown = api.client.get(diff, params={"to_version": 5}, headers=api.headers("admin"))
+    assert "no version 5" in assert_problem(unknown, 404)["detail"]
+    assert_problem(api.client.get(diff, params={"from_version": 0},
+                                  headers=api.headers("admin")), 422)
+    assert_problem(api.client.get(diff, headers=api.headers("enterprise")), 403)

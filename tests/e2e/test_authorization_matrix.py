@@ -188,6 +188,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", P): Rule(STAFF, _project_body),
     ("GET", PROJECT): Rule(PROJECT_READERS),
     ("GET", f"{PROJECT}/history"): Rule(PROJECT_READERS),
+    ("GET", f"{PROJECT}/diff"): Rule(PROJECT_READERS),
     ("POST", f"{PROJECT}/revise"): Rule(STAFF, {"park": "柳东汽车城"}),
     ("POST", f"{PROJECT}/sign"): Rule(STAFF, {"date": "2025-03-01", "contract_amount": "8000"}),
     ("POST", f"{PROJECT}/start-construction"): Rule(STAFF, {"date": "2025-04-15"},
@@ -219,6 +220,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", C): Rule(FILERS, COMPLAINT),
     ("GET", COMPLAINT_ITEM): Rule(COMPLAINT_READERS),
     ("GET", f"{COMPLAINT_ITEM}/history"): Rule(COMPLAINT_READERS),
+    ("GET", f"{COMPLAINT_ITEM}/diff"): Rule(COMPLAINT_READERS),
     ("GET", "/api/v1/complaints/by-receipt/{receipt}"): Rule(COMPLAINT_READERS),
     # Intake is the bureau's; both items are already assigned, so it answers 409 to them.
     ("POST", f"{COMPLAINT_ITEM}/accept"): Rule(STAFF, {"note": "受理"}),
@@ -261,6 +263,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", f"{E}/by-code/{{credit_code}}"): Rule(ENTERPRISE_READERS),
     ("GET", ENTERPRISE): Rule(ENTERPRISE_READERS),
     ("GET", f"{ENTERPRISE}/history"): Rule(ENTERPRISE_READERS),
+    ("GET", f"{ENTERPRISE}/diff"): Rule(ENTERPRISE_READERS),
     ("POST", f"{ENTERPRISE}/revise"): Rule(STAFF, {"name": "柳州某集团"}),
     ("POST", f"{ENTERPRISE}/link-leader"): Rule(STAFF, _another_leader),
     ("POST", f"{ENTERPRISE}/unlink-leader"): Rule(STAFF, {"reason": "领导分工调整"}),
@@ -277,6 +280,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", R): Rule(f"{STAFF} enterprise:own", _request_body, item="enterprise"),
     ("GET", REQUEST): Rule(REQUEST_READERS),
     ("GET", f"{REQUEST}/history"): Rule(REQUEST_READERS),
+    ("GET", f"{REQUEST}/diff"): Rule(REQUEST_READERS),
     ("POST", f"{REQUEST}/assign"): Rule(STAFF, {"lead_unit": "fgw"}),
     ("POST", f"{REQUEST}/correct"): Rule(STAFF, {"field": "category", "value": "power",
                                                  "reason": "类别录错"}),
@@ -296,6 +300,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", ORDERS): Rule(SUPERVISION, ORDER_BODY),
     ("GET", ORDER): Rule(ORDER_READERS),
     ("GET", f"{ORDER}/history"): Rule(ORDER_READERS),
+    ("GET", f"{ORDER}/diff"): Rule(ORDER_READERS),
     ("POST", f"{ORDER}/respond"): Rule("unit:own", {"text": "已办结", "done": True}),
     ("POST", f"{ORDER}/close"): Rule(SUPERVISION, {}, given="responded_done"),
     ("POST", f"{ORDER}/return"): Rule(SUPERVISION, {"reason": "材料不全"},
@@ -307,6 +312,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", MEETINGS): Rule(MEETING_RECORDERS, MEETING_BODY),
     ("GET", MEETING): Rule(MEETING_READERS),
     ("GET", f"{MEETING}/history"): Rule(MEETING_READERS),
+    ("GET", f"{MEETING}/diff"): Rule(MEETING_READERS),
     ("POST", f"{MEETING}/items"): Rule(MEETING_RECORDERS, {
         "unit": "liudong", "task": "协调电力接入", "due": "2099-12-31"}),
     ("POST", f"{MEETING}/items/{{number}}/done"): Rule("unit:own", {"text": "电力已接入"}),
@@ -318,6 +324,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", PARKS): Rule(PARK_OFFICE, _park_body),
     ("GET", PARK): Rule(PARK_READERS),
     ("GET", f"{PARK}/history"): Rule(PARK_READERS),
+    ("GET", f"{PARK}/diff"): Rule(PARK_READERS),
     ("POST", f"{PARK}/leading-industries"): Rule(PARK_OFFICE, {"industries": ["机械", "汽车"],
                                                               "reason": "产业调整"}),
     ("POST", f"{PARK}/output"): Rule(PARK_OFFICE, {
@@ -328,6 +335,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", REVIEWS): Rule(PARK_OFFICE, _review_body, item="park_entry_review"),
     ("GET", REVIEW): Rule(REVIEW_READERS),
     ("GET", f"{REVIEW}/history"): Rule(REVIEW_READERS),
+    ("GET", f"{REVIEW}/diff"): Rule(REVIEW_READERS),
     # Only a reviewing unit gives an opinion, its own: the own review's park is managed by
     # the `unit` account's unit, the other's by the `other_unit` account's.
     ("POST", f"{REVIEW}/opinions"): Rule("unit:own", {"opinion": "approve"}),
@@ -341,6 +349,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", A): Rule(f"{STAFF} agent", _agency_body, item="enterprise"),
     ("GET", AGENCY): Rule(AGENCY_READERS),
     ("GET", f"{AGENCY}/history"): Rule(AGENCY_READERS),
+    ("GET", f"{AGENCY}/diff"): Rule(AGENCY_READERS),
     ("POST", f"{AGENCY}/items"): Rule(AGENCY_HANDLERS,
                                       {"item": "project_filing", "status": "pending"}),
     ("POST", f"{AGENCY}/correct-item"): Rule(AGENCY_HANDLERS, {
