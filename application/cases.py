@@ -234,10 +234,17 @@ class CaseService(Generic[A, S]):
                 self.state(caller, self.store.as_of(current, to_version)))
 
     def history(self, caller: Caller, item_id: UUID) -> list[HistoryEntry]:
-        self.load_for(caller, "read", item_id)
-        personal = policy.allows(caller, "complaint.personal_data")
+        item = self.load_for(caller, "read", item_id)
+        personal = self.sees_personal_data(caller, item)
         return [without_personal_data(e, personal)
                 for e in history_entries(self.store.events(item_id), self.event_labels)]
+
+    def sees_personal_data(self, caller: Caller, item: A) -> bool:
+        """Whether the caller sees the personal data the item holds (application/history.py
+        PERSONAL): the one rule of the policy (`personal_data.read`), for states, histories
+        and the journal alike. A case type whose items are personal data's subject lets the
+        subject see its own."""
+        return policy.allows(caller, "personal_data.read")
 
     # --- deadlines -----------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
     event_labels = EVENT_LABELS
 
     def state(self, caller: Caller, item: Complaint) -> ComplaintState:
-        return ComplaintState.of(item, policy.allows(caller, "complaint.personal_data"),
+        return ComplaintState.of(item, self.sees_personal_data(caller, item),
                                  filer=caller.enterprise is not None
                                  and caller.enterprise == item.filed_by_enterprise)
 

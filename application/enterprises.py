@@ -91,6 +91,13 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
     event_labels = EVENT_LABELS
     state_type = EnterpriseState
 
+    def sees_personal_data(self, caller: Caller, item: Enterprise) -> bool:
+        """In the history: personal-data staff, and the enterprise itself, whose contact
+        people are its own. (The state shows the current contacts to whoever may read the
+        enterprise.)"""
+        return super().sees_personal_data(caller, item) or (
+            caller.enterprise is not None and caller.enterprise == item.credit_code)
+
     # --- reads -------------------------------------------------------------------------
 
     def load_by_code(self, credit_code: str) -> Enterprise:

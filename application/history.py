@@ -47,16 +47,26 @@ def history_entries(events: list[Any], labels: Mapping[str, str]) -> list[Histor
     return entries
 
 
-PERSONAL = ("complainant", "filed_by_enterprise")  # who complained
+# Personal data events carry: who complained (a complaint's complainant and the enterprise
+# that filed it) and an enterprise's contact people, as recorded or among the `changes` of a
+# revision. Who may see it is one rule of the policy (`personal_data.read`).
+PERSONAL = ("complainant", "filed_by_enterprise", "contacts")
+_CHANGES = "changes"
 
 
 def without_personal_data(entry: HistoryEntry, may_see: bool) -> HistoryEntry:
-    """The entry with who complained (contact details, the filing enterprise) blanked
-    unless the reader may see it."""
-    hidden = [key for key in PERSONAL if key in entry.data]
-    if may_see or not hidden:
+    """The entry with its personal data blanked (null) unless the reader may see it."""
+    if may_see:
         return entry
-    return replace(entry, data={**entry.data, **dict.fromkeys(hidden)})
+    data = _blanked(entry.data)
+    changes = data.get(_CHANGES)
+    if isinstance(changes, Mapping):
+        data[_CHANGES] = _blanked(changes)
+    return entry if data == entry.data else replace(entry, data=data)
+
+
+def _blanked(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: None if key in PERSONAL else value for key, value in data.items()}
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = ""

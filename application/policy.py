@@ -142,8 +142,6 @@ POLICY: dict[str, Rule] = {
     "complaint.answer_instruction": rule(
         "answer instructions (批示落实反馈)", *STAFF, unit=[R.unit],
         this="answer an instruction on a complaint: only the unit it is assigned to may"),
-    "complaint.personal_data": rule("see complainants' contact details", Role.bureau,
-                                    Role.supervisor),
     # 企业
     "enterprise.read": rule("read enterprises", *READERS, unit=[R.area],
                             enterprise=[R.enterprise], agent=[R.agent_case],
@@ -222,7 +220,12 @@ POLICY: dict[str, Rule] = {
     "dashboard.read": rule("read the supervision dashboard (督查督办工作台)", *READERS,
                            unit=[R.unit]),
     "stats.read": rule("read statistics", *READERS),
-    "journal.read": rule("read the audit journal", Role.admin, Role.supervisor),
+    "journal.read": rule("read the audit journal", Role.admin, Role.supervisor, Role.leader),
+    # Personal data — who complained (the complainant, the filing enterprise) and an
+    # enterprise's contact people — wherever it shows: an item's state, its history, the
+    # audit journal. Its subject sees its own besides (see CaseService.sees_personal_data).
+    "personal_data.read": rule("see personal data (complainants, enterprise contacts)",
+                               Role.bureau, Role.supervisor),
     "account.manage": rule("open, reissue or deactivate accounts", Role.admin),
 }
 

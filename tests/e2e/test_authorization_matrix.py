@@ -361,7 +361,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/ledgers/agency-cases"): Rule(f"{READ_ALL} agent enterprise"),
     ("GET", "/api/v1/stats/agency"): Rule(READ_ALL),
     # --- 审计 ------------------------------------------------------------------------------
-    ("GET", "/api/v1/audit/journal"): Rule(SUPERVISION),
+    ("GET", "/api/v1/audit/journal"): Rule(f"{SUPERVISION} leader"),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------
     ("GET", f"{O311}/discovery.{{fmt}}"): Rule(EVERYONE, auth="none"),
     ("GET", f"{O311}/services.{{fmt}}"): Rule(EVERYONE, auth="none"),
