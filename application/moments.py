@@ -22,23 +22,24 @@ from application.queries import Param
 from domain.errors import InvalidValue
 
 # ISO 8601 date and time, with an offset (Z or ±HH:MM) or without one (then the office's
-# zone, Asia/Shanghai); seconds and fractions optional.
+# zone, Asia/Shanghai); seconds and fractions optional. A space before the offset's hours is
+# a `+` that an unencoded query string turned into a space (`?as_of=…T18:00:00+08:00`).
 MOMENT_PATTERN = (r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
-                  r"([Zz]|[+-]\d{2}:\d{2})?$")
+                  r"([Zz]|[+ -]\d{2}:\d{2})?$")
 _MOMENT = re.compile(MOMENT_PATTERN)
+_SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:\d{2})$")
 MOMENT_DESCRIPTION = ("a recorded time, ISO 8601 with its offset (2025-06-30T18:00:00+08:00 "
                       "or …Z); without an offset the time is Asia/Shanghai's")
 
 
 def parse_moment(raw: str, zone: ZoneInfo, field: str = "as_of") -> datetime:
     """The instant (UTC) that `raw` names; a time without an offset is in `zone`."""
-    text = raw.strip()
-    if not _MOMENT.match(text):
+    if not _MOMENT.fullmatch(raw):
         msg = (f"{field} must be a date and time such as 2025-06-30T18:00:00+08:00, got "
                f"{raw[:60]!r} / {field}须为日期时间（如 2025-06-30T18:00:00+08:00）")
         raise InvalidValue(msg)
     try:
-        moment = datetime.fromisoformat(text.upper())
+        moment = datetime.fromisoformat(_SPACED_OFFSET.sub(r"\1+\2", raw).upper())
     except ValueError:
         msg = f"{field}: {raw[:60]!r} is not a valid date and time / {field}不是有效的日期时间"
         raise InvalidValue(msg) from None

@@ -136,6 +136,9 @@ def test_a_moment_is_iso_8601_with_or_without_an_offset() -> None:
     assert parse_moment("2025-06-30T18:00:00+08:00", SHANGHAI) == \
         datetime(2025, 6, 30, 10, 0, tzinfo=UTC)
     assert parse_moment("2025-06-30 18:00", SHANGHAI) == datetime(2025, 6, 30, 10, 0, tzinfo=UTC)
+    # `+08:00` sent unencoded in a query string arrives as ` 08:00`
+    assert parse_moment("2025-06-30T18:00:00 08:00", SHANGHAI) == \
+        datetime(2025, 6, 30, 10, 0, tzinfo=UTC)
     assert parse_moment("2025-06-30t10:00:00.5z", SHANGHAI) == \
         datetime(2025, 6, 30, 10, 0, 0, 500000, tzinfo=UTC)
     assert parse_moment("0001-01-01T00:00:00+08:00", SHANGHAI) == \
