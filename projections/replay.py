@@ -17,6 +17,10 @@ from projections.base import Projection
 from projections.follower import LogSource
 from projections.store import TRACKING_DDL, Tx, ViewStore
 
+# Replays running at once in a process: each builds a whole copy of the read models, so many
+# distinct moments asked for together queue here instead of filling memory and the CPU.
+_AT_ONCE = threading.BoundedSemaphore(2)
+
 
 class Replayed(ViewStore):
     """An in-memory view store holding every projection up to log position `position`."""
@@ -44,8 +48,9 @@ class Replayed(ViewStore):
         with self._replaying:
             if self._replayed.is_set():
                 return
-            self._install()
-            self._apply_log()
+            with _AT_ONCE:
+                self._install()
+                self._apply_log()
             self._replayed.set()
 
     def _install(self) -> None:
