@@ -30,7 +30,7 @@ from domain.reporting import (
 )
 
 KIND, KIND_LABEL = MISSING_REPORT  # of its items in the supervision view
-_PERIOD_CODE = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+_PERIOD_CODE = re.compile(r"^[1-9]\d{3}-(0[1-9]|1[0-2]|Q[1-4])$")  # years 1000–9999: real dates
 
 
 def _period_code(raw: str) -> str:

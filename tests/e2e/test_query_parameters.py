@@ -37,9 +37,17 @@ def test_a_single_valued_parameter_given_twice_is_a_422(client: Any,
 def test_an_item_read_refuses_unknown_parameters_too(client: Any,
                                                       tokens: dict[str, str]) -> None:
     response = client.get("/api/v1/projects/00000000-0000-0000-0000-000000000001",
-                          params={"as_of": "2025-01-01"}, headers=auth(tokens["admin"]))
+                          params={"as_at": "2025-01-01"}, headers=auth(tokens["admin"]))
 
-    assert "as_of" in assert_problem(response, 422)["detail"]
+    assert "as_at" in assert_problem(response, 422)["detail"]
+
+
+def test_a_reporting_period_in_year_0000_is_a_422_not_a_server_error(
+        client: Any, tokens: dict[str, str]) -> None:
+    response = client.get("/api/v1/ledgers/projects", params={"report_period": "0000-01"},
+                          headers=auth(tokens["admin"]))
+
+    assert "report_period" in assert_problem(response, 422)["detail"]
 
 
 def test_the_declared_parameters_still_pass(client: Any, tokens: dict[str, str]) -> None:
