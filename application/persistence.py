@@ -32,12 +32,13 @@ class Database:
             # sqlite:///relative and sqlite:////absolute, as SQLAlchemy spells them.
             path = path[1:] if path.startswith("/") else path
             if not path:
-                msg = "a sqlite URL needs a file path: sqlite:///var/investledger.db"
+                msg = ("a sqlite URL needs a file path: sqlite:///var/investledger.db / "
+                       "SQLite地址须含文件路径")
                 raise ValueError(msg)
             return cls(kind="sqlite", path=path)
         parts = urlsplit(url)
         if parts.scheme not in ("postgresql", "postgres"):
-            msg = f"unsupported database URL scheme {parts.scheme!r}"
+            msg = f"unsupported database URL scheme {parts.scheme!r} / 不支持的数据库地址"
             raise ValueError(msg)
         query = parse_qs(parts.query)
         return cls(

@@ -239,7 +239,7 @@ def _grants(caller: Caller, action: str) -> frozenset[Relation]:
     try:
         rule = POLICY[action]
     except KeyError:
-        msg = f"no policy for action {action!r}"
+        msg = f"no policy for action {action!r} / 未定义该操作的权限"
         raise LookupError(msg) from None
     return rule.grants.get(caller.role, frozenset()) if caller.role else frozenset()
 

@@ -80,9 +80,12 @@ class Param:
         try:
             return self.parse(raw)
         except InvalidValue as exc:
-            raise InvalidValue(f"{name}: {exc}") from None
+            english, _, chinese = str(exc).partition(" / ")
+            msg = f"{name}: {english} / 查询参数{name}：{chinese or '取值无效'}"
+            raise InvalidValue(msg) from None
         except (ValueError, TypeError):
-            msg = f"{name}: {raw!r} is not {self.schema.get('description', 'valid')}"
+            msg = (f"{name}: {raw!r} is not {self.schema.get('description', 'valid')} / "
+                   f"查询参数{name}的取值无效")
             raise InvalidValue(msg) from None
 
 
@@ -92,7 +95,7 @@ def codes(enum: type[Enum], description: str) -> Param:
 
     def parse(raw: str) -> str:
         if raw not in known:
-            msg = f"unknown code {raw!r}; one of {', '.join(known)}"
+            msg = f"unknown code {raw!r}; one of {', '.join(known)} / 取值不在所列代码之中"
             raise InvalidValue(msg)
         return raw
 
@@ -108,7 +111,7 @@ def words(description: str) -> Param:
 def text(description: str, max_length: int = 100) -> Param:
     def parse(raw: str) -> str | None:
         if len(raw) > max_length:
-            msg = f"at most {max_length} characters, got {len(raw)}"
+            msg = f"at most {max_length} characters, got {len(raw)} / 最多{max_length}个字符"
             raise InvalidValue(msg)
         return raw.strip() or None
 
@@ -124,7 +127,7 @@ def integer(description: str, lowest: int, highest: int) -> Param:
     def parse(raw: str) -> int:
         value = int(raw) if len(raw) <= 20 else highest + 1
         if not lowest <= value <= highest:
-            msg = f"must be between {lowest} and {highest}, got {raw}"
+            msg = f"must be between {lowest} and {highest}, got {raw} / 须在{lowest}至{highest}之间"
             raise InvalidValue(msg)
         return value
 
@@ -137,7 +140,7 @@ def flag(description: str) -> Param:
     def parse(raw: str) -> bool:
         value = {"true": True, "1": True, "false": False, "0": False}.get(raw.lower())
         if value is None:
-            msg = f"true or false, got {raw!r}"
+            msg = f"true or false, got {raw!r} / 须为true或false"
             raise InvalidValue(msg)
         return value
 
@@ -146,7 +149,7 @@ def flag(description: str) -> Param:
 
 def _short_text(raw: str) -> str:
     if len(raw) > 100:
-        msg = f"at most 100 characters, got {len(raw)}"
+        msg = f"at most 100 characters, got {len(raw)} / 最多100个字符"
         raise InvalidValue(msg)
     return raw
 
@@ -238,11 +241,13 @@ class Reads:
         if min_position:
             head = self.head()
             if min_position > head:
-                msg = f"min_position {min_position} is beyond the head of the log ({head})"
+                msg = (f"min_position {min_position} is beyond the head of the log ({head}) / "
+                       "min_position超出了日志的最新位置")
                 raise InvalidValue(msg)
             if not self.positions.wait_for(projection, min_position, self.timeout):
                 msg = (f"the {projection} read model has not reached position {min_position}"
-                       f" yet (at {self.positions.position(projection)}); retry shortly")
+                       f" yet (at {self.positions.position(projection)}); retry shortly / "
+                       "读模型尚未更新到该位置，请稍后重试")
                 raise NotReady(msg)
         return self.positions.position(projection)
 

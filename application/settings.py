@@ -94,7 +94,8 @@ class Settings(BaseSettings, WorkingDays):
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgresql://", "postgres://", "memory://")):
-            msg = "LEDGER_DATABASE_URL must start with sqlite://, postgresql:// or memory://"
+            msg = ("LEDGER_DATABASE_URL must start with sqlite://, postgresql:// or memory:// / "
+                   "数据库地址须以sqlite://、postgresql://或memory://开头")
             raise ValueError(msg)
         return value
 

@@ -32,7 +32,7 @@ class Store:
         except AggregateNotFoundError:
             item = None
         if not isinstance(item, cls):
-            msg = f"no {cls.__name__.lower()} with id {item_id}"
+            msg = f"no {cls.__name__.lower()} with id {item_id} / 没有该事项"
             raise NotFound(msg)
         check_version(item, expected_version)
         return item
@@ -42,7 +42,8 @@ class Store:
         if as_of_version is None:
             return current
         if not 1 <= as_of_version <= current.version:
-            msg = f"as_of_version must be between 1 and {current.version}, got {as_of_version}"
+            msg = (f"as_of_version must be between 1 and {current.version}, "
+                   f"got {as_of_version} / as_of_version须在1至{current.version}之间")
             raise InvalidValue(msg)
         return self.load(type(current), current.id, version=as_of_version)
 
@@ -78,7 +79,8 @@ class Store:
         except IntegrityError:
             position = self._recorded(pending)
             if position is None:
-                msg = "another change to this item was saved first; reload and retry"
+                msg = ("another change to this item was saved first; reload and retry / "
+                       "该事项已先被他人修改，请刷新后重试")
                 raise ConcurrentUpdate(msg) from None
             return position
         return last_position(recordings)
@@ -116,5 +118,6 @@ def check_version(item: Aggregate, expected_version: int | None) -> None:
     """Refuse a command whose If-Match names another version than the current one."""
     if expected_version is not None and item.version != expected_version:
         msg = (f"{type(item).__name__.lower()} {item.id} is at version {item.version}, "
-               f"If-Match named {expected_version}; reload and retry")
+               f"If-Match named {expected_version}; reload and retry / "
+               "该事项已被修改，请刷新后重试")
         raise StaleVersion(msg)
