@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain.shared import Audit
+from application.context import PUBLIC_ROLE
+from domain.shared import Audit, Role
 
 _ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic",
                        "audit"})
@@ -39,12 +40,18 @@ def history_entries(events: list[Any], labels: Mapping[str, str]) -> list[Histor
                 "id": audit.actor_id if audit else None,
                 "name": audit.actor_name if audit else None,
                 "role": audit.role if audit else None,
+                "role_label": _role_label(audit.role) if audit else None,
                 "unit": audit.unit if audit else None,
             },
             correlation_id=audit.correlation_id if audit else "",
             data={k: v for k, v in e.__dict__.items() if k not in _ENVELOPE},
         ))
     return entries
+
+
+def _role_label(role: str | None) -> str | None:
+    """The Chinese name of an actor's role (公众 for a step taken without an account)."""
+    return "公众" if role == PUBLIC_ROLE else Role.labels().get(role or "")
 
 
 # Personal data events carry: who complained (a complaint's complainant and the enterprise

@@ -138,6 +138,7 @@ class ActorPublic(BaseModel):
     id: str | None
     name: str | None
     role: str | None
+    role_label: str | None = Field(None, description="The role's Chinese name (角色)")
     unit: str | None
 
 

@@ -179,7 +179,7 @@ def test_history_names_the_actor_of_each_token_and_the_request_id(
     received, _, assigned, acknowledged = history
     assert received["correlation_id"] == "file-1"
     assert received["actor"]["name"] == account_name("bureau")
-    assert received["actor"]["role"] == "bureau"
+    assert (received["actor"]["role"], received["actor"]["role_label"]) == ("bureau", "投促局")
     assert received["data"]["on"] == RECEIVED_ON
     assert assigned["data"]["unit"] == "liudong"
     assert assigned["data"]["reply_deadline"]["working_days"] == REPLY_DAYS

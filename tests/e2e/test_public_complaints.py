@@ -142,7 +142,7 @@ def test_a_public_complaint_appears_in_the_staff_api_under_its_receipt_id(
     assert state["filed_by_enterprise"] is None
     assert state["content"] == public_body()["content"]
     assert state["respondent_unit"] == "sthjj"
-    assert received["actor"]["role"] == "public"
+    assert (received["actor"]["role"], received["actor"]["role_label"]) == ("public", "公众")
     assert received["correlation_id"] == "web-42"
     anonymous = _filed(client, complainant=None)["receipt"]
     state = complaints.state(str(Complaint.create_id(anonymous)))
