@@ -11,9 +11,11 @@ from typing import Any
 
 from api.past import Past
 from application.accounts import AccountService
+from application.audit import AuditChain
 from application.calendar import ChineseWorkingCalendar, DeadlinePolicy, WorkingDays
 from application.calendar_sync import SyncResult, sync_calendar
 from application.cases import CaseType, Context
+from application.checkpoints import Signer, private_key
 from application.context import Caller, Clock
 from application.dashboard import Dashboard
 from application.idempotency import IdempotencyRecords
@@ -79,6 +81,7 @@ class Container:
     reporting: KeyReporting  # 信息报送 of key projects, judged when read
     dashboard: Dashboard
     past: Past  # as-of reads of the projections (as_of=)
+    audit: AuditChain  # 审计链: checkpoints and proofs
     services: dict[str, Any] = field(default_factory=dict)  # by CaseType.attribute
     following: bool = False
 
@@ -170,6 +173,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
         views=views, follower=follower, reads=live.reads, idempotency=IdempotencyRecords(store),
         reports=live.reports, reporting=live.reporting, dashboard=live.dashboard,
         past=Past(ledger, clock, side, lambda: all_projections(cases)),
+        audit=AuditChain(ledger.recorder, Signer(private_key(settings.signing_key))
+                         if settings.signing_key else None),
         services={case.attribute: case.service(context) for case in cases
                   if case.service is not None},
     )

@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from api.bootstrap import Container, build
+from api.cli_audit import audit, demo_signing_key
 from api.errors import DATABASE_ERRORS
 from application.context import Caller
 from application.errors import ApplicationError
@@ -38,6 +39,7 @@ projections = typer.Typer(help="Read models: follow the log, rebuild, status.",
                           no_args_is_help=True)
 calendar = typer.Typer(help="Working-day calendar (工作日历).", no_args_is_help=True)
 app.add_typer(accounts, name="accounts")
+app.add_typer(audit, name="audit")
 app.add_typer(calendar, name="calendar")
 app.add_typer(projections, name="projections")
 console = Console()
@@ -98,6 +100,7 @@ def serve(
             for label, token in tokens.items():
                 table.add_row(label, token)
             console.print(table)
+        demo_signing_key(container)
     elif container.ledger.head() == 0:
         console.print("The store is empty. Create the first administrator with\n"
                       "  investledger accounts add --name NAME --role admin --as YOUR_NAME\n"

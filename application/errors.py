@@ -37,3 +37,11 @@ class TooManyRequests(ApplicationError):
 
 class NotReady(ApplicationError):
     """A read model has not yet reached the asked position (HTTP 503)."""
+
+
+class NotConfigured(ApplicationError):
+    """The deployment lacks a setting this request needs, such as a signing key (HTTP 503)."""
+
+
+class ChainBroken(ApplicationError):
+    """The audit chain's stored links are not in sequence, so no proof can be made (HTTP 409)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from application.chained_recorders import recorder_topic
 from application.settings import Settings
 
 
@@ -78,6 +79,12 @@ class Database:
             })
             if self.schema:
                 env["POSTGRES_SCHEMA"] = self.schema
+        topic = recorder_topic(self.kind, settings.append_only_role)
+        if topic:
+            # The audit chain is written with the events (application/chained_recorders.py).
+            env["APPLICATION_RECORDER_TOPIC"] = topic
+        if settings.append_only_role:
+            env["CREATE_TABLE"] = "n"  # the tables' owner made them (`audit grant`)
         if settings.cipher_key:
             env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
             env["CIPHER_KEY"] = settings.cipher_key

@@ -226,6 +226,8 @@ POLICY: dict[str, Rule] = {
     # audit journal. Its subject sees its own besides (see CaseService.sees_personal_data).
     "personal_data.read": rule("see personal data (complainants, enterprise contacts)",
                                Role.bureau, Role.supervisor),
+    "audit.read": rule("sign checkpoints or read proofs of the audit chain (审计链)",
+                       Role.admin, Role.supervisor),
     "account.manage": rule("open, reissue or deactivate accounts", Role.admin),
 }
 

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.calendar import WorkingDays
+from application.checkpoints import private_key
 from domain.reporting import Cadence
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/investledger.db"
@@ -42,6 +43,13 @@ class Settings(BaseSettings, WorkingDays):
     cipher_key: str | None = Field(
         None, description="Base64 AES key; when set, event payloads are encrypted at rest."
     )
+    signing_key: str | None = Field(
+        None, description="Base64 Ed25519 private key (32 bytes) that signs audit checkpoints "
+        "(`investledger audit keygen` makes one); unset: checkpoints are refused (503).")
+    append_only_role: bool = Field(
+        False, description="PostgreSQL: the service connects as a role that may only read and "
+        "append events (`investledger audit grant ROLE`, run by the tables' owner): it creates "
+        "no event tables and serialises its writes without LOCK TABLE.")
     postgres_pool_size: int = Field(5, ge=1, le=100)
     database_timeout: float = Field(5.0, gt=0, le=60, description="Longest wait for a "
                                     "database connection, seconds; past it the API answers "
@@ -97,6 +105,15 @@ class Settings(BaseSettings, WorkingDays):
             msg = ("LEDGER_DATABASE_URL must start with sqlite://, postgresql:// or memory:// / "
                    "数据库地址须以sqlite://、postgresql://或memory://开头")
             raise ValueError(msg)
+        return value
+
+    @field_validator("signing_key", mode="before")
+    @classmethod
+    def _signing_key(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None  # an empty variable (compose's ${LEDGER_SIGNING_KEY:-}) is no key
+        if isinstance(value, str):
+            private_key(value)  # refuse a malformed key at start, naming the setting
         return value
 
     @field_validator("review_units", mode="before")
