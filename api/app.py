@@ -18,7 +18,7 @@ from api.cases import CASE_TYPES
 from api.deps import strict_query
 from api.logs import install_redaction
 from api.ratelimit import PublicLimits
-from api.routers import console, dashboard, journal, meta, reports
+from api.routers import audit, console, dashboard, journal, meta, reports
 from application.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ def create_app(container: Container | None = None,
     app.include_router(dashboard.router)
     app.include_router(open311.router)
     app.include_router(journal.router)
+    app.include_router(audit.router)
     app.include_router(console.router)
     openapi.install(app)
     return app

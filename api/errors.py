@@ -15,8 +15,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import validation
 from application.errors import (
     ApplicationError,
+    ChainBroken,
     ConcurrentUpdate,
     Forbidden,
+    NotConfigured,
     NotFound,
     NotReady,
     StaleVersion,
@@ -48,6 +50,8 @@ STATUS: list[tuple[type[Exception], int]] = [
     (StaleVersion, 412),
     (ConcurrentUpdate, 409),
     (NotReady, 503),
+    (NotConfigured, 503),
+    (ChainBroken, 409),
     (TooManyRequests, 429),
     (InvalidValue, 422),
     (RuleViolation, 409),
@@ -125,7 +129,7 @@ async def known(request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="investledger"'
-    if status == 503:
+    if status == 503 and not isinstance(exc, NotConfigured):  # retrying will not help
         headers["Retry-After"] = "1"
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
