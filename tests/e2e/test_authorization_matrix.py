@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.bootstrap import Container, build
+from application.checkpoints import keygen
 from tests.conftest import ROLE_ACCOUNTS, auth, sqlite_settings
 from tests.e2e.matrix_world import (
     GIVEN,
@@ -72,7 +73,8 @@ class Rule:
     "none" (public). `anonymous`: an api_key route that also serves callers without one.
     `item`: the case type whose own/other item the call names, when the path does not say
     (the enterprise a request is raised for). `given`: the state (matrix_world.GIVEN) both
-    items are put in first, so the step can succeed for who may take it."""
+    items are put in first, so the step can succeed for who may take it. `query`: the query
+    parameters of a valid call, for an operation that requires some."""
 
     allow: str
     body: Body = None
@@ -80,6 +82,7 @@ class Rule:
     auth: str = "bearer"
     anonymous: bool = False
     item: str = ""
+    query: dict[str, str] | None = None
 
 
 def _another_leader(world: World, item: Item | None) -> dict[str, Any]:
@@ -362,6 +365,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/stats/agency"): Rule(READ_ALL),
     # --- 审计 ------------------------------------------------------------------------------
     ("GET", "/api/v1/audit/journal"): Rule(f"{SUPERVISION} leader"),
+    ("GET", "/api/v1/audit/checkpoint"): Rule(SUPERVISION),
+    ("GET", "/api/v1/audit/proof"): Rule(SUPERVISION, query={"position": "1", "tree_size": "1"}),
+    ("GET", "/api/v1/audit/consistency"): Rule(SUPERVISION, query={"from": "1", "to": "2"}),
     # --- Open311 GeoReport v2 ----------------------------------------------------------------
     ("GET", f"{O311}/discovery.{{fmt}}"): Rule(EVERYONE, auth="none"),
     ("GET", f"{O311}/services.{{fmt}}"): Rule(EVERYONE, auth="none"),
@@ -431,7 +437,8 @@ def operations(app_openapi: dict[str, Any]) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def matrix_container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One SQLite container for the module: worlds keep their items apart."""
-    container = build(sqlite_settings(Path(tmp_path_factory.mktemp("matrix"))))
+    container = build(sqlite_settings(Path(tmp_path_factory.mktemp("matrix")),
+                                      signing_key=keygen().private))
     try:
         yield container
     finally:
@@ -478,7 +485,7 @@ class Call:
             return client.post(url, data={**(body or {}), **key})
         headers = auth(token) if token and self.rule.auth == "bearer" else {}
         if self.method == "GET":
-            return client.get(url, headers=headers)
+            return client.get(url, headers=headers, params=self.rule.query)
         return client.request(self.method, url, json=body if body is not None else {},
                               headers=headers)
 

@@ -51,11 +51,11 @@ class RawStore:
             with psycopg.connect(database.conninfo(), autocommit=True) as conn:
                 yield conn
         else:
-            conn = sqlite3.connect(database.path, isolation_level=None)
+            lite = sqlite3.connect(database.path, isolation_level=None)
             try:
-                yield conn
+                yield lite
             finally:
-                conn.close()
+                lite.close()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one statement as an administrator would; its rows (if any)."""
