@@ -14,12 +14,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from api.bootstrap import Container, build
 from application.audit_verify import ChainVerifier
-from application.context import SYSTEM
 from application.checkpoints import Signer, keygen, private_key
+from application.context import SYSTEM
 from application.ledger import Ledger
 from application.merkle import MerkleLeaves, consistency_proof, inclusion_proof, root
 from application.persistence import Database
@@ -77,15 +78,15 @@ def bench_proofs(c: Container, leaves: int) -> None:
     print(f"next checkpoint: {timed(audit.sign_head) * 1000:.1f} ms")
     rng = random.Random(7)
     samples = [rng.randrange(leaves) for _ in range(200)]
-    cached = [timed(lambda i=i: inclusion_proof(audit.levels, i, leaves)) for i in samples]
+    cached = [timed(partial(inclusion_proof, audit.levels, i, leaves)) for i in samples]
     sizes = [rng.randrange(1, leaves) for _ in range(200)]
-    consistent = [timed(lambda m=m: consistency_proof(audit.levels, m, leaves)) for m in sizes]
+    consistent = [timed(partial(consistency_proof, audit.levels, m, leaves)) for m in sizes]
     print(f"inclusion proof over {leaves} leaves (cached levels): median "
           f"{statistics.median(cached) * 1e6:.0f} µs, max {max(cached) * 1e6:.0f} µs, "
           f"{len(inclusion_proof(audit.levels, samples[0], leaves))} hashes")
     print(f"consistency proof to {leaves} leaves (cached levels): median "
           f"{statistics.median(consistent) * 1e6:.0f} µs, max {max(consistent) * 1e6:.0f} µs")
-    served = [timed(lambda i=i: audit.inclusion(SYSTEM, i + 1, leaves)) for i in samples[:50]]
+    served = [timed(partial(audit.inclusion, SYSTEM, i + 1, leaves)) for i in samples[:50]]
     print(f"inclusion proof through the service (two indexed reads, then the proof): median "
           f"{statistics.median(served) * 1000:.2f} ms")
     leaf_hashes = [audit.levels.subtree(i, i + 1) for i in range(leaves)]
