@@ -12,21 +12,35 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.domain import Aggregate, event
 
-from api.bootstrap import Container
+from application.audit import AuditChain
 from application.audit_chain import ChainTables
 from application.checkpoints import Checkpoint, Signer, keygen, private_key
+from application.ledger import Ledger, build_ledger
+from application.persistence import Database
+from application.settings import Settings
+
+
+class Note(Aggregate):
+    """A stand-in item: the chain needs events, not a domain."""
+
+    @event("Written")
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 @dataclass
 class RawStore:
     """One backend's event tables under their real names, with `?` placeholders."""
 
-    container: Container
+    ledger: Ledger
+    database: Database
+    audit: AuditChain
 
     @property
     def chain(self) -> ChainTables:
-        return self.container.ledger.recorder.chain  # type: ignore[attr-defined, no-any-return]
+        return self.ledger.recorder.chain  # type: ignore[attr-defined, no-any-return]
 
     @property
     def postgres(self) -> bool:
@@ -46,7 +60,7 @@ class RawStore:
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
-        database = self.container.database
+        database = self.database
         if self.postgres:
             with psycopg.connect(database.conninfo(), autocommit=True) as conn:
                 yield conn
@@ -83,10 +97,26 @@ class RawStore:
         return tuple(found)
 
 
+    def fill(self) -> None:
+        """18 events in 9 transactions of one to three."""
+        for i in range(9):
+            self.ledger.save(*(Note(f"note {i}.{j}") for j in range(1 + i % 3)))
+
+    def checkpoint(self, key: Signer) -> Checkpoint:
+        self.audit.use_key(key)
+        return self.audit.sign_head()
+
+
+@contextmanager
+def event_store(settings: Settings) -> Iterator[RawStore]:
+    """The event store alone (no read models): what the chain lives in."""
+    database = Database.parse(settings.database_url)
+    ledger = build_ledger(settings, database)
+    try:
+        yield RawStore(ledger, database, AuditChain(ledger.recorder, None))
+    finally:
+        ledger.close()
+
+
 def signer() -> Signer:
     return Signer(private_key(keygen().private))
-
-
-def checkpoint_now(container: Container, key: Signer) -> Checkpoint:
-    container.audit.use_key(key)
-    return container.audit.sign_head()

@@ -6,33 +6,37 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Iterator
 
 import pytest
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import IntegrityError
 
-from api.bootstrap import Container, build
 from application.audit_verify import ChainVerifier
 from application.ledger import Ledger
 from application.persistence import Database
 from application.settings import Settings
 from tests.conftest import on_every_backend
-from tests.integration.audit_store import RawStore
-from tests.integration.test_audit_append_only import Note
+from tests.integration.audit_store import Note, RawStore, event_store
 
 pytestmark = on_every_backend
 
 
-def links(c: Container) -> list[tuple[int, int, bytes]]:
-    raw = RawStore(c)
+@pytest.fixture
+def raw(settings: Settings) -> Iterator[RawStore]:
+    with event_store(settings) as store:
+        yield store
+
+
+def links(raw: RawStore) -> list[tuple[int, int, bytes]]:
     return [(int(p), int(i), bytes(h)) for p, i, h in raw.execute(
         f"SELECT position, leaf_index, hash FROM {raw.chain_table} ORDER BY leaf_index")]
 
 
-def test_each_event_gets_one_link_in_the_documented_encoding(container: Container) -> None:
-    container.ledger.save(Note("甲"), Note("乙"))
-    container.ledger.save(Note("丙"))
-    notifications = container.ledger.recorder.select_notifications(start=1, limit=10)
+def test_each_event_gets_one_link_in_the_documented_encoding(raw: RawStore) -> None:
+    raw.ledger.save(Note("甲"), Note("乙"))
+    raw.ledger.save(Note("丙"))
+    notifications = raw.ledger.recorder.select_notifications(start=1, limit=10)
 
     previous, expected = bytes(32), list[tuple[int, int, bytes]]()
     for n in notifications:
@@ -43,27 +47,26 @@ def test_each_event_gets_one_link_in_the_documented_encoding(container: Containe
         previous = hashlib.sha256(previous + entry).digest()
         expected.append((n.id, len(expected), previous))
 
-    assert links(container) == expected
-    assert len(expected) == container.ledger.head() == 3
+    assert links(raw) == expected
+    assert len(expected) == raw.ledger.head() == 3
 
 
-def test_a_refused_write_leaves_no_link_and_the_chain_goes_on_after_it(
-        container: Container) -> None:
+def test_a_refused_write_leaves_no_link_and_the_chain_goes_on_after_it(raw: RawStore) -> None:
     note = Note("原文")
-    container.ledger.save(note)
-    twin: Note = container.ledger.repository.get(note.id)
+    raw.ledger.save(note)
+    twin: Note = raw.ledger.repository.get(note.id)
     note.trigger_event(Note.Event)
     twin.trigger_event(Note.Event)
-    container.ledger.save(note)
-    before = links(container)
+    raw.ledger.save(note)
+    before = links(raw)
 
     with pytest.raises(IntegrityError):
-        container.ledger.save(twin)  # the same version again: refused, nothing written
-    container.ledger.save(Note("之后"))
+        raw.ledger.save(twin)  # the same version again: refused, nothing written
+    raw.ledger.save(Note("之后"))
 
-    after = links(container)
+    after = links(raw)
     assert after[:len(before)] == before and len(after) == len(before) + 1
-    assert ChainVerifier(container.ledger.recorder).verify().intact
+    assert ChainVerifier(raw.ledger.recorder).verify().intact
 
 
 def test_a_store_older_than_the_chain_is_chained_once_on_first_start(
@@ -76,17 +79,11 @@ def test_a_store_older_than_the_chain_is_chained_once_on_first_start(
     old.save(Note("三"))
     old.close()
 
-    c = build(settings)
-    try:
-        c.ledger.save(Note("四"))
-        report = ChainVerifier(c.ledger.recorder).verify()
-    finally:
-        c.close()
-    again = build(settings)  # a second start chains nothing twice
-    try:
+    with event_store(settings) as first:
+        first.ledger.save(Note("四"))
+        report = ChainVerifier(first.ledger.recorder).verify()
+    with event_store(settings) as again:  # a second start chains nothing twice
         second = ChainVerifier(again.ledger.recorder).verify()
-    finally:
-        again.close()
 
     assert report.intact and report.entries == 4
     assert report.start is not None
@@ -96,17 +93,12 @@ def test_a_store_older_than_the_chain_is_chained_once_on_first_start(
 
 def test_the_chain_verifies_without_the_data_key_of_encrypted_events(
         settings: Settings) -> None:
-    encrypted = build(settings.model_copy(update={"cipher_key": AESCipher.create_key(32)}))
-    try:
+    key = AESCipher.create_key(32)
+    with event_store(settings.model_copy(update={"cipher_key": key})) as encrypted:
         encrypted.ledger.save(Note("机密"))
         stored = encrypted.ledger.recorder.select_notifications(start=1, limit=1)[0].state
-    finally:
-        encrypted.close()
-    without_key = build(settings)
-    try:
+    with event_store(settings) as without_key:
         report = ChainVerifier(without_key.ledger.recorder).verify()
-    finally:
-        without_key.close()
 
     assert "机密".encode() not in stored
     assert report.intact and report.entries == 1

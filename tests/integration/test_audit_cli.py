@@ -15,7 +15,7 @@ from api.cli import app
 from api.cli_audit import demo_signing_key
 from application.settings import Settings
 from tests.conftest import on_every_backend, sqlite_settings
-from tests.integration.audit_store import RawStore
+from tests.integration.audit_store import event_store
 
 runner = CliRunner()
 
@@ -59,15 +59,11 @@ def test_verify_confirms_saved_checkpoints_and_exits_1_at_the_first_broken_link(
     verify = ["audit", "verify", "--checkpoint", str(saved), "--public-key", key["public"]]
 
     intact = runner.invoke(app, verify)
-    c = build(ledger_env)
-    try:
-        raw = RawStore(c)
+    with event_store(ledger_env) as raw:
         raw.disable_triggers()
         _, _, _, state = raw.row(4)
         raw.execute(f"UPDATE {raw.events} SET state = ? WHERE {raw.position} = ?",
                     (bytes(state) + b" ", 4))
-    finally:
-        c.close()
     broken = runner.invoke(app, verify)
 
     assert made.exit_code == 0 and json.loads(made.output) == checkpoint

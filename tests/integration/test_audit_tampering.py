@@ -5,34 +5,34 @@ checkpoint reveals; and a checkpoint whose signature does not verify."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from uuid import uuid4
 
 import pytest
 
-from api.bootstrap import Container
 from application.audit_chain import ChainEntry, as_uuid
 from application.audit_verify import ChainVerifier, Finding, Report
 from application.checkpoints import Checkpoint, Signer
+from application.settings import Settings
 from tests.conftest import on_every_backend
-from tests.integration.audit_store import RawStore, checkpoint_now, signer
+from tests.integration.audit_store import RawStore, event_store, signer
 
 pytestmark = on_every_backend
 
 
 @pytest.fixture
-def raw(container: Container, tokens: dict[str, str]) -> RawStore:
-    """A store with the test accounts' events (18), its triggers out of the way."""
-    store = RawStore(container)
-    assert container.ledger.head() >= 12
-    store.disable_triggers()
-    return store
+def raw(settings: Settings) -> Iterator[RawStore]:
+    """An event store of 18 events, its triggers out of the way."""
+    with event_store(settings) as store:
+        store.fill()
+        store.disable_triggers()
+        yield store
 
 
 def verify(raw: RawStore, *checkpoints: Checkpoint, key: Signer | None = None) -> Report:
     public = key.key.public_key() if key else None
-    return ChainVerifier(raw.container.ledger.recorder).verify(checkpoints, public)
+    return ChainVerifier(raw.ledger.recorder).verify(checkpoints, public)
 
 
 def finding(raw: RawStore) -> Finding:
@@ -43,11 +43,11 @@ def finding(raw: RawStore) -> Finding:
 
 def test_an_untouched_store_verifies_intact(raw: RawStore) -> None:
     key = signer()
-    checkpoint = checkpoint_now(raw.container, key)
+    checkpoint = raw.checkpoint(key)
     report = verify(raw, checkpoint, key=key)
 
     assert report.intact, report.finding
-    assert report.entries == raw.container.ledger.head() == checkpoint.tree_size
+    assert report.entries == raw.ledger.head() == checkpoint.tree_size
     assert report.confirmed and report.start is None
 
 
@@ -97,7 +97,7 @@ def test_a_deleted_event_in_the_middle_is_caught(raw: RawStore) -> None:
 
 
 def test_an_event_inserted_around_the_ledger_is_caught(raw: RawStore) -> None:
-    head = raw.container.ledger.head()
+    head = raw.ledger.head()
     _, _, topic, state = raw.row(3)
     raw.execute(f"INSERT INTO {raw.events} (originator_id, originator_version, topic, state) "
                 "VALUES (?, ?, ?, ?)", (raw.uuid(uuid4()), 1, topic, state))
@@ -132,7 +132,7 @@ def test_an_altered_chain_row_is_caught(raw: RawStore) -> None:
 
 def test_a_cut_tail_is_caught_only_against_a_checkpoint(raw: RawStore) -> None:
     key = signer()
-    checkpoint = checkpoint_now(raw.container, key)
+    checkpoint = raw.checkpoint(key)
     cut = checkpoint.position - 3
     raw.execute(f"DELETE FROM {raw.events} WHERE {raw.position} > ?", (cut,))
     raw.execute(f"DELETE FROM {raw.chain_table} WHERE position > ?", (cut,))
@@ -148,7 +148,7 @@ def test_a_cut_tail_is_caught_only_against_a_checkpoint(raw: RawStore) -> None:
 
 def test_a_log_rewritten_with_a_fresh_chain_fails_its_checkpoint(raw: RawStore) -> None:
     key = signer()
-    checkpoint = checkpoint_now(raw.container, key)
+    checkpoint = raw.checkpoint(key)
     _, _, _, state = raw.row(5)
     raw.execute(f"UPDATE {raw.events} SET state = ? WHERE {raw.position} = ?",
                 (bytes(state) + b" ", 5))
@@ -164,7 +164,7 @@ def test_a_log_rewritten_with_a_fresh_chain_fails_its_checkpoint(raw: RawStore) 
 
 def rechain(raw: RawStore) -> None:
     """What a careful forger does next: a new chain over the altered events."""
-    recorder = raw.container.ledger.recorder
+    recorder = raw.ledger.recorder
     entries = [ChainEntry.of(n.id, n.originator_id, n.originator_version, n.topic, n.state)
                for n in recorder.select_notifications(start=1, limit=10_000)]
     raw.execute(f"DELETE FROM {raw.chain_table}")
@@ -185,7 +185,7 @@ Forge = Callable[[Checkpoint], Checkpoint]
 def test_a_checkpoint_whose_signature_does_not_verify_is_refused(raw: RawStore,
                                                                  forge: Forge) -> None:
     key = signer()
-    checkpoint = checkpoint_now(raw.container, key)
+    checkpoint = raw.checkpoint(key)
 
     report = verify(raw, forge(checkpoint), key=key)
 
