@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -226,7 +227,8 @@ class ChainTables:
         c.execute(self.links, (start, limit))
         return [ChainLink.from_row(r) for r in c.fetchall()]
 
-    def iter_links(self, transaction: Any, start: int = 0) -> Iterator[ChainLink]:
+    def iter_links(self, transaction: Callable[[], AbstractContextManager[Cursor]],
+                   start: int = 0) -> Iterator[ChainLink]:
         """Every link from leaf index `start` on, in order, a batch per transaction."""
         while True:
             with transaction() as c:

@@ -113,6 +113,8 @@ class ChainVerifier:
             report = Report(start=self.chain.chain_start(c))
         total = last.leaf_index + 1 if last else 0
         report.finding = self._walk(report, total, progress)
+        if progress and report.finding:
+            progress(report.entries, total)
         if report.finding is None:
             for checkpoint in sorted(checkpoints, key=lambda cp: cp.tree_size):
                 report.finding = self._against(checkpoint, report, key)
