@@ -41,7 +41,7 @@ def _json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise _fail(f"{path}: not a JSON file ({exc})") from None
+        raise _fail(f"{path}: not a JSON file ({exc}) / 不是 JSON 文件") from None
 
 
 def _checkpoints(paths: list[Path] | None) -> list[Checkpoint]:
@@ -50,7 +50,7 @@ def _checkpoints(paths: list[Path] | None) -> list[Checkpoint]:
         try:
             found.append(CheckpointPublic.model_validate(_json(path)).checkpoint())
         except (ValidationError, ValueError) as exc:
-            raise _fail(f"{path}: not a checkpoint ({exc})") from None
+            raise _fail(f"{path}: not a checkpoint ({exc}) / 不是审计检查点") from None
     return found
 
 
@@ -107,7 +107,7 @@ def audit_verify(
     key = _public_key(public_key_text, settings)
     if checkpoints and key is None:
         raise _fail("give --public-key (or set LEDGER_SIGNING_KEY) to check the checkpoints' "
-                    "signatures")
+                    "signatures / 请提供公钥以核验检查点签名")
     container = build(settings)
     try:
         report = _verify(container, checkpoints, key)
@@ -120,7 +120,7 @@ def audit_verify(
 def _verify(container: Container, checkpoints: list[Checkpoint],
             key: Ed25519PublicKey | None) -> Report:
     if container.audit.recorder is None:
-        raise _fail("this store keeps no audit chain (in-memory store)")
+        raise _fail("this store keeps no audit chain (in-memory store) / 内存存储没有审计链")
     with Progress(TextColumn("verifying the chain"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("chain", total=None)
@@ -174,7 +174,7 @@ def audit_verify_proof(
     key = _public_key(public_key_text)
     if key is None or not checkpoints:
         raise _fail("give --public-key and the --checkpoint file(s) the proof is checked "
-                    "against")
+                    "against / 请提供公钥和检查点文件")
     data = _json(proof)
     try:
         if isinstance(data, dict) and data.get("kind") == "consistency":
@@ -184,7 +184,8 @@ def audit_verify_proof(
             verdict = check_inclusion(InclusionProofPublic.model_validate(data).proven(),
                                       checkpoints, key)
     except ValidationError as exc:
-        raise _fail(f"{proof}: not an inclusion or consistency proof ({exc})") from None
+        raise _fail(f"{proof}: not an inclusion or consistency proof ({exc}) "
+                    "/ 不是包含或一致性证明") from None
     _print_verdict(verdict, data.get("kind", "inclusion"))
     raise typer.Exit(code=0 if verdict.ok else 1)
 
@@ -208,7 +209,7 @@ def audit_grant(role: Annotated[str, typer.Argument(help="The PostgreSQL role th
     database = Database.parse(settings.database_url)
     if database.kind != "postgres":
         raise _fail("audit grant is for PostgreSQL (a SQLite file is protected by its "
-                    "permissions and the triggers)")
+                    "permissions and the triggers) / 仅适用于 PostgreSQL")
     ledger = build_ledger(settings.model_copy(update={"append_only_role": False}), database)
     try:
         recorder: Any = ledger.recorder

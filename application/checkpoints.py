@@ -47,7 +47,7 @@ def _raw(text: str, what: str) -> bytes:
         raw = b""
     if len(raw) != 32:
         msg = (f"{what} must be 32 bytes in base64 (as `investledger audit keygen` prints "
-               "it)")
+               "it) / 密钥须为 base64 编码的 32 字节")
         raise ValueError(msg)
     return raw
 
@@ -121,24 +121,24 @@ class Checkpoint:
         """A checkpoint read from JSON, its fields checked for form (not its signature)."""
         names = [f.name for f in fields(cls)]
         if not isinstance(data, dict) or set(names) - set(data):
-            msg = f"a checkpoint is a JSON object with {', '.join(names)}"
+            msg = f"a checkpoint is a JSON object with {', '.join(names)} / 检查点格式不正确"
             raise ValueError(msg)
         values = {name: data[name] for name in names}
         for name in ("position", "tree_size"):
             if type(values[name]) is not int or values[name] < 0:
-                msg = f"checkpoint {name} must be a non-negative integer"
+                msg = f"checkpoint {name} must be a non-negative integer / 须为非负整数"
                 raise ValueError(msg)
         for name in ("head_hash", "root_hash"):
             if not isinstance(values[name], str) or not _HEX64.match(values[name]):
-                msg = f"checkpoint {name} must be 64 lowercase hex digits"
+                msg = f"checkpoint {name} must be 64 lowercase hex digits / 须为64位十六进制"
                 raise ValueError(msg)
         if not isinstance(values["key_id"], str) or not _KEY_ID.match(values["key_id"]):
-            msg = "checkpoint key_id must be 16 lowercase hex digits"
+            msg = "checkpoint key_id must be 16 lowercase hex digits / 密钥标识须为16位十六进制"
             raise ValueError(msg)
         for name in ("recorded_at", "signature"):
             if not isinstance(values[name], str) or not values[name].isascii() or \
                     "\n" in values[name]:
-                msg = f"checkpoint {name} must be one line of ASCII text"
+                msg = f"checkpoint {name} must be one line of ASCII text / 须为一行 ASCII 文本"
                 raise ValueError(msg)
         return cls(**values)
 

@@ -48,7 +48,7 @@ def root(tree: Subtrees, size: int) -> bytes:
 def inclusion_proof(tree: Subtrees, index: int, size: int) -> list[bytes]:
     """PATH(index, D[0:size]) of RFC 6962 §2.1.1: the audit path of leaf `index`."""
     if not 0 <= index < size:
-        msg = f"leaf index {index} is not in a tree of {size} leaves"
+        msg = f"leaf index {index} is not in a tree of {size} leaves / 叶序号超出树规模"
         raise ValueError(msg)
     return _path(tree, index, 0, size)
 
@@ -66,7 +66,8 @@ def _path(tree: Subtrees, m: int, start: int, end: int) -> list[bytes]:
 def consistency_proof(tree: Subtrees, first: int, second: int) -> list[bytes]:
     """PROOF(first, D[0:second]) of RFC 6962 §2.1.2 (SUBPROOF with b = true)."""
     if not 0 < first <= second:
-        msg = f"a consistency proof needs 0 < first <= second, got {first} and {second}"
+        msg = (f"a consistency proof needs 0 < first <= second, got {first} and {second} "
+               "/ 一致性证明须满足 0 < 起始规模 <= 结束规模")
         raise ValueError(msg)
     return _subproof(tree, first, 0, second, complete=True)
 
@@ -185,7 +186,7 @@ class Levels:
     def subtree(self, start: int, end: int) -> bytes:
         n = end - start
         if not 0 <= start < end <= self.size:
-            msg = f"no subtree [{start}, {end}) in a tree of {self.size} leaves"
+            msg = f"no subtree [{start}, {end}) in a tree of {self.size} leaves / 子树超出范围"
             raise ValueError(msg)
         height = n.bit_length() - 1
         if n == 1 << height and start % n == 0:
