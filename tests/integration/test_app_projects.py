@@ -117,7 +117,7 @@ def test_history_lists_each_step_in_order_with_the_callers_audit(
     actors = [bureau, admin, bureau, unit, bureau]
     for entry, actor in zip(entries, actors, strict=True):
         assert entry.actor == {"id": actor.account_id, "name": actor.name, "role": actor.role,
-                               "unit": actor.unit}
+                               "role_label": actor.role and actor.role.label, "unit": actor.unit}
         assert entry.correlation_id == actor.correlation_id
         assert entry.recorded_at.tzinfo is not None
         assert entry.recorded_at.utcoffset() is not None
