@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
@@ -10,7 +9,7 @@ from pydantic import BaseModel
 
 from api.deps import ContainerDep, CurrentCaller
 from api.routers.common import CaseRoutes, Create, LedgerRoute, Step, public_of, set_etag
-from api.routers.key_lists import key_list_route
+from api.routers.key_lists import key_list_routes
 from api.schemas.common import CREDIT_CODE_DESCRIPTION, CREDIT_CODE_PATTERN
 from api.schemas.enterprises import (
     EnterpriseCreate,
@@ -22,7 +21,7 @@ from api.schemas.enterprises import (
     VisitBody,
     VisitRecordedPublic,
 )
-from api.schemas.key_lists import EnterpriseListBody, KeyYearBody
+from api.schemas.key_lists import EnterpriseListBody
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 public = public_of(EnterprisePublic)
@@ -43,6 +42,7 @@ def get_by_code(credit_code: Annotated[str, Path(
     return public(state)
 
 
+KEY_LIST = key_list_routes("enterprise", "重点企业名单", EnterpriseListBody)
 STEPS = (
     Step("/revise", "revise", EnterpriseRevise, "Revise name, industry, county or contacts"),
     Step("/link-leader", "link_leader", LinkLeaderBody,
@@ -53,16 +53,12 @@ STEPS = (
          description="Bureau staff, or the leader linked to the enterprise. Returns the "
          "enterprise with the new visit's number.",
          response_model=VisitRecordedPublic, numbered="visit_number"),
-    Step("/designate-key", "designate_key", KeyYearBody,
-         "Put on a year's key-enterprise list (重点企业名单)"),
-    Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-enterprise list"),
+    *KEY_LIST.steps,
 )
 LEDGER_PAGE = LedgerRoute(
     EnterpriseLedgerPublic,
     "企业台账: enterprises with linked leader, visits and open requests",
     "A unit sees the enterprises of its county or zone; an enterprise itself. `q` matches "
     "text in the name or the credit code.")
-KEY_LIST = partial(key_list_route, body=EnterpriseListBody, summary=(
-    "Put several enterprises on a year's key-enterprise list at once (重点企业名单)"))
 ROUTES = CaseRoutes(router, "enterprise_id", EnterprisePublic, CREATE, STEPS, LEDGER_PAGE,
-                    then=KEY_LIST)
+                    then=KEY_LIST.then)

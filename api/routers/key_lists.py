@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import partial
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from api.deps import CommandCaller, ContainerDep
-from api.routers.common import once
-from api.schemas.key_lists import KeyListBody, KeyListPublic
+from api.routers.common import Step, once
+from api.schemas.key_lists import KeyListBody, KeyListPublic, KeyYearBody
 from application.context import Caller
 
 DESCRIPTION = (
@@ -19,6 +21,26 @@ DESCRIPTION = (
     "the year's list, a project is not terminated); the first refused is named in a 409 or 422 "
     "and nothing is recorded. Then all designations are saved in one transaction. "
     "Bureau staff (and admins).")
+
+
+@dataclass(frozen=True)
+class KeyListRoutes:
+    """A resource's key list (重点清单): its item steps and its whole-list route."""
+
+    steps: tuple[Step, Step]
+    then: Callable[[APIRouter, str], None]
+
+
+def key_list_routes(subject: str, list_name: str, body: type[KeyListBody]) -> KeyListRoutes:
+    """The key-list routes of a resource whose items (`subject`: project, enterprise) go on
+    a year's `list_name` (重点项目清单 …): designate one, drop one, designate several."""
+    return KeyListRoutes(
+        steps=(Step("/designate-key", "designate_key", KeyYearBody,
+                    f"Put on a year's key-{subject} list ({list_name})"),
+               Step("/drop-key", "drop_key", KeyYearBody,
+                    f"Take off a year's key-{subject} list")),
+        then=partial(key_list_route, body=body, summary=(
+            f"Put several {subject}s on a year's key-{subject} list at once ({list_name})")))
 
 
 def key_list_route(router: APIRouter, service: str, body: type[KeyListBody],

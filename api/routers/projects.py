@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter
 
 from api.routers.common import CaseRoutes, Create, LedgerRoute, Step
 from api.routers.instructions import STEPS as INSTRUCTION_STEPS
-from api.routers.key_lists import key_list_route
-from api.schemas.key_lists import KeyYearBody, ProjectListBody
+from api.routers.key_lists import key_list_routes
+from api.schemas.key_lists import ProjectListBody
 from api.schemas.projects import (
     ProgressBody,
     ProjectCorrection,
@@ -29,6 +27,7 @@ router = APIRouter(prefix="/api/v1/projects", tags=["projects 招商项目"])
 
 CREATE = Create("register", ProjectCreate, "Register a project (在谈)")
 
+KEY_LIST = key_list_routes("project", "重点项目清单", ProjectListBody)
 STEPS = (
     Step("/revise", "revise", ProjectRevise, "Revise details"),
     Step("/sign", "sign", SignBody, "Sign (签约)"),
@@ -52,15 +51,11 @@ STEPS = (
     Step("/problems/{number}/resolve", "resolve_problem", ResolveBody, "Resolve a problem"),
     Step("/comment", "comment", TextBody, "Leave a comment (沟通留言)"),
     *INSTRUCTION_STEPS,
-    Step("/designate-key", "designate_key", KeyYearBody,
-         "Put on a year's key-project list (重点项目清单)"),
-    Step("/drop-key", "drop_key", KeyYearBody, "Take off a year's key-project list"),
+    *KEY_LIST.steps,
 )
 LEDGER_PAGE = LedgerRoute(
     ProjectLedgerPublic, "项目台账",
     "One row per project, newest first, with per-stage totals over the whole filtered ledger. "
     "A unit account sees the projects it is responsible for or that lie in its county/zone.")
-KEY_LIST = partial(key_list_route, body=ProjectListBody, summary=(
-    "Put several projects on a year's key-project list at once (重点项目清单)"))
 ROUTES = CaseRoutes(router, "project_id", ProjectPublic, CREATE, STEPS, LEDGER_PAGE,
-                    then=KEY_LIST)
+                    then=KEY_LIST.then)
