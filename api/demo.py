@@ -5,9 +5,11 @@ an empty store by `investledger serve --demo`."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,33 +31,10 @@ DEMO_ACCOUNTS = [
     ("代办员 黄代办", "agent", "tcj"),
 ]
 
-# name, investor, industry, 万元, county, unit, park, origin, final stage, key
-PROJECTS = [
-    ("新能源汽车零部件产业园", "上海某汽车科技有限公司", "汽车", "350000", "liudong", "liudong",
-     "柳东新区汽车产业园", "上海", "in_production", True),
-    ("智能家电生产基地", "广东某电器股份有限公司", "智能家电", "120000", "liujiang", "liujiang",
-     "柳江粤桂智能家电产业园", "佛山", "under_construction", True),
-    ("精细化工新材料项目", "浙江某化工集团", "化工", "86000", "liucheng", "gxj",
-     "柳城六塘化工产业园", "杭州", "signed", False),
-    ("工程机械再制造中心", "湖南某重工", "机械", "45000", "yanghe", "yanghe", None, "长沙",
-     "under_construction", False),
-    ("螺蛳粉产业链集聚区", "柳州某食品有限公司", "食品", "30000", "yufeng", "yufeng",
-     "螺蛳粉产业园", "柳州", "in_production", True),
-    ("钢材深加工项目", "广西某钢铁配套企业", "冶金", "60000", "liubei", "liubei", None, "南宁",
-     "negotiating", False),
-    ("汽车电子研发中心", "深圳某电子科技", "电子信息", "25000", "liudong", "tcj", None, "深圳",
-     "negotiating", False),
-    ("生物医药产业园", "北京某生物医药", "生物医药", "150000", "beibu", "beibu", None, "北京",
-     "negotiating", True),
-    ("冷链物流园", "重庆某物流集团", "现代物流", "40000", "luzhai", "luzhai", None, "重庆",
-     "terminated", False),
-    ("竹木精深加工项目", "福建某木业", "林产加工", "18000", "rongan", "rongan", None, "福州",
-     "signed", False),
-    ("文旅康养综合体", "成都某文旅", "文化旅游", "52000", "sanjiang", "sanjiang", None, "成都",
-     "negotiating", False),
-    ("储能电池材料项目", "江苏某新能源", "新能源", "200000", "liunan", "liunan", None, "南京",
-     "under_construction", True),
-]
+# The demo projects: name, investor, industry, total_investment (万元), county, responsible
+# unit, park, origin, the stage each is taken to, and whether it is a key project.
+PROJECTS: list[dict[str, Any]] = json.loads(
+    resources.files("api").joinpath("data/demo_projects.json").read_text("utf-8"))
 ORDER = ["negotiating", "signed", "under_construction", "in_production"]
 
 
@@ -79,14 +58,16 @@ def load_demo(c: Container) -> dict[str, str]:
 
 
 def _demo_project(c: Container, callers: dict[str, Caller], today: date, i: int,
-                  row: tuple[Any, ...]) -> None:
+                  row: dict[str, Any]) -> None:
     """One demo project taken through its stages to `final`, with reports and problems."""
     bureau, leader = callers["bureau"], callers["leader"]
-    name, investor, industry, amount, county, unit, park, origin, final, key = row
+    name, unit, final, key = row["name"], row["unit"], row["final_stage"], row["key"]
+    amount = row["total_investment"]
     start = today - timedelta(days=420 - 20 * i)
     result = c.projects.register(bureau, ProjectDetails(
-        name=name, investor=investor, industry=industry, total_investment=Decimal(amount),
-        county=county, responsible_unit=unit, park=park, origin=origin,
+        name=name, investor=row["investor"], industry=row["industry"],
+        total_investment=Decimal(amount), county=row["county"], responsible_unit=unit,
+        park=row["park"], origin=row["origin"],
         liaison_leader="覃市长" if key else None,
         planned_start=start + timedelta(days=200)), on=start)
     pid = result.state.id
