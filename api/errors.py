@@ -18,6 +18,7 @@ from application.errors import (
     ChainBroken,
     ConcurrentUpdate,
     Forbidden,
+    HistoryDamaged,
     NotConfigured,
     NotFound,
     NotReady,
@@ -52,6 +53,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotReady, 503),
     (NotConfigured, 503),
     (ChainBroken, 409),
+    (HistoryDamaged, 500),
     (TooManyRequests, 429),
     (InvalidValue, 422),
     (RuleViolation, 409),
@@ -133,6 +135,8 @@ async def known(request: Request, exc: Exception) -> JSONResponse:
         headers["Retry-After"] = "1"
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
+    if status == 500:  # the operator must hear of it, not only the client
+        log.error("%s %s: %s", request.method, request.url.path, exc)
     return problem(status, str(exc), request, headers)
 
 

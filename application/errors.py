@@ -43,5 +43,10 @@ class NotConfigured(ApplicationError):
     """The deployment lacks a setting this request needs, such as a signing key (HTTP 503)."""
 
 
+class HistoryDamaged(ApplicationError):
+    """An item's stored events are not in sequence — one was removed or moved outside the
+    application — so its state cannot be rebuilt (HTTP 500, naming the item)."""
+
+
 class ChainBroken(ApplicationError):
     """The audit chain's stored links are not in sequence, so no proof can be made (HTTP 409)."""

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError
 
-from application.errors import ConcurrentUpdate, NotFound, StaleVersion
+from application.errors import ConcurrentUpdate, HistoryDamaged, NotFound, StaleVersion
 from application.ledger import Ledger, last_position
 from domain.errors import InvalidValue
 
@@ -31,6 +31,12 @@ class Store:
             item = self.ledger.repository.get(item_id, version=version)
         except AggregateNotFoundError:
             item = None
+        except OriginatorVersionError as exc:
+            found, expected = exc.args
+            msg = (f"the stored history of item {item_id} is damaged: version {found} follows "
+                   f"version {expected - 1}; `investledger audit verify` shows where / "
+                   f"该事项的事件记录已损坏（第{expected}版缺失或错序），请运行审计校验")
+            raise HistoryDamaged(msg) from None
         if not isinstance(item, cls):
             msg = f"no {cls.__name__.lower()} with id {item_id} / 没有该事项"
             raise NotFound(msg)
