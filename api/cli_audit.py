@@ -146,7 +146,9 @@ def _print_report(report: Report) -> None:
     finding = report.finding
     if finding is None:
         say("INTACT: every stored event matches its chain entry"
-            + (" and the log extends every checkpoint given" if report.confirmed else ""),
+            + (" and the log extends every checkpoint given" if report.confirmed else "")
+            + " / 审计链完整：每个事件都与其链条目一致"
+            + ("，且日志延续所给的每个检查点" if report.confirmed else ""),
             soft_wrap=True, markup=False)
         return
     where = ", ".join(part for part in (
@@ -157,6 +159,21 @@ def _print_report(report: Report) -> None:
     say(f"BROKEN ({finding.kind}): {where}" if where else f"BROKEN ({finding.kind})",
         soft_wrap=True, markup=False)
     say(f"  {finding.detail}", soft_wrap=True, markup=False)
+    say(f"  审计链在此断开：{BROKEN_ZH.get(finding.kind, finding.kind)}", soft_wrap=True,
+        markup=False)
+
+
+# What each kind of finding means (application/audit_verify.py), for Chinese readers.
+BROKEN_ZH = {
+    "changed": "事件的存储内容与写入时的链条目不符（被修改）",
+    "deleted": "链条目所指的事件已不在存储中（被删除）",
+    "inserted": "存储中有未入链的事件（被插入）",
+    "reordered": "该位置的事件与链记录的位置不符（顺序被调换）",
+    "chain": "链表本身被改动",
+    "truncated": "日志短于所给检查点（被截断）",
+    "checkpoint": "日志未延续所给检查点（被改写）",
+    "signature": "检查点签名无法验证",
+}
 
 
 @audit.command("verify-proof")

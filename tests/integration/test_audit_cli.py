@@ -70,10 +70,12 @@ def test_verify_confirms_saved_checkpoints_and_exits_1_at_the_first_broken_link(
     assert checkpoint["tree_size"] == 6 and checkpoint["key_id"] == key["key_id"]
     assert intact.exit_code == 0, intact.output
     assert "INTACT" in intact.output and "extends checkpoint: 6 entries" in intact.output
+    assert "审计链完整" in intact.output
     assert broken.exit_code == 1, broken.output
     assert "BROKEN (changed): position 4, chain entry #3, item " in broken.output
     assert re.search(r"item [0-9a-f-]{36}, event (Account|TokenIndex)\.\w+\n", broken.output)
     assert "no longer matches chain entry #3: its stored state bytes" in broken.output
+    assert "审计链在此断开：事件的存储内容与写入时的链条目不符（被修改）" in broken.output
 
 
 def test_checkpoints_are_not_taken_on_trust(ledger_env: Settings, tmp_path: Path) -> None:
