@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application.cases import Result
+from application.cases import Result, state_of
 from application.context import Caller
 from application.errors import ConcurrentUpdate, NotFound
 from application.key_lists import KeyListed
@@ -40,7 +40,7 @@ class EnterpriseState:
     credit_code: str
     industry: str
     county: str
-    contacts: list[dict[str, Any]]
+    contacts: list[dict[str, Any]] | None  # personal data: None for who may not see it
     registered_on: date
     leader: str | None
     leader_account: str | None
@@ -92,11 +92,16 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
     state_type = EnterpriseState
 
     def sees_personal_data(self, caller: Caller, item: Enterprise) -> bool:
-        """In the history: personal-data staff, and the enterprise itself, whose contact
-        people are its own. (The state shows the current contacts to whoever may read the
-        enterprise.)"""
+        """Personal-data staff, and the enterprise itself, whose contact people are its own:
+        in the state and in the history alike."""
         return super().sees_personal_data(caller, item) or (
             caller.enterprise is not None and caller.enterprise == item.credit_code)
+
+    def state(self, caller: Caller, item: Enterprise) -> EnterpriseState:
+        """The enterprise with its contact people (联系人) for who may see personal data."""
+        if self.sees_personal_data(caller, item):
+            return state_of(EnterpriseState, item)
+        return state_of(EnterpriseState, item, contacts=None)
 
     # --- reads -------------------------------------------------------------------------
 

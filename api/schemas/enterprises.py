@@ -106,7 +106,7 @@ VisitPublic = recorded_schema("VisitPublic", Enterprise.VisitRecorded)
 
 EnterprisePublic = public_schema("EnterprisePublic", EnterpriseState,
                                  base=labels(leader_level=LeaderLevel | None),
-                                 contacts=list[ContactPublic],
+                                 contacts=list[ContactPublic] | None,
                                  leader_links=list[LeaderLinkPublic],
                                  visits=list[VisitPublic])  # type: ignore[valid-type]
 

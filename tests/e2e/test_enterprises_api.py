@@ -74,13 +74,24 @@ def test_bad_registration_input_is_422(firms: Firms, overrides: dict[str, Any],
 
 def test_get_by_id_and_by_code_return_the_current_state(firms: Firms,
                                                         firm: dict[str, Any]) -> None:
-    by_id = firms.get("supervisor", f"{ENTERPRISES}/{firm['id']}")
+    by_id = firms.get("leader", f"{ENTERPRISES}/{firm['id']}")
     by_code = firms.get("leader", f"{ENTERPRISES}/by-code/{CODE.lower()}")
 
     assert by_id.status_code == by_code.status_code == 200
     assert by_id.headers["ETag"] == by_code.headers["ETag"] == '"1"'
     assert by_id.json() == by_code.json()
     assert by_id.json()["name"] == "柳州某汽车零部件有限公司"
+
+
+def test_contact_people_show_only_to_personal_data_staff_and_the_enterprise_itself(
+        firms: Firms, firm: dict[str, Any]) -> None:
+    item = f"{ENTERPRISES}/{firm['id']}"
+    seen = {who: firms.get(who, item).json()["contacts"]
+            for who in ("bureau", "supervisor", "leader", "admin", "unit")}
+
+    assert seen["bureau"] == seen["supervisor"] == [
+        {"name": "李经理", "phone": "0772-2821234", "role": "总经理"}]
+    assert seen["leader"] is seen["admin"] is seen["unit"] is None
 
 
 def test_unknown_enterprises_are_404_and_a_malformed_code_422(firms: Firms,
