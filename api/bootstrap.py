@@ -169,7 +169,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     return Container(
         settings=settings, database=database, ledger=ledger, store=store, units=units,
         clock=clock, calendar=calendar, policy=deadlines,
-        accounts=AccountService(store, units), journal=Journal(ledger, cases, clock.zone),
+        accounts=AccountService(store, units), journal=Journal(ledger, cases),
         views=views, follower=follower, reads=live.reads, idempotency=IdempotencyRecords(store),
         reports=live.reports, reporting=live.reporting, dashboard=live.dashboard,
         past=Past(ledger, clock, side, lambda: all_projections(cases)),

@@ -237,10 +237,10 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
 
     # --- intake (投促局) -----------------------------------------------------------------
 
-    def accept(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
+    def accept(self, caller: Caller, complaint_id: UUID, note: str | None = None,
                on: date | None = None, expected_version: int | None = None) -> ComplaintResult:
         complaint = self.load_for(caller, "intake", complaint_id, expected_version)
-        complaint.accept(comment, self.day(on), caller.audit())
+        complaint.accept(note, self.day(on), caller.audit())
         return self.saved(caller, complaint)
 
     def decline(self, caller: Caller, complaint_id: UUID, reason: str, on: date | None = None,
@@ -305,11 +305,11 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
 
     # --- supervision (督查督办) -------------------------------------------------------------
 
-    def approve_extension(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
+    def approve_extension(self, caller: Caller, complaint_id: UUID, note: str | None = None,
                           on: date | None = None, expected_version: int | None = None
                           ) -> ComplaintResult:
         complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
-        complaint.approve_extension(comment, self.day(on), caller.audit())
+        complaint.approve_extension(note, self.day(on), caller.audit())
         return self.saved(caller, complaint)
 
     def refuse_extension(self, caller: Caller, complaint_id: UUID, reason: str,
@@ -332,10 +332,10 @@ class ComplaintService(CaseService[Complaint, ComplaintState]):
         complaint.record_callback(satisfaction, comment, self.day(on), caller.audit())
         return self.saved(caller, complaint)
 
-    def close(self, caller: Caller, complaint_id: UUID, comment: str | None = None,
+    def close(self, caller: Caller, complaint_id: UUID, note: str | None = None,
               on: date | None = None, expected_version: int | None = None) -> ComplaintResult:
         complaint = self.load_for(caller, "supervise", complaint_id, expected_version)
-        complaint.close(comment, self.day(on), caller.audit())
+        complaint.close(note, self.day(on), caller.audit())
         return self.saved(caller, complaint)
 
     # --- calendar -----------------------------------------------------------------------

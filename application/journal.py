@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from application import policy
 from application.cases import CaseType
@@ -68,10 +67,8 @@ class JournalFilter:
 class Journal:
     """审计日志 over every registered case type: each aggregate's events under its kind."""
 
-    def __init__(self, ledger: Ledger, cases: Iterable[CaseType],
-                 zone: ZoneInfo | None = None) -> None:
+    def __init__(self, ledger: Ledger, cases: Iterable[CaseType]) -> None:
         self.ledger = ledger
-        self.zone = zone or ZoneInfo("Asia/Shanghai")
         cases = tuple(cases)
         self.kinds = {name: (case.kind, case.event_labels)
                       for case in cases for name in case.aggregate_names}

@@ -96,9 +96,6 @@ class NoteBody(StepBody):
                              validation_alias=AliasChoices("note", "comment"),
                              description="备注: an optional remark recorded with the step")
 
-    def arguments(self) -> dict[str, Any]:
-        return {"comment": self.note, "on": self.on}
-
 
 class AssignBody(StepBody):
     unit: str = Field(description="承办单位: a unit code")
