@@ -49,6 +49,7 @@ class EnterpriseState:
     leader_links: list[dict[str, Any]]
     visits: list[dict[str, Any]]
     key_years: list[int]
+    allowed_steps: list[str]
     created_at: datetime
     modified_at: datetime
 

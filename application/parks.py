@@ -42,6 +42,7 @@ class ParkState(ParkParticulars):
     version: int
     registered_on: date
     outputs: list[dict[str, Any]]
+    allowed_steps: list[str]
     created_at: datetime
     modified_at: datetime
 

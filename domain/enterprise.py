@@ -169,6 +169,12 @@ class Enterprise(Aggregate):
             audit=audit,
         )
 
+    def allowed_steps(self) -> list[str]:
+        """The steps the enterprise takes now, named as its API paths: unlinking needs a
+        linked leader, dropping a key listing needs one."""
+        return ["revise", "link-leader", *(["unlink-leader"] if self.leader else []),
+                "visits", "designate-key", *(["drop-key"] if self.key_years else [])]
+
     # --- details ------------------------------------------------------------------------
 
     def revise(self, changes: Mapping[str, Any], reason: str | None, on: date,

@@ -155,6 +155,10 @@ class Park(Aggregate):
 
     # --- leading industries ---------------------------------------------------------------
 
+    def allowed_steps(self) -> list[str]:
+        """The steps a park takes, at any time, named as its API paths."""
+        return ["leading-industries", "output"]
+
     def change_leading_industries(self, industries: Sequence[str], reason: str, on: date,
                                   audit: Audit) -> None:
         """调整主导产业, with the reason; at most three."""

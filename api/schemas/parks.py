@@ -95,7 +95,7 @@ class StageProjectsPublic(BaseModel):
 
 ParkRowPublic = public_schema(
     "ParkRowPublic", ParkState, base=labels(level=Level),
-    omit=("outputs", "created_at", "modified_at"),
+    omit=("outputs", "allowed_steps", "created_at", "modified_at"),
     added={"year": int, "total_output": Decimal | None, "leading_output": Decimal | None,
            "leading_share": Decimal | None, "meets_rule": bool | None,
            "shortfall": ShortfallPublic | None, "output_reported_on": date | None,

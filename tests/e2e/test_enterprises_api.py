@@ -147,6 +147,8 @@ def test_leader_link_is_set_replaced_and_ended(firms: Firms, firm: dict[str, Any
     assert "active leader account" in assert_problem(by_name, 422)["detail"]
     assert "already the linked leader" in assert_problem(again, 409)["detail"]
     assert ended["leader"] is None
+    assert "unlink-leader" in linked["allowed_steps"]
+    assert ended["allowed_steps"] == ["revise", "link-leader", "visits", "designate-key"]
     assert [(x["leader"], x["unlinked_on"]) for x in ended["leader_links"]] == [
         ("张副市长", ON), (LEADER, ON)]
     assert "no linked leader" in assert_problem(

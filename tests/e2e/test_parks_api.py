@@ -48,6 +48,7 @@ def test_the_park_office_registers_a_park_and_reads_it_with_its_history(api: Api
     assert response.headers["ETag"] == '"1"'
     assert (park["level_label"], park["leading_industries"], park["joint_review_required"]) \
         == ("市属", ["auto", "new_energy"], True)
+    assert park["allowed_steps"] == ["leading-industries", "output"]
     history = api.client.get(f"{PARKS}/{park['id']}/history", headers=api.headers("leader"))
     assert [e["label"] for e in history.json()] == ["园区登记"]
     industries = api.client.get("/api/v1/industries", headers=api.headers("enterprise"))
