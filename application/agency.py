@@ -86,7 +86,6 @@ LEDGER = LedgerQuery("agency-cases", "agency_case.read", {
 class AgencyService(CaseService[AgencyCase, AgencyCaseState]):
     """Every use case of the agency context (代办服务)."""
 
-    aggregate = AgencyCase
     created_event = AgencyCase.Opened
     kind = "agency_case"
     event_labels = EVENT_LABELS

@@ -21,7 +21,7 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -86,13 +86,24 @@ class Result(Generic[S]):
 
 
 class CaseService(Generic[A, S]):
-    """The pipeline and reads every case type's use cases share."""
+    """The pipeline and reads every case type's use cases share.
+
+    A subclass names its aggregate and state DTO once, as the type arguments
+    (`CaseService[Park, ParkState]`); `aggregate` and `state_type` are read from them."""
 
     aggregate: ClassVar[type[Aggregate]]
     created_event: ClassVar[type]  # the event that starts every item: finds them all
     kind: ClassVar[str]  # the case type: policy actions are "<kind>.<action>"
     event_labels: ClassVar[Mapping[str, str]]
-    state_type: type[S]  # the state DTO clients read (see `state`)
+    state_type: ClassVar[type]  # the state DTO clients read (see `state`)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            origin, args = get_origin(base), get_args(base)
+            if (isinstance(origin, type) and issubclass(origin, CaseService)
+                    and not any(isinstance(a, TypeVar) for a in args)):
+                cls.aggregate, cls.state_type = args
 
     def __init__(self, context: Context) -> None:
         self.context = context
@@ -194,7 +205,8 @@ class CaseService(Generic[A, S]):
     def state(self, caller: Caller, item: A) -> S:
         """The item as this caller may see it: unless a case type says more, its state DTO
         (`state_type`), the same for every caller."""
-        return state_of(self.state_type, item)
+        state: S = state_of(self.state_type, item)
+        return state
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -329,6 +341,18 @@ class CaseType:
     routers: tuple[Any, ...] = ()
     projections: tuple[Callable[[], Any], ...] = ()
     readers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, service: type[CaseService[Any, Any]], label: str, *,
+           also: tuple[type[Aggregate], ...] = (), more_labels: Mapping[str, str] | None = None,
+           **rest: Any) -> CaseType:
+        """The case type whose use cases are `service`: its kind, aggregate and event labels
+        are the service's, so each is declared once. `also`: other aggregates of the case
+        type (snapshotted; their events are in the journal under its kind, labelled by
+        `more_labels`)."""
+        return cls(kind=service.kind, label=label, aggregates=(service.aggregate, *also),
+                   event_labels={**service.event_labels, **(more_labels or {})},
+                   service=service, **rest)
 
     @property
     def aggregate_names(self) -> tuple[str, ...]:

@@ -136,7 +136,6 @@ LEDGER = LedgerQuery("complaints", "complaint.read", {
 class ComplaintService(CaseService[Complaint, ComplaintState]):
     """Every use case of the complaint context."""
 
-    aggregate = Complaint
     created_event = Complaint.Received
     kind = "complaint"
     event_labels = EVENT_LABELS

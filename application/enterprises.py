@@ -85,12 +85,10 @@ class EnterpriseService(KeyListed[Enterprise, EnterpriseState]):
     """Every use case of the enterprise context; the key list's (重点企业名单) are
     KeyListed's."""
 
-    aggregate = Enterprise
     key_list = KEY_ENTERPRISES
     created_event = Enterprise.Registered
     kind = "enterprise"
     event_labels = EVENT_LABELS
-    state_type = EnterpriseState
 
     def sees_personal_data(self, caller: Caller, item: Enterprise) -> bool:
         """Personal-data staff, and the enterprise itself, whose contact people are its own:

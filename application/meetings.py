@@ -60,7 +60,6 @@ LEDGER = LedgerQuery("meetings", "meeting.read", {
 class MeetingService(CaseService[Meeting, MeetingState]):
     """Every use case of coordination meetings."""
 
-    aggregate = Meeting
     created_event = Meeting.Recorded
     kind = "meeting"
     event_labels = EVENT_LABELS

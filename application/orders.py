@@ -103,7 +103,6 @@ LEDGER = LedgerQuery("orders", "order.read", {
 class OrderService(CaseService[Order, OrderState]):
     """Every use case of supervision orders."""
 
-    aggregate = Order
     created_event = Order.Issued
     kind = "order"
     event_labels = EVENT_LABELS

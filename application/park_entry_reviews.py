@@ -60,11 +60,9 @@ LEDGER = LedgerQuery("park-entry-reviews", "park_entry_review.read", {
 class ParkEntryReviewService(CaseService[ParkEntryReview, ReviewState]):
     """Every use case of the park-entry review context."""
 
-    aggregate = ParkEntryReview
     created_event = ParkEntryReview.Opened
     kind = "park_entry_review"
     event_labels = EVENT_LABELS
-    state_type = ReviewState
 
     def open(self, caller: Caller, project_id: UUID, park_id: UUID,
              land_area_mu: Decimal, investment_intensity: Decimal | None = None,

@@ -105,11 +105,9 @@ def _naming(store: Store, name: str) -> Iterator[UUID]:
 class ParkService(CaseService[Park, ParkState]):
     """Every use case of the park context."""
 
-    aggregate = Park
     created_event = Park.Registered
     kind = "park"
     event_labels = EVENT_LABELS
-    state_type = ParkState
 
     @property
     def industries(self) -> list[Industry]:

@@ -79,12 +79,10 @@ LEDGER = LedgerQuery("projects", "project.read", {
 class ProjectService(KeyListed[Project, ProjectState]):
     """Every use case of the project context; the key list's (重点项目清单) are KeyListed's."""
 
-    aggregate = Project
     key_list = KEY_PROJECTS
     created_event = Project.Registered
     kind = "project"
     event_labels = EVENT_LABELS
-    state_type = ProjectState
     answer_action = "handle"  # the responsible unit answers instructions (落实情况)
 
     # --- commands ----------------------------------------------------------------------

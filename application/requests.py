@@ -108,7 +108,6 @@ LEDGER = LedgerQuery("requests", "request.read", {
 class RequestService(CaseService[EnterpriseRequest, RequestState]):
     """Every use case of the enterprise-request context."""
 
-    aggregate = EnterpriseRequest
     created_event = EnterpriseRequest.Raised
     kind = "request"
     event_labels = EVENT_LABELS

@@ -6,14 +6,11 @@ from api.routers import complaints, public
 from api.routers.common import with_routes
 from application.cases import CaseType
 from application.complaints import LEDGER, ComplaintService
-from domain.complaint import EVENT_LABELS, Complaint
 from projections.complaint_ledger import ComplaintLedger
 from projections.complaint_reader import ComplaintLedgerReader
 
-CASE = with_routes(CaseType(
-    kind="complaint", label="营商环境投诉举报", aggregates=(Complaint,),
-    event_labels=EVENT_LABELS, service=ComplaintService, attribute="complaints",
-    recomputes_deadlines=True,
+CASE = with_routes(CaseType.of(
+    ComplaintService, "营商环境投诉举报", attribute="complaints", recomputes_deadlines=True,
     projections=(ComplaintLedger,), ledgers=(LEDGER,),
     readers={"complaints": ComplaintLedgerReader},
 ), complaints.ROUTES, public.router)

@@ -7,12 +7,10 @@ from api.routers import meetings
 from api.routers.common import with_routes
 from application.cases import CaseType
 from application.meetings import LEDGER, MeetingService
-from domain.meeting import EVENT_LABELS, Meeting
 from projections.meeting_ledger import MeetingLedger, MeetingLedgerReader
 
-CASE = with_routes(CaseType(
-    kind="meeting", label="协调推进会", aggregates=(Meeting,), event_labels=EVENT_LABELS,
-    service=MeetingService, attribute="meetings",
+CASE = with_routes(CaseType.of(
+    MeetingService, "协调推进会", attribute="meetings",
     projections=(MeetingLedger,), ledgers=(LEDGER,),
     readers={"meetings": MeetingLedgerReader},
 ), meetings.ROUTES)

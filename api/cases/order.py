@@ -7,12 +7,10 @@ from api.routers import orders
 from api.routers.common import with_routes
 from application.cases import CaseType
 from application.orders import LEDGER, OrderService
-from domain.order import EVENT_LABELS, Order
 from projections.order_ledger import OrderLedger, OrderLedgerReader
 
-CASE = with_routes(CaseType(
-    kind="order", label="督办单", aggregates=(Order,), event_labels=EVENT_LABELS,
-    service=OrderService, attribute="orders", recomputes_deadlines=True,
+CASE = with_routes(CaseType.of(
+    OrderService, "督办单", attribute="orders", recomputes_deadlines=True,
     projections=(OrderLedger,), ledgers=(LEDGER,),
     readers={"orders": OrderLedgerReader},
 ), orders.ROUTES)

@@ -7,12 +7,10 @@ from api.routers import parks
 from api.routers.common import with_routes
 from application.cases import CaseType
 from application.parks import LEDGER, ParkService
-from domain.park import EVENT_LABELS, Park
 from projections.park_ledger import ParkLedger, ParkLedgerReader
 
-CASE = with_routes(CaseType(
-    kind="park", label="园区", aggregates=(Park,), event_labels=EVENT_LABELS,
-    service=ParkService, attribute="parks",
+CASE = with_routes(CaseType.of(
+    ParkService, "园区", attribute="parks",
     projections=(ParkLedger,), ledgers=(LEDGER,),
     readers={"parks": ParkLedgerReader},
 ), parks.ROUTES, parks.reference)

@@ -6,13 +6,11 @@ from api.routers import projects
 from api.routers.common import with_routes
 from application.cases import CaseType
 from application.projects import LEDGER, ProjectService
-from domain.project import EVENT_LABELS, Project
 from projections.key_reporting import KeyReporting
 from projections.project_ledger import ProjectLedger, ProjectLedgerReader
 
-CASE = with_routes(CaseType(
-    kind="project", label="招商项目", aggregates=(Project,), event_labels=EVENT_LABELS,
-    service=ProjectService, attribute="projects", recomputes_deadlines=True,
+CASE = with_routes(CaseType.of(
+    ProjectService, "招商项目", attribute="projects", recomputes_deadlines=True,
     projections=(ProjectLedger, KeyReporting), ledgers=(LEDGER,),
     readers={"projects": ProjectLedgerReader},
 ), projects.ROUTES)
