@@ -21,41 +21,22 @@ from projections.filters import AtMost, Custom, Equals, Filter, Given
 from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import TABLE as PROJECTS
 from projections.store import Tx
+from projections.tables import Table, part_key
 
-TABLE = "agency_ledger"
-ITEMS = "agency_ledger_items"
-COLUMNS = (
-    "id", "seq", "enterprise_id", "credit_code", "project_id", "agent", "agent_name",
-    "agent_unit", "status", "opened_on", "closed_on", "summary", "items_total", "items_open",
-    "items_approved", "oldest_open_start", "next_due", "filing_on", "construction_on",
-    "production_on", "version", "updated_at",
-)
-ITEM_COLUMNS = ("id", "case_id", "item", "status", "recorded_on", "submitted_on", "since",
-                "approved_on", "clock_start", "due")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, enterprise_id TEXT NOT NULL,
-        credit_code TEXT NOT NULL, project_id TEXT, agent TEXT NOT NULL,
-        agent_name TEXT NOT NULL, agent_unit TEXT, status TEXT NOT NULL,
-        opened_on TEXT NOT NULL, closed_on TEXT, summary TEXT, items_total INTEGER NOT NULL,
-        items_open INTEGER NOT NULL, items_approved INTEGER NOT NULL, oldest_open_start TEXT,
-        next_due TEXT, filing_on TEXT, construction_on TEXT, production_on TEXT,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_agent ON {TABLE} (agent, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_opened ON {TABLE} (opened_on)",
-    f"""CREATE TABLE IF NOT EXISTS {ITEMS} (
-        id TEXT PRIMARY KEY, case_id TEXT NOT NULL, item TEXT NOT NULL, status TEXT NOT NULL,
-        recorded_on TEXT NOT NULL, submitted_on TEXT, since TEXT NOT NULL, approved_on TEXT,
-        clock_start TEXT, due TEXT)""",
-    f"CREATE INDEX IF NOT EXISTS {ITEMS}_case ON {ITEMS} (case_id)",
-    f"CREATE INDEX IF NOT EXISTS {ITEMS}_approved ON {ITEMS} (approved_on)",
-)
+TABLE = Table("agency_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, enterprise_id TEXT NOT NULL,
+    credit_code TEXT NOT NULL, project_id TEXT, agent TEXT NOT NULL, agent_name TEXT NOT NULL,
+    agent_unit TEXT, status TEXT NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT,
+    summary TEXT, items_total INTEGER NOT NULL, items_open INTEGER NOT NULL,
+    items_approved INTEGER NOT NULL, oldest_open_start TEXT, next_due TEXT, filing_on TEXT,
+    construction_on TEXT, production_on TEXT, version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"}, index={"agent": "agent, seq", "opened": "opened_on"})
+ITEMS = Table("agency_ledger_items", """
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, item TEXT NOT NULL, status TEXT NOT NULL,
+    recorded_on TEXT NOT NULL, submitted_on TEXT, since TEXT NOT NULL, approved_on TEXT,
+    clock_start TEXT, due TEXT""", index={"case": "case_id", "approved": "approved_on"})
 OPEN = tuple(s.value for s in OPEN_ITEM)
-
-
-def item_key(e: Any) -> str:
-    return f"{e.originator_id}:{e.item}"
 
 
 @dataclass
@@ -68,7 +49,7 @@ class _Batch(Batch):
     def item_changed(self, e: Any, **fields: Any) -> None:
         """An item of `e`'s case changes (`due` a Deadline); the case's row sums it up."""
         row = self.rows.changed(e)
-        item = self.items.touch(item_key(e))
+        item = self.items.touch(part_key(e, e.item))
         if row is None or item is None:
             return
         due = fields.pop("due", None)
@@ -91,12 +72,10 @@ class _Batch(Batch):
 class AgencyLedger(Projection):
     """Builds the agency ledger from agency-case events."""
 
-    name = "agency_ledger"
-    ddl = DDL
     tables = (TABLE, ITEMS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, ITEMS))
         cases = [str(e.originator_id) for _, e in events if isinstance(e, AgencyCase.Event)]
         batch.rows.preload(cases)
         batch.items.preload(cases, by="case_id")
@@ -114,10 +93,10 @@ class AgencyLedger(Projection):
 
     @_apply.register
     def _(self, e: AgencyCase.ItemRecorded, b: _Batch) -> None:
-        key = item_key(e)
+        key = part_key(e, e.item)
         found = b.items.get(key)
         if found is None:
-            b.items.put({**dict.fromkeys(ITEM_COLUMNS), "id": key,
+            b.items.put({**dict.fromkeys(ITEMS.columns), "id": key,
                          "case_id": str(e.originator_id), "item": e.item,
                          "recorded_on": e.on.isoformat()})
             found = b.items.rows[key]
@@ -128,7 +107,7 @@ class AgencyLedger(Projection):
 
     @_apply.register
     def _(self, e: AgencyCase.ItemCorrected, b: _Batch) -> None:
-        if found := b.items.get(item_key(e)):
+        if found := b.items.get(part_key(e, e.item)):
             first = first_submission(found, e.status, e.on.isoformat())
             b.item_changed(e, status=e.status, since=e.on, submitted_on=first, due=e.due,
                            recorded_on=min(found["recorded_on"], e.on.isoformat()),

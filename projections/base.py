@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from eventsourcing.utils import get_topic
 
 from projections.store import Tx
+from projections.tables import Table
 
 
 def unhandled(projection: Projection, e: object, batch: Batch) -> None:
@@ -32,18 +33,29 @@ def unhandled(projection: Projection, e: object, batch: Batch) -> None:
 
 class Projection(ABC):
     """A read model fed by the global log. `apply_batch` runs inside the transaction that also
-    moves the projection's tracking position, so each event changes the view exactly once."""
+    moves the projection's tracking position, so each event changes the view exactly once.
+    A projection is named for its first table unless it says otherwise."""
 
     name: str
     # Bump when the tables or the way events map to rows change: the follower then drops
     # the tables and rebuilds the projection from the log at start-up.
     version: int = 1
-    ddl: Sequence[str]
-    tables: Sequence[str]
+    tables: Sequence[Table]
     event_classes: Sequence[type]
     # The handlers, chosen by the event's class: `_apply = singledispatchmethod(unhandled)`,
     # then one `@_apply.register` method per event class the projection reads.
     _apply: ClassVar[singledispatchmethod[None]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        tables = cls.__dict__.get("tables")
+        if tables and "name" not in cls.__dict__:
+            cls.name = tables[0].name
+
+    @property
+    def ddl(self) -> tuple[str, ...]:
+        """What creates the projection's tables and their indexes, where missing."""
+        return tuple(statement for table in self.tables for statement in table.ddl)
 
     def topics(self) -> frozenset[str]:
         return frozenset(get_topic(cls) for cls in self.event_classes)
@@ -104,11 +116,11 @@ class RowCache:
     """Rows of one keyed table, loaded once per batch and written back (or deleted) once, so
     a batch of many events costs a few statements instead of one per event."""
 
-    def __init__(self, tx: Tx, table: str, columns: Sequence[str], key: str = "id") -> None:
+    def __init__(self, tx: Tx, table: Table) -> None:
         self.tx = tx
-        self.table = table
-        self.columns = list(columns)
-        self.key = key
+        self.table = table.name
+        self.columns = table.columns
+        self.key = table.key
         self.rows: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
         self.deleted: set[str] = set()
@@ -200,17 +212,16 @@ class LedgerBatch(Batch):
 
 
 class TableLedger(Projection):
-    """A ledger kept in one table (`table`, with `columns`), one row per aggregate: a batch
-    holds the rows of its events' aggregates."""
+    """A ledger kept in one table (`table`), one row per aggregate: a batch holds the rows of
+    its events' aggregates."""
 
-    table: ClassVar[str]
-    columns: ClassVar[Sequence[str]]
+    table: ClassVar[Table]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
         cls.tables = (cls.table,)
+        super().__init_subclass__(**kwargs)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> LedgerBatch:
-        rows = LedgerRows(tx, self.table, self.columns)
+        rows = LedgerRows(tx, self.table)
         rows.preload(str(e.originator_id) for _, e in events)
         return LedgerBatch(rows)

@@ -19,38 +19,31 @@ from typing import Any
 from domain.complaint import Complaint
 from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
 from projections.store import Tx
+from projections.tables import Table
 
-TABLE = "complaint_ledger"
-ASSIGNMENTS = "complaint_assignments"
 # Dates are ISO text (they compare as dates on both engines); flags are 0/1 integers.
-LEDGER_SCHEMA = """id TEXT PRIMARY KEY, seq BIGINT NOT NULL, receipt TEXT NOT NULL,
-    content TEXT NOT NULL, status TEXT NOT NULL,
-    channel TEXT NOT NULL, category TEXT NOT NULL, respondent_unit TEXT NOT NULL,
-    assigned_unit TEXT, anonymous INTEGER NOT NULL, filed_by_enterprise TEXT,
-    received_on TEXT NOT NULL, accepted_on TEXT, declined_on TEXT, assigned_on TEXT,
-    acknowledged_on TEXT, replied_on TEXT, callback_on TEXT, satisfaction TEXT,
-    closed_on TEXT, acceptance_due TEXT NOT NULL, acceptance_provisional INTEGER NOT NULL,
-    reply_due TEXT, reply_provisional INTEGER, extended_due TEXT, effective_reply_due TEXT,
-    callback_due TEXT, callback_provisional INTEGER, deadline_kind TEXT, deadline_due TEXT,
+TABLE = Table("complaint_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, receipt TEXT NOT NULL, content TEXT NOT NULL,
+    status TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL,
+    respondent_unit TEXT NOT NULL, assigned_unit TEXT, anonymous INTEGER NOT NULL,
+    filed_by_enterprise TEXT, received_on TEXT NOT NULL, accepted_on TEXT, declined_on TEXT,
+    assigned_on TEXT, acknowledged_on TEXT, replied_on TEXT, callback_on TEXT,
+    satisfaction TEXT, closed_on TEXT, acceptance_due TEXT NOT NULL,
+    acceptance_provisional INTEGER NOT NULL, reply_due TEXT, reply_provisional INTEGER,
+    extended_due TEXT, effective_reply_due TEXT, callback_due TEXT,
+    callback_provisional INTEGER, deadline_kind TEXT, deadline_due TEXT,
     deadline_provisional INTEGER, pending_until TEXT, pending_requested_on TEXT,
     urge_count INTEGER NOT NULL, last_urged_on TEXT, assignment_count INTEGER NOT NULL,
-    return_count INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL"""
-ASSIGNMENT_SCHEMA = """id TEXT PRIMARY KEY, complaint_id TEXT NOT NULL,
-    number INTEGER NOT NULL, seq BIGINT NOT NULL, unit TEXT NOT NULL, assigned_on TEXT NOT NULL,
-    acknowledged_on TEXT, returned_on TEXT, reply_due TEXT NOT NULL, extended_due TEXT,
-    effective_reply_due TEXT NOT NULL, replied_on TEXT, callback_on TEXT, satisfaction TEXT"""
-COLUMNS = tuple(column.split()[0] for column in LEDGER_SCHEMA.split(","))
-ASSIGNMENT_COLUMNS = tuple(column.split()[0] for column in ASSIGNMENT_SCHEMA.split(","))
-DDL = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} ({LEDGER_SCHEMA})",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (assigned_unit, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_status ON {TABLE} (status, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_on)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_enterprise ON {TABLE} (filed_by_enterprise, seq)",
-    f"CREATE TABLE IF NOT EXISTS {ASSIGNMENTS} ({ASSIGNMENT_SCHEMA})",
-    f"CREATE INDEX IF NOT EXISTS {ASSIGNMENTS}_assigned ON {ASSIGNMENTS} (assigned_on, unit)",
-)
+    return_count INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"},
+    index={"unit": "assigned_unit, seq", "status": "status, seq", "received": "received_on",
+           "enterprise": "filed_by_enterprise, seq"})
+ASSIGNMENTS = Table("complaint_assignments", """
+    id TEXT PRIMARY KEY, complaint_id TEXT NOT NULL, number INTEGER NOT NULL,
+    seq BIGINT NOT NULL, unit TEXT NOT NULL, assigned_on TEXT NOT NULL, acknowledged_on TEXT,
+    returned_on TEXT, reply_due TEXT NOT NULL, extended_due TEXT,
+    effective_reply_due TEXT NOT NULL, replied_on TEXT, callback_on TEXT, satisfaction TEXT""",
+    index={"assigned": "assigned_on, unit"})
 OPEN_REPLY_STATUSES = ("assigned", "acknowledged")
 
 
@@ -86,14 +79,11 @@ class _Batch(Batch):
 class ComplaintLedger(Projection):
     """Builds the complaint ledger and its assignments from complaint events."""
 
-    name = "complaint_ledger"
     version = 2  # 2: receipt code and content, to find complaints by them
-    ddl = DDL
     tables = (TABLE, ASSIGNMENTS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
-                       RowCache(tx, ASSIGNMENTS, ASSIGNMENT_COLUMNS))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, ASSIGNMENTS))
         rows = batch.rows
         rows.preload(str(e.originator_id) for _, e in events)
         # Steps touch the current assignment; later ones of this batch are created in it.

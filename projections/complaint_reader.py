@@ -77,7 +77,7 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # Open complaints past their running deadline are overdue.
-COMPLAINT_LEDGER = LedgerSpec(ComplaintLedger.name, TABLE, FILTERS, cursor_prefix="c",
+COMPLAINT_LEDGER = LedgerSpec(ComplaintLedger.name, TABLE.name, FILTERS, cursor_prefix="c",
                               public=_public, dated=True)
 
 

@@ -22,27 +22,18 @@ from projections.base import (
 from projections.filters import Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerSpec, Row, shown
 from projections.store import Tx
+from projections.tables import Table
 
-TABLE = "enterprise_ledger"
-REQUESTS = "enterprise_ledger_requests"  # which enterprise each request belongs to
-COLUMNS = (
-    "id", "seq", "name", "credit_code", "industry", "county", "registered_on", "leader",
-    "leader_level", "leader_since", "visits", "last_visit_on", "requests_total",
-    "requests_open", "key_years", "version", "updated_at",
-)
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL,
-        credit_code TEXT NOT NULL, industry TEXT NOT NULL, county TEXT NOT NULL,
-        registered_on TEXT NOT NULL, leader TEXT, leader_level TEXT, leader_since TEXT,
-        visits INTEGER NOT NULL, last_visit_on TEXT, requests_total INTEGER NOT NULL,
-        requests_open INTEGER NOT NULL, key_years TEXT NOT NULL, version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_code ON {TABLE} (credit_code)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_county ON {TABLE} (county, seq)",
-    f"CREATE TABLE IF NOT EXISTS {REQUESTS} (id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL)",
-)
+TABLE = Table("enterprise_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL, credit_code TEXT NOT NULL,
+    industry TEXT NOT NULL, county TEXT NOT NULL, registered_on TEXT NOT NULL, leader TEXT,
+    leader_level TEXT, leader_since TEXT, visits INTEGER NOT NULL, last_visit_on TEXT,
+    requests_total INTEGER NOT NULL, requests_open INTEGER NOT NULL, key_years TEXT NOT NULL,
+    version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq", "code": "credit_code"}, index={"county": "county, seq"})
+# which enterprise each request belongs to
+REQUESTS = Table("enterprise_ledger_requests", """
+    id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL""")
 REVISED_COLUMNS = ("name", "industry", "county")
 
 
@@ -73,14 +64,11 @@ class EnterpriseLedger(Projection):
     """Builds the enterprise ledger from enterprise events; requests raised and closed
     move its request counts (open: raised and not yet closed, 未办结)."""
 
-    name = "enterprise_ledger"
     version = 2  # 2: the leader's level and the key years (重点企业)
-    ddl = DDL
     tables = (TABLE, REQUESTS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS),
-                       RowCache(tx, REQUESTS, ("id", "enterprise_id")))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, REQUESTS))
         batch.owners.preload(str(e.originator_id) for _, e in events
                              if isinstance(e, EnterpriseRequest.Closed))
         batch.rows.preload(k for _, e in events if (k := batch.owner_of(e)) is not None)
@@ -164,5 +152,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The enterprise ledger: pages of enterprises, newest registration first.
-EnterpriseLedgerReader = LedgerSpec(EnterpriseLedger.name, TABLE, FILTERS, cursor_prefix="e",
+EnterpriseLedgerReader = LedgerSpec(EnterpriseLedger.name, TABLE.name, FILTERS, cursor_prefix="e",
                                     public=_public).reader

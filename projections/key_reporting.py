@@ -20,30 +20,17 @@ from projections.filters import AnyOf, Equals, Filter, where_of
 from projections.paging import where
 from projections.store import Tx, ViewStore
 from projections.supervision import KIND_LABELS
+from projections.tables import Table, part_key
 
-PROJECTS = "key_reporting_projects"
-LISTINGS = "key_reporting_listings"
-REPORTS = "key_reporting_reports"
-PROJECT_COLUMNS = ("id", "name", "unit", "county", "registered_on", "terminated_on", "seq")
-LISTING_COLUMNS = ("id", "project_id", "year", "listed_on", "dropped_on")
-REPORT_COLUMNS = ("id", "project_id", "period", "reported_on")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {PROJECTS} (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, county TEXT NOT NULL,
-        registered_on TEXT NOT NULL, terminated_on TEXT, seq BIGINT NOT NULL)""",
-    f"""CREATE TABLE IF NOT EXISTS {LISTINGS} (
-        id TEXT PRIMARY KEY, project_id TEXT NOT NULL, year INTEGER NOT NULL,
-        listed_on TEXT NOT NULL, dropped_on TEXT)""",
-    f"""CREATE TABLE IF NOT EXISTS {REPORTS} (
-        id TEXT PRIMARY KEY, project_id TEXT NOT NULL, period TEXT NOT NULL,
-        reported_on TEXT NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {LISTINGS}_project ON {LISTINGS} (project_id)",
-    f"CREATE INDEX IF NOT EXISTS {REPORTS}_project ON {REPORTS} (project_id)",
-)
-
-
-def _listing(e: Any) -> str:
-    return f"{e.originator_id}:{e.year}"
+PROJECTS = Table("key_reporting_projects", """
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL, county TEXT NOT NULL,
+    registered_on TEXT NOT NULL, terminated_on TEXT, seq BIGINT NOT NULL""")
+LISTINGS = Table("key_reporting_listings", """
+    id TEXT PRIMARY KEY, project_id TEXT NOT NULL, year INTEGER NOT NULL,
+    listed_on TEXT NOT NULL, dropped_on TEXT""", index={"project": "project_id"})
+REPORTS = Table("key_reporting_reports", """
+    id TEXT PRIMARY KEY, project_id TEXT NOT NULL, period TEXT NOT NULL,
+    reported_on TEXT NOT NULL""", index={"project": "project_id"})
 
 
 @dataclass
@@ -59,14 +46,12 @@ class KeyReporting(Projection):
     """Keeps what the 信息报送 rules read of every project."""
 
     name = "key_reporting"
-    ddl = DDL
     tables = (PROJECTS, LISTINGS, REPORTS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        b = _Batch(RowCache(tx, PROJECTS, PROJECT_COLUMNS),
-                   RowCache(tx, LISTINGS, LISTING_COLUMNS), RowCache(tx, REPORTS, REPORT_COLUMNS))
+        b = _Batch(RowCache(tx, PROJECTS), RowCache(tx, LISTINGS), RowCache(tx, REPORTS))
         b.projects.preload(str(e.originator_id) for _, e in events)
-        b.listings.preload(_listing(e) for _, e in events
+        b.listings.preload(part_key(e, e.year) for _, e in events
                            if isinstance(e, Project.KeyProjectDropped))
         return b
 
@@ -96,17 +81,17 @@ class KeyReporting(Projection):
     @_apply.register
     def _(self, e: Project.KeyProjectDesignated, b: _Batch) -> None:
         # Designated again after being dropped: the latest designation counts.
-        b.listings.put({"id": _listing(e), "project_id": str(e.originator_id), "year": e.year,
-                        "listed_on": e.on.isoformat(), "dropped_on": None})
+        b.listings.put({"id": part_key(e, e.year), "project_id": str(e.originator_id),
+                        "year": e.year, "listed_on": e.on.isoformat(), "dropped_on": None})
 
     @_apply.register
     def _(self, e: Project.KeyProjectDropped, b: _Batch) -> None:
-        if row := b.listings.touch(_listing(e)):
+        if row := b.listings.touch(part_key(e, e.year)):
             row["dropped_on"] = e.on.isoformat()
 
     @_apply.register
     def _(self, e: Project.ProgressReported, b: _Batch) -> None:
-        b.reports.put({"id": f"{e.originator_id}:{e.originator_version}",
+        b.reports.put({"id": part_key(e, e.originator_version),
                        "project_id": str(e.originator_id), "period": e.period,
                        "reported_on": e.on.isoformat()})
 

@@ -14,27 +14,18 @@ from projections.filters import AtLeast, AtMost, Filter, Given, Member, Overdue,
 from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
+from projections.tables import Table, part_key
 
-TABLE = "meeting_ledger"
-ITEMS = "meeting_ledger_items"  # each action item, to count the open ones and their due dates
-COLUMNS = (
-    "id", "seq", "held_on", "title", "chair", "units", "all_units", "projects", "notes",
-    "item_count", "open_items", "next_due", "version", "updated_at",
-)
-ITEM_COLUMNS = ("id", "meeting_id", "number", "unit", "due", "status")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, held_on TEXT NOT NULL, title TEXT NOT NULL,
-        chair TEXT NOT NULL, units TEXT NOT NULL, all_units TEXT NOT NULL,
-        projects TEXT NOT NULL, notes TEXT, item_count INTEGER NOT NULL,
-        open_items INTEGER NOT NULL, next_due TEXT, version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_held ON {TABLE} (held_on)",
-    f"""CREATE TABLE IF NOT EXISTS {ITEMS} (
-        id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, number INTEGER NOT NULL,
-        unit TEXT NOT NULL, due TEXT NOT NULL, status TEXT NOT NULL)""",
-)
+TABLE = Table("meeting_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, held_on TEXT NOT NULL, title TEXT NOT NULL,
+    chair TEXT NOT NULL, units TEXT NOT NULL, all_units TEXT NOT NULL, projects TEXT NOT NULL,
+    notes TEXT, item_count INTEGER NOT NULL, open_items INTEGER NOT NULL, next_due TEXT,
+    version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"}, index={"held": "held_on"})
+# each action item, to count the open ones and their due dates
+ITEMS = Table("meeting_ledger_items", """
+    id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, number INTEGER NOT NULL, unit TEXT NOT NULL,
+    due TEXT NOT NULL, status TEXT NOT NULL""")
 OPEN = ItemStatus.open.value
 
 
@@ -47,7 +38,7 @@ class _Batch(Batch):
 
     def item(self, e: Any) -> dict[str, Any] | None:
         """The action item `e` is about, to be changed and written back."""
-        return self.items.touch(f"{e.originator_id}:{e.number}")
+        return self.items.touch(part_key(e, e.number))
 
     def count(self, row: dict[str, Any]) -> None:
         """The meeting's open items and the earliest due date among them."""
@@ -59,12 +50,10 @@ class _Batch(Batch):
 class MeetingLedger(Projection):
     """Builds the meeting ledger from meeting events."""
 
-    name = "meeting_ledger"
-    ddl = DDL
     tables = (TABLE, ITEMS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, ITEMS))
         batch.rows.preload(str(e.originator_id) for _, e in events
                            if isinstance(e, Meeting.Event))
         return batch
@@ -81,7 +70,7 @@ class MeetingLedger(Projection):
     @_apply.register
     def _(self, e: Meeting.ItemAdded, b: _Batch) -> None:
         if row := b.rows.changed(e):
-            b.items.put({"id": f"{e.originator_id}:{e.number}", "meeting_id": row["id"],
+            b.items.put({"id": part_key(e, e.number), "meeting_id": row["id"],
                          "number": e.number, "unit": e.unit, "due": e.due.isoformat(),
                          "status": OPEN})
             everyone = unit_set(row["all_units"])
@@ -128,5 +117,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 # 会议台账: pages of meetings, newest first; a meeting with an open item past its due date
 # is overdue.
-MeetingLedgerReader = LedgerSpec(MeetingLedger.name, TABLE, FILTERS, cursor_prefix="m",
+MeetingLedgerReader = LedgerSpec(MeetingLedger.name, TABLE.name, FILTERS, cursor_prefix="m",
                                  public=_public, dated=True).reader

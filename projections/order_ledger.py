@@ -9,38 +9,25 @@ from domain.order import Order, Status
 from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
 from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
 from projections.paging import LedgerSpec, Row, shown
+from projections.tables import Table
 
-TABLE = "order_ledger"
-COLUMNS = (
-    "id", "seq", "subject_kind", "subject_id", "task", "unit", "issued_on", "due",
-    "due_provisional", "status", "response_count", "latest_response", "latest_response_on",
-    "done", "return_count", "urge_count", "last_urged_on", "notice_count", "closed_on",
-    "version", "updated_at",
-)
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, subject_kind TEXT, subject_id TEXT,
-        task TEXT NOT NULL, unit TEXT NOT NULL, issued_on TEXT NOT NULL, due TEXT NOT NULL,
-        due_provisional INTEGER NOT NULL, status TEXT NOT NULL,
-        response_count INTEGER NOT NULL, latest_response TEXT, latest_response_on TEXT,
-        done INTEGER NOT NULL, return_count INTEGER NOT NULL, urge_count INTEGER NOT NULL,
-        last_urged_on TEXT, notice_count INTEGER NOT NULL, closed_on TEXT,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_subject ON {TABLE} (subject_id, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (unit, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_issued ON {TABLE} (issued_on)",
-)
+TABLE = Table("order_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, subject_kind TEXT, subject_id TEXT,
+    task TEXT NOT NULL, unit TEXT NOT NULL, issued_on TEXT NOT NULL, due TEXT NOT NULL,
+    due_provisional INTEGER NOT NULL, status TEXT NOT NULL, response_count INTEGER NOT NULL,
+    latest_response TEXT, latest_response_on TEXT, done INTEGER NOT NULL,
+    return_count INTEGER NOT NULL, urge_count INTEGER NOT NULL, last_urged_on TEXT,
+    notice_count INTEGER NOT NULL, closed_on TEXT, version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"},
+    index={"subject": "subject_id, seq", "unit": "unit, seq", "issued": "issued_on"})
 CLOSED = Status.closed.value
 
 
 class OrderLedger(TableLedger):
     """Builds the order ledger from order events."""
 
-    name = "order_ledger"
-    ddl = DDL
     table = TABLE
-    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 
@@ -115,5 +102,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # 督办台账: pages of orders, newest first; open orders past their due date are overdue.
-OrderLedgerReader = LedgerSpec(OrderLedger.name, TABLE, FILTERS, cursor_prefix="o",
+OrderLedgerReader = LedgerSpec(OrderLedger.name, TABLE.name, FILTERS, cursor_prefix="o",
                                public=_public, dated=True).reader

@@ -10,33 +10,23 @@ from projections.filters import Equals, Filter, Flag, Member
 from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import from_units, to_units
 from projections.request_ledger import unit_set, unit_text
+from projections.tables import Table
 
-TABLE = "park_entry_review_ledger"
-COLUMNS = ("id", "seq", "project_id", "project_name", "industry", "park_id", "park_name",
-           "status", "land_area_mu", "reviewing_units", "awaiting", "opinions", "rejections",
-           "industry_outside_leading", "opened_on", "decision", "decided_on", "registered_on",
-           "version", "updated_at")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, project_id TEXT NOT NULL,
-        project_name TEXT NOT NULL, industry TEXT NOT NULL, park_id TEXT NOT NULL,
-        park_name TEXT NOT NULL, status TEXT NOT NULL, land_area_mu BIGINT NOT NULL,
-        reviewing_units TEXT NOT NULL, awaiting TEXT NOT NULL, opinions INTEGER NOT NULL,
-        rejections INTEGER NOT NULL, industry_outside_leading INTEGER NOT NULL,
-        opened_on TEXT NOT NULL, decision TEXT, decided_on TEXT, registered_on TEXT,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_park ON {TABLE} (park_id, seq)",
-)
+TABLE = Table("park_entry_review_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, project_id TEXT NOT NULL,
+    project_name TEXT NOT NULL, industry TEXT NOT NULL, park_id TEXT NOT NULL,
+    park_name TEXT NOT NULL, status TEXT NOT NULL, land_area_mu BIGINT NOT NULL,
+    reviewing_units TEXT NOT NULL, awaiting TEXT NOT NULL, opinions INTEGER NOT NULL,
+    rejections INTEGER NOT NULL, industry_outside_leading INTEGER NOT NULL,
+    opened_on TEXT NOT NULL, decision TEXT, decided_on TEXT, registered_on TEXT,
+    version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"}, index={"park": "park_id, seq"})
 
 
 class ParkEntryReviewLedger(TableLedger):
     """Builds the park-entry review ledger."""
 
-    name = "park_entry_review_ledger"
-    ddl = DDL
     table = TABLE
-    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 
@@ -93,5 +83,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The park-entry review ledger, newest first.
-ParkEntryReviewLedgerReader = LedgerSpec(ParkEntryReviewLedger.name, TABLE, FILTERS,
+ParkEntryReviewLedgerReader = LedgerSpec(ParkEntryReviewLedger.name, TABLE.name, FILTERS,
                                          cursor_prefix="v", public=_public).reader

@@ -26,31 +26,21 @@ from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import SCALE, from_units, to_units
 from projections.request_ledger import unit_set, unit_text
 from projections.store import Tx
+from projections.tables import Table
 
-TABLE = "park_ledger"
-OUTPUTS = "park_outputs"
-PROJECTS = "park_projects"
-COLUMNS = ("id", "seq", "name", "level", "county", "managing_unit", "area_mu",
-           "leading_industries", "joint_review_required", "registered_on", "version",
-           "updated_at")
-OUTPUT_COLUMNS = ("id", "park_id", "year", "by_industry", "total", "reported_on")
-PROJECT_COLUMNS = ("id", "park_id", "stage", "total_investment", "registered")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL,
-        county TEXT NOT NULL, managing_unit TEXT NOT NULL, area_mu BIGINT NOT NULL,
-        leading_industries TEXT NOT NULL, joint_review_required INTEGER NOT NULL,
-        registered_on TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"""CREATE TABLE IF NOT EXISTS {OUTPUTS} (
-        id TEXT PRIMARY KEY, park_id TEXT NOT NULL, year INTEGER NOT NULL,
-        by_industry TEXT NOT NULL, total BIGINT NOT NULL, reported_on TEXT NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {OUTPUTS}_park ON {OUTPUTS} (park_id, year)",
-    f"""CREATE TABLE IF NOT EXISTS {PROJECTS} (
-        id TEXT PRIMARY KEY, park_id TEXT, stage TEXT NOT NULL,
-        total_investment BIGINT NOT NULL, registered INTEGER NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {PROJECTS}_park ON {PROJECTS} (park_id)",
-)
+TABLE = Table("park_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL,
+    county TEXT NOT NULL, managing_unit TEXT NOT NULL, area_mu BIGINT NOT NULL,
+    leading_industries TEXT NOT NULL, joint_review_required INTEGER NOT NULL,
+    registered_on TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"})
+OUTPUTS = Table("park_outputs", """
+    id TEXT PRIMARY KEY, park_id TEXT NOT NULL, year INTEGER NOT NULL,
+    by_industry TEXT NOT NULL, total BIGINT NOT NULL, reported_on TEXT NOT NULL""",
+    index={"park": "park_id, year"})
+PROJECTS = Table("park_projects", """
+    id TEXT PRIMARY KEY, park_id TEXT, stage TEXT NOT NULL, total_investment BIGINT NOT NULL,
+    registered INTEGER NOT NULL""", index={"park": "park_id"})
 PERCENT = Decimal("0.01")
 
 
@@ -66,13 +56,10 @@ class _Batch(Batch):
 class ParkLedger(Projection):
     """Builds the park ledger from park and project events."""
 
-    name = "park_ledger"
-    ddl = DDL
     tables = (TABLE, OUTPUTS, PROJECTS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, OUTPUTS, OUTPUT_COLUMNS),
-                       RowCache(tx, PROJECTS, PROJECT_COLUMNS))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, OUTPUTS), RowCache(tx, PROJECTS))
         batch.parks.preload(str(e.originator_id) for _, e in events if isinstance(e, Park.Event))
         batch.projects.preload(str(e.originator_id) for _, e in events
                                if isinstance(e, Project.Event))
@@ -225,5 +212,5 @@ def _judged(item: Row, year: int, output: Row | None, stages: Mapping[str, Row])
 
 # The park ledger as the compliance view, for one year (`year`, else the year before
 # `today`).
-ParkLedgerReader = LedgerSpec(ParkLedger.name, TABLE, FILTERS, cursor_prefix="k",
+ParkLedgerReader = LedgerSpec(ParkLedger.name, TABLE.name, FILTERS, cursor_prefix="k",
                               public=_public, dated=True, completed=_completed).reader

@@ -19,38 +19,24 @@ from projections.base import (
 from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerSpec, Row, where
 from projections.store import Tx
+from projections.tables import Table
 
-TABLE = "project_ledger"
+TABLE = Table("project_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL, investor TEXT NOT NULL,
+    industry TEXT NOT NULL, total_investment BIGINT NOT NULL, county TEXT NOT NULL, park TEXT,
+    responsible_unit TEXT NOT NULL, origin TEXT, liaison_leader TEXT, stage TEXT NOT NULL,
+    registered_on TEXT NOT NULL, planned_sign TEXT, planned_start TEXT,
+    planned_production TEXT, sign_date TEXT, contract_amount BIGINT, construction_date TEXT,
+    production_date TEXT, terminated_on TEXT, termination_reason TEXT,
+    funds_in_place BIGINT NOT NULL, latest_progress TEXT, latest_progress_period TEXT,
+    latest_progress_on TEXT, problems_open INTEGER NOT NULL, problems_total INTEGER NOT NULL,
+    instructions_open INTEGER NOT NULL, instructions_total INTEGER NOT NULL,
+    instructions_pending TEXT NOT NULL, key_years TEXT NOT NULL, park_id TEXT,
+    park_review_id TEXT, version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"},
+    index={"unit": "responsible_unit, seq", "county": "county, seq", "stage": "stage, seq"})
 # Amounts are stored as integers of 1/10000 万元 (yuan), so sums are exact on both engines.
 SCALE = Decimal("10000")
-COLUMNS = (
-    "id", "seq", "name", "investor", "industry", "total_investment", "county", "park",
-    "responsible_unit", "origin", "liaison_leader", "stage", "registered_on", "planned_sign",
-    "planned_start", "planned_production", "sign_date", "contract_amount", "construction_date",
-    "production_date", "terminated_on", "termination_reason", "funds_in_place",
-    "latest_progress", "latest_progress_period", "latest_progress_on", "problems_open",
-    "problems_total", "instructions_open", "instructions_total", "instructions_pending",
-    "key_years", "park_id", "park_review_id", "version", "updated_at",
-)
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, name TEXT NOT NULL, investor TEXT NOT NULL,
-        industry TEXT NOT NULL, total_investment BIGINT NOT NULL, county TEXT NOT NULL,
-        park TEXT, responsible_unit TEXT NOT NULL, origin TEXT, liaison_leader TEXT,
-        stage TEXT NOT NULL, registered_on TEXT NOT NULL, planned_sign TEXT,
-        planned_start TEXT, planned_production TEXT, sign_date TEXT, contract_amount BIGINT,
-        construction_date TEXT, production_date TEXT, terminated_on TEXT,
-        termination_reason TEXT, funds_in_place BIGINT NOT NULL, latest_progress TEXT,
-        latest_progress_period TEXT, latest_progress_on TEXT, problems_open INTEGER NOT NULL,
-        problems_total INTEGER NOT NULL, instructions_open INTEGER NOT NULL,
-        instructions_total INTEGER NOT NULL, instructions_pending TEXT NOT NULL,
-        key_years TEXT NOT NULL, park_id TEXT, park_review_id TEXT, version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {TABLE} (responsible_unit, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_county ON {TABLE} (county, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_stage ON {TABLE} (stage, seq)",
-)
 DATE_FIELDS = ("planned_sign", "planned_start", "planned_production")
 
 
@@ -69,11 +55,8 @@ def _iso(value: Any) -> str | None:
 class ProjectLedger(TableLedger):
     """Builds the project ledger from project events."""
 
-    name = "project_ledger"
     version = 2  # 2: the park a project is placed in (park_id, park_review_id)
-    ddl = DDL
     table = TABLE
-    columns = COLUMNS
 
     _apply = singledispatchmethod(unhandled)
 
@@ -252,5 +235,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 
 # The project ledger: pages of projects, newest first, with per-stage totals.
-ProjectLedgerReader = LedgerSpec(ProjectLedger.name, TABLE, FILTERS, cursor_prefix="p",
+ProjectLedgerReader = LedgerSpec(ProjectLedger.name, TABLE.name, FILTERS, cursor_prefix="p",
                                  public=_public, totals=_totals).reader

@@ -25,33 +25,22 @@ from projections.filters import (
 )
 from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.store import Tx
+from projections.tables import Table
 
-TABLE = "request_ledger"
-NAMES = "request_ledger_names"  # enterprise names, to show beside each request
-COLUMNS = (
-    "id", "seq", "enterprise_id", "credit_code", "enterprise_name", "project_id", "source",
-    "visit_number", "category", "description", "raised_on", "status", "lead_unit",
-    "co_units", "all_units", "assigned_on", "due", "due_provisional", "progress_count",
-    "latest_progress", "latest_progress_on", "outcome", "resolved_on", "feedback",
-    "feedback_on", "closed_on", "reopened", "version", "updated_at",
-)
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, enterprise_id TEXT NOT NULL,
-        credit_code TEXT NOT NULL, enterprise_name TEXT, project_id TEXT,
-        source TEXT NOT NULL, visit_number INTEGER, category TEXT NOT NULL,
-        description TEXT NOT NULL, raised_on TEXT NOT NULL, status TEXT NOT NULL,
-        lead_unit TEXT, co_units TEXT NOT NULL, all_units TEXT NOT NULL, assigned_on TEXT,
-        due TEXT, due_provisional INTEGER NOT NULL, progress_count INTEGER NOT NULL,
-        latest_progress TEXT, latest_progress_on TEXT, outcome TEXT, resolved_on TEXT,
-        feedback TEXT, feedback_on TEXT, closed_on TEXT, reopened INTEGER NOT NULL,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
-    f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_seq ON {TABLE} (seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_enterprise ON {TABLE} (credit_code, seq)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_raised ON {TABLE} (raised_on)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_resolved ON {TABLE} (resolved_on)",
-    f"CREATE TABLE IF NOT EXISTS {NAMES} (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
-)
+TABLE = Table("request_ledger", """
+    id TEXT PRIMARY KEY, seq BIGINT NOT NULL, enterprise_id TEXT NOT NULL,
+    credit_code TEXT NOT NULL, enterprise_name TEXT, project_id TEXT, source TEXT NOT NULL,
+    visit_number INTEGER, category TEXT NOT NULL, description TEXT NOT NULL,
+    raised_on TEXT NOT NULL, status TEXT NOT NULL, lead_unit TEXT, co_units TEXT NOT NULL,
+    all_units TEXT NOT NULL, assigned_on TEXT, due TEXT, due_provisional INTEGER NOT NULL,
+    progress_count INTEGER NOT NULL, latest_progress TEXT, latest_progress_on TEXT,
+    outcome TEXT, resolved_on TEXT, feedback TEXT, feedback_on TEXT, closed_on TEXT,
+    reopened INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL""",
+    unique={"seq": "seq"},
+    index={"enterprise": "credit_code, seq", "raised": "raised_on", "resolved": "resolved_on"})
+# enterprise names, to show beside each request
+NAMES = Table("request_ledger_names", """
+    id TEXT PRIMARY KEY, name TEXT NOT NULL""")
 HANDLING = ("assigned", "in_progress")  # being handled: the only statuses that go overdue
 SOLVED = ("resolved", "partly_resolved")  # outcomes that count as a problem solved
 
@@ -76,12 +65,10 @@ class _Batch(Batch):
 class RequestLedger(Projection):
     """Builds the request ledger from request events (and enterprise names)."""
 
-    name = "request_ledger"
-    ddl = DDL
     tables = (TABLE, NAMES)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> _Batch:
-        batch = _Batch(LedgerRows(tx, TABLE, COLUMNS), RowCache(tx, NAMES, ("id", "name")))
+        batch = _Batch(LedgerRows(tx, TABLE), RowCache(tx, NAMES))
         batch.rows.preload(str(e.originator_id) for _, e in events
                            if isinstance(e, EnterpriseRequest.Event))
         batch.names.preload(str(e.enterprise_id) for _, e in events
@@ -217,5 +204,5 @@ def _public(row: Row, today: str | None) -> Row:
 
 # 诉求台账: pages of requests, newest first; a request being handled past its due date is
 # overdue.
-RequestLedgerReader = LedgerSpec(RequestLedger.name, TABLE, FILTERS, cursor_prefix="r",
+RequestLedgerReader = LedgerSpec(RequestLedger.name, TABLE.name, FILTERS, cursor_prefix="r",
                                  public=_public, dated=True).reader

@@ -42,30 +42,20 @@ from domain.shared import unit_reference
 from projections import base
 from projections.base import Projection, RowCache, handled_events, unhandled
 from projections.store import Tx
+from projections.tables import Table
 
-SUBJECTS = "supervision_subjects"
-ITEMS = "supervision_items"
-PLANS = "supervision_project_plans"
+SUBJECTS = Table("supervision_subjects", """
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, unit TEXT,
+    seq BIGINT NOT NULL""")
+ITEMS = Table("supervision_items", """
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL, number INTEGER,
+    unit TEXT, summary TEXT NOT NULL, started_on TEXT NOT NULL, base_due TEXT,
+    extended_due TEXT, requested_until TEXT, due TEXT, provisional INTEGER NOT NULL,
+    seq BIGINT NOT NULL""", index={"due": "due", "subject": "subject_id"})
+PLANS = Table("supervision_project_plans", """
+    id TEXT PRIMARY KEY, stage TEXT NOT NULL, since TEXT, planned_start TEXT,
+    planned_production TEXT""")
 BUREAU_UNIT = "tcj"  # 投促局: decides acceptance of received complaints
-SUBJECT_COLUMNS = ("id", "kind", "title", "unit", "seq")
-ITEM_COLUMNS = ("id", "kind", "subject_id", "number", "unit", "summary", "started_on",
-                "base_due", "extended_due", "requested_until", "due", "provisional", "seq")
-PLAN_COLUMNS = ("id", "stage", "since", "planned_start", "planned_production")
-DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {SUBJECTS} (
-        id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, unit TEXT,
-        seq BIGINT NOT NULL)""",
-    f"""CREATE TABLE IF NOT EXISTS {ITEMS} (
-        id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL, number INTEGER,
-        unit TEXT, summary TEXT NOT NULL, started_on TEXT NOT NULL, base_due TEXT,
-        extended_due TEXT, requested_until TEXT, due TEXT,
-        provisional INTEGER NOT NULL, seq BIGINT NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {ITEMS}_due ON {ITEMS} (due)",
-    f"CREATE INDEX IF NOT EXISTS {ITEMS}_subject ON {ITEMS} (subject_id)",
-    f"""CREATE TABLE IF NOT EXISTS {PLANS} (
-        id TEXT PRIMARY KEY, stage TEXT NOT NULL, since TEXT, planned_start TEXT,
-        planned_production TEXT)""",
-)
 SUMMARY_LIMIT = 200
 Handler = Callable[..., None]
 
@@ -206,12 +196,10 @@ class SupervisionItems(Projection):
     # 2: planned dates; 3: undated flags; 4: instructions on complaints, requests;
     # 5: units in titles as references, shown by name when read
     version = 5
-    ddl = DDL
     tables = (SUBJECTS, ITEMS, PLANS)
 
     def start(self, tx: Tx, events: Sequence[tuple[int, Any]]) -> Batch:
-        batch = Batch(RowCache(tx, SUBJECTS, SUBJECT_COLUMNS), RowCache(tx, ITEMS, ITEM_COLUMNS),
-                      RowCache(tx, PLANS, PLAN_COLUMNS))
+        batch = Batch(RowCache(tx, SUBJECTS), RowCache(tx, ITEMS), RowCache(tx, PLANS))
         batch.subjects.preload(str(e.originator_id) for _, e in events)
         batch.plans.preload(str(e.originator_id) for _, e in events
                             if isinstance(e, Project.Event))
