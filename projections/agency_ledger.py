@@ -15,7 +15,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.agency_case import OPEN_ITEM, AgencyCase, ItemStatus, Status, first_submission
-from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
 from projections.enterprise_ledger import TABLE as ENTERPRISES
 from projections.filters import AtMost, Custom, Equals, Filter, Given
 from projections.paging import LedgerSpec, Row, shown
@@ -132,8 +132,6 @@ class AgencyLedger(Projection):
         if row := b.rows.changed(e):
             row.update(status=Status.closed.value, closed_on=e.on.isoformat(),
                        summary=e.summary)
-
-    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------

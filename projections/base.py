@@ -14,6 +14,7 @@ batch's caches are written back once at the end.
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,6 @@ class Projection(ABC):
     # the tables and rebuilds the projection from the log at start-up.
     version: int = 1
     tables: Sequence[Table]
-    event_classes: Sequence[type]
     # The handlers, chosen by the event's class: `_apply = singledispatchmethod(unhandled)`,
     # then one `@_apply.register` method per event class the projection reads.
     _apply: ClassVar[singledispatchmethod[None]]
@@ -56,6 +56,12 @@ class Projection(ABC):
     def ddl(self) -> tuple[str, ...]:
         """What creates the projection's tables and their indexes, where missing."""
         return tuple(statement for table in self.tables for statement in table.ddl)
+
+    @property
+    def event_classes(self) -> tuple[type, ...]:
+        """The event classes the projection reads: those its handlers are registered for,
+        read when asked, so a handler another module contributes counts too."""
+        return handled_events(inspect.getattr_static(type(self), "_apply"))
 
     def topics(self) -> frozenset[str]:
         return frozenset(get_topic(cls) for cls in self.event_classes)

@@ -17,7 +17,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.complaint import Complaint
-from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
 from projections.store import Tx
 from projections.tables import Table
 
@@ -211,8 +211,6 @@ class ComplaintLedger(Projection):
             row[f"{e.kind}_provisional"] = int(e.deadline.provisional)
             if e.kind == "reply":
                 b.update_assignment(row, reply_due=row["reply_due"])
-
-    event_classes = handled_events(_apply)
 
 
 def _derive(row: dict[str, Any]) -> None:

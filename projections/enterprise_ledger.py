@@ -14,7 +14,6 @@ from projections.base import (
     LedgerRows,
     Projection,
     RowCache,
-    handled_events,
     members,
     members_text,
     unhandled,
@@ -126,8 +125,6 @@ class EnterpriseLedger(Projection):
     def _(self, e: EnterpriseRequest.Closed, b: _Batch) -> None:
         if row := b.counted(e):
             row["requests_open"] -= 1
-
-    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------

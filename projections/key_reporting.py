@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.project import Project
 from domain.reporting import MISSING_REPORT, KeyProject, Listing, Report
-from projections.base import Batch, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, Projection, RowCache, unhandled
 from projections.filters import AnyOf, Equals, Filter, where_of
 from projections.paging import where
 from projections.store import Tx, ViewStore
@@ -94,8 +94,6 @@ class KeyReporting(Projection):
         b.reports.put({"id": part_key(e, e.originator_version),
                        "project_id": str(e.originator_id), "period": e.period,
                        "reported_on": e.on.isoformat()})
-
-    event_classes = handled_events(_apply)
 
 
 # --- reads --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.meeting import ItemStatus, Meeting
-from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
 from projections.filters import AtLeast, AtMost, Filter, Given, Member, Overdue, Text
 from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.request_ledger import unit_set, unit_text
@@ -90,8 +90,6 @@ class MeetingLedger(Projection):
         if (row := b.rows.changed(e)) and (item := b.item(e)):
             item.update(status=OPEN, due=e.due.isoformat())
             b.count(row)
-
-    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------

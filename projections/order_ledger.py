@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import singledispatchmethod
 
 from domain.order import Order, Status
-from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
+from projections.base import LedgerBatch, TableLedger, unhandled
 from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text
 from projections.paging import LedgerSpec, Row, shown
 from projections.tables import Table
@@ -73,8 +73,6 @@ class OrderLedger(TableLedger):
         if row := b.rows.changed(e):
             row.update(due=e.deadline.due.isoformat(),
                        due_provisional=int(e.deadline.provisional))
-
-    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatchmethod
 
 from domain.park_entry_review import Decision, ParkEntryReview, Status
-from projections.base import LedgerBatch, TableLedger, handled_events, unhandled
+from projections.base import LedgerBatch, TableLedger, unhandled
 from projections.filters import Equals, Filter, Flag, Member
 from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import from_units, to_units
@@ -58,8 +58,6 @@ class ParkEntryReviewLedger(TableLedger):
     def _(self, e: ParkEntryReview.EntryRegistered, b: LedgerBatch) -> None:
         if row := b.rows.changed(e):
             row.update(status=Status.registered.value, registered_on=e.on.isoformat())
-
-    event_classes = handled_events(_apply)
 
 
 FILTERS: dict[str, Filter] = {

@@ -20,7 +20,7 @@ from typing import Any
 from domain.park import LEADING_SHARE_PERCENT, MAX_LEADING, Level, Park
 from domain.project import Project, Stage
 from domain.shared import AMOUNT_QUANTUM
-from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
 from projections.filters import Equals, Filter, Given, Member, Text, param
 from projections.paging import LedgerSpec, Row, shown
 from projections.project_ledger import SCALE, from_units, to_units
@@ -120,8 +120,6 @@ class ParkLedger(Projection):
     def _(self, e: Project.ParkRegistered, b: _Batch) -> None:
         if row := b.projects.touch(str(e.originator_id)):
             row.update(park_id=str(e.park_id), registered=1)
-
-    event_classes = handled_events(_apply)
 
 
 STAGE_OF: dict[type, str] = {

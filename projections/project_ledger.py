@@ -11,7 +11,6 @@ from domain.project import Project, Stage
 from projections.base import (
     LedgerBatch,
     TableLedger,
-    handled_events,
     members,
     members_text,
     unhandled,
@@ -180,8 +179,6 @@ class ProjectLedger(TableLedger):
     @_apply.register
     def _(self, e: Project.Commented | Project.DeadlineRecomputed, b: LedgerBatch) -> None:
         b.rows.changed(e)  # no column of the ledger changes, but the row's version moves
-
-    event_classes = handled_events(_apply)
 
 
 _years = members  # ",2025,2026," set columns: key years, pending instruction numbers

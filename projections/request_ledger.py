@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
-from projections.base import Batch, LedgerRows, Projection, RowCache, handled_events, unhandled
+from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
 from projections.filters import (
     AnyOf,
     AtLeast,
@@ -164,8 +164,6 @@ class RequestLedger(Projection):
         if row := b.rows.changed(e):
             row.update(due=e.deadline.due.isoformat(),
                        due_provisional=int(e.deadline.provisional))
-
-    event_classes = handled_events(_apply)
 
 
 # --- queries ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from domain.enterprise_request import EnterpriseRequest, Source
 from domain.project import Project, Stage
 from domain.shared import unit_reference
 from projections import base
-from projections.base import Projection, RowCache, handled_events, unhandled
+from projections.base import Projection, RowCache, unhandled
 from projections.store import Tx
 from projections.tables import Table
 
@@ -433,10 +433,6 @@ class SupervisionItems(Projection):
                     | EnterpriseRequest.InstructionDueRecomputed), b: Batch) -> None:
         if row := b.items.touch(f"instruction:{e.originator_id}:{e.number}"):
             _recomputed(row, e.deadline)
-
-    @property
-    def event_classes(self) -> tuple[type, ...]:  # type: ignore[override]
-        return handled_events(_HANDLERS)
 
 
 _HANDLERS: singledispatchmethod[Any] = SupervisionItems.__dict__["_apply"]

@@ -79,7 +79,7 @@ def test_a_ledger_handles_every_event_of_its_aggregate(
     # class without a handler here would leave the ledger's version behind the aggregate's.
     # Labels of one event per field it changes ("Corrected.sign_date") name no class.
     events = {getattr(aggregate, name) for name in labels if "." not in name}
-    assert events <= set(ledger.event_classes)
+    assert events <= set(ledger().event_classes)
 
 
 def test_events_without_a_handler_or_a_row_change_nothing(
