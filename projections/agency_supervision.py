@@ -13,14 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.agency_case import OPEN_ITEM, AgencyCase, ItemStatus
-from projections.supervision import (
-    BUREAU_UNIT,
-    ITEMS,
-    Batch,
-    SupervisionItems,
-    contributes,
-    item,
-)
+from projections.supervision import BUREAU_UNIT, ITEMS, Batch, SupervisionItems, contributes, item
 
 KIND = "agency_item"
 

@@ -8,16 +8,7 @@ from typing import Any
 
 from domain.complaint import Category, Channel, DeadlineKind, Satisfaction, Status
 from projections.complaint_ledger import TABLE, ComplaintLedger
-from projections.filters import (
-    AtLeast,
-    AtMost,
-    Equals,
-    Filter,
-    Given,
-    Overdue,
-    Text,
-    where_of,
-)
+from projections.filters import AtLeast, AtMost, Equals, Filter, Given, Overdue, Text, where_of
 from projections.paging import LedgerReader, LedgerSpec, Row, where
 from projections.store import ViewStore
 

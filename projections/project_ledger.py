@@ -8,13 +8,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.project import Project, Stage
-from projections.base import (
-    LedgerBatch,
-    TableLedger,
-    members,
-    members_text,
-    unhandled,
-)
+from projections.base import LedgerBatch, TableLedger, members, members_text, unhandled
 from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Flag, Member, Text
 from projections.paging import LedgerSpec, Row, where
 from projections.store import Tx

@@ -12,17 +12,7 @@ from uuid import UUID
 from domain.enterprise import Enterprise
 from domain.enterprise_request import Category, EnterpriseRequest, Status
 from projections.base import Batch, LedgerRows, Projection, RowCache, unhandled
-from projections.filters import (
-    AnyOf,
-    AtLeast,
-    AtMost,
-    Equals,
-    Filter,
-    Given,
-    Member,
-    Overdue,
-    Text,
-)
+from projections.filters import AnyOf, AtLeast, AtMost, Equals, Filter, Given, Member, Overdue, Text
 from projections.paging import BOOKKEEPING, LedgerSpec, Row, shown
 from projections.store import Tx
 from projections.tables import Table
