@@ -12,15 +12,17 @@ from typing import Any
 class Table:
     """A read-model table, declared once: its name, its columns as SQL (`schema`, from which
     the columns a cache writes are read), its unique and plain indexes (suffix of the
-    index's name → its columns). In SQL text it stands for its name."""
+    index's name → its columns). In SQL text it stands for its name. Every read-model table
+    is keyed by its `id` column."""
 
-    def __init__(self, name: str, schema: str, *, key: str = "id",
+    key = "id"
+
+    def __init__(self, name: str, schema: str, *,
                  unique: Mapping[str, str] | None = None,
                  index: Mapping[str, str] | None = None) -> None:
         self.name = name
         self.schema = " ".join(schema.split())
         self.columns = tuple(column.split()[0] for column in self.schema.split(","))
-        self.key = key
         self.unique = dict(unique or {})
         self.index = dict(index or {})
 
